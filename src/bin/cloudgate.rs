@@ -1,0 +1,233 @@
+//! The `cloudgate` command line: check requests, list and test packs, print the schema.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use cloudgate::cases::run_pack_tests;
+use cloudgate::decision::{Decision, RequestHint, Verdict};
+use cloudgate::report::{render_text, traceability_markdown};
+use cloudgate::{Date, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
+
+#[derive(Parser)]
+#[command(name = "cloudgate", version, about = "Decide whether a cloud tenancy lifecycle request may proceed")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct PackArgs {
+    /// Load the pack from this folder instead of the embedded default pack.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Override a pack parameter: NAME=JSON (e.g. max_identity_age_days=180). Repeatable.
+    #[arg(long = "param", value_name = "NAME=JSON")]
+    params: Vec<String>,
+    /// Refuse to run unless the pack's digest is exactly this (`sha256:…`).
+    #[arg(long, value_name = "DIGEST")]
+    pack_digest: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide each request file ('-' reads standard input). Exit 0: all allow; 1: some
+    /// review or deny; 2: some error.
+    Check {
+        #[command(flatten)]
+        pack: PackArgs,
+        /// Evaluation date for requests without `as_of` (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List the pack's rules (markdown: a traceability matrix rule → clauses).
+    Rules {
+        #[command(flatten)]
+        pack: PackArgs,
+        #[arg(long, value_enum, default_value_t = ListFormat::Markdown)]
+        format: ListFormat,
+    },
+    /// Run the pack's own test cases (tests/*.json in the pack).
+    Test {
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+    /// Print the JSON Schema of a request.
+    Schema,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ListFormat {
+    Json,
+    Markdown,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("cloudgate: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_engine(args: &PackArgs) -> Result<Engine, String> {
+    let show = |e: PackError| e.to_string();
+    let mut pack = match &args.rules {
+        Some(dir) => Pack::from_dir(dir).map_err(show)?,
+        None => Pack::embedded().map_err(show)?,
+    };
+    if !args.params.is_empty() {
+        let mut overrides = serde_json::Map::new();
+        for item in &args.params {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("--param {item}: expected NAME=JSON"))?;
+            let value: serde_json::Value = serde_json::from_str(value)
+                .map_err(|e| format!("--param {name}: the value is not JSON ({e}); quote strings as '\"text\"'"))?;
+            overrides.insert(name.to_string(), value);
+        }
+        pack.override_params(&overrides).map_err(show)?;
+    }
+    if let Some(expected) = &args.pack_digest {
+        let actual = pack.digest();
+        if &actual != expected {
+            return Err(format!(
+                "the pack's digest is {actual}, not the expected {expected}: refusing to run rules that differ"
+            ));
+        }
+    }
+    Engine::with_options(pack, EngineOptions { limits: Limits::default(), lenient: false }).map_err(show)
+}
+
+fn run(cli: Cli) -> Result<u8, String> {
+    match cli.command {
+        Command::Check { pack, as_of, format, files } => {
+            let engine = load_engine(&pack)?;
+            let as_of = match as_of {
+                Some(text) => Some(Date::parse(&text).map_err(|e| format!("--as-of: {e}"))?),
+                None => None,
+            };
+            check(&engine, &files, &EvalOptions { as_of }, format)
+        }
+        Command::Rules { pack, format } => {
+            let engine = load_engine(&pack)?;
+            let out = match format {
+                ListFormat::Json => {
+                    let rules: Vec<_> = engine.rules().collect();
+                    serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?
+                }
+                ListFormat::Markdown => traceability_markdown(&engine),
+            };
+            println!("{out}");
+            Ok(0)
+        }
+        Command::Test { pack } => {
+            let engine = load_engine(&pack)?;
+            let reports = run_pack_tests(&engine)?;
+            let failed: Vec<_> = reports.iter().filter(|r| !r.passed()).collect();
+            for report in &failed {
+                println!("FAIL {} :: {}", report.file, report.name);
+                for p in &report.problems {
+                    println!("     {p}");
+                }
+            }
+            let mut covered: std::collections::BTreeMap<&str, usize> = Default::default();
+            for r in engine.rules() {
+                covered.insert(r.id.as_str(), 0);
+            }
+            for report in &reports {
+                let id = report
+                    .file
+                    .trim_start_matches("tests/")
+                    .split(['.', '/'])
+                    .next()
+                    .unwrap_or("");
+                if let Some(n) = covered.get_mut(id) {
+                    *n += 1;
+                }
+            }
+            let thin: Vec<String> = covered
+                .iter()
+                .filter(|(_, n)| **n < 2)
+                .map(|(id, n)| format!("{id} ({n})"))
+                .collect();
+            if !thin.is_empty() {
+                println!("note: rules with fewer than 2 cases in tests/<ID>.json: {}", thin.join(", "));
+            }
+            println!(
+                "pack {} {}: {} cases over {} rules",
+                engine.pack_info().name,
+                engine.pack_info().version,
+                reports.len(),
+                engine.rules().count()
+            );
+            println!("{} passed, {} failed", reports.len() - failed.len(), failed.len());
+            Ok(if failed.is_empty() { 0 } else { 1 })
+        }
+        Command::Schema => {
+            let schema = cloudgate::request_schema();
+            println!("{}", serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?);
+            Ok(0)
+        }
+    }
+}
+
+fn read_input(path: &Path) -> Result<String, String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        text = String::from_utf8(bytes).map_err(|e| {
+            format!("{} is not UTF-8 text (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        })?;
+    }
+    Ok(text)
+}
+
+fn check(engine: &Engine, files: &[PathBuf], options: &EvalOptions, format: Format) -> Result<u8, String> {
+    let mut worst = Verdict::Allow;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for path in files {
+        let decision = match read_input(path) {
+            Ok(text) => engine.evaluate_json(&text, options),
+            Err(message) => Decision::rejected(
+                engine.pack_info().clone(),
+                vec![InputError::new("unreadable", message, "$")],
+                RequestHint::default(),
+            ),
+        };
+        worst = worst.max(decision.decision);
+        let text = match format {
+            Format::Json if files.len() == 1 => serde_json::to_string_pretty(&decision),
+            Format::Json => serde_json::to_string(&decision),
+            Format::Text => Ok(render_text(&path.display().to_string(), &decision)),
+        }
+        .map_err(|e| e.to_string())?;
+        writeln!(out, "{text}").map_err(|e| e.to_string())?;
+    }
+    Ok(match worst {
+        Verdict::Allow => 0,
+        Verdict::Review | Verdict::Deny => 1,
+        Verdict::Error => 2,
+    })
+}
+

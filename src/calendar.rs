@@ -1,0 +1,262 @@
+//! Calendar dates and the date arithmetic of domain.md ("Definitions used by the rules").
+//!
+//! Dates travel through the engine as normalised `YYYY-MM-DD` strings: they sort correctly as
+//! strings, read well in messages, and need no custom type inside Rhai. Everything here is
+//! constant-time so that no host call can be made to run for long, whatever its arguments.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Duration, Month};
+
+/// A calendar date (years 0001–9999). Accepts `YYYY-MM-DD` or an RFC 3339 timestamp whose
+/// date part is used, as domain.md allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(time::Date);
+
+/// Why a text is not a date; worded for the person who typed it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("`{0}` is not a date: expected YYYY-MM-DD (or an RFC 3339 timestamp)")]
+    Format(String),
+    #[error("`{0}` is not a calendar date (no such day in that month)")]
+    Calendar(String),
+    #[error("date arithmetic left the supported range 0001-01-01..9999-12-31")]
+    Range,
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+impl Date {
+    pub const EPOCH: Date = match time::Date::from_ordinal_date(1970, 1) {
+        Ok(d) => Date(d),
+        Err(_) => Date(time::Date::MIN),
+    };
+
+    pub fn from_ymd(year: i32, month: u8, day: u8) -> Result<Self, DateError> {
+        let text = format!("{year:04}-{month:02}-{day:02}");
+        if !(1..=9999).contains(&year) {
+            return Err(DateError::Calendar(text));
+        }
+        let month = Month::try_from(month).map_err(|_| DateError::Calendar(text.clone()))?;
+        time::Date::from_calendar_date(year, month, day)
+            .map(Date)
+            .map_err(|_| DateError::Calendar(text))
+    }
+
+    /// Parses `YYYY-MM-DD`, or the date part of `YYYY-MM-DDThh:mm:ss…`.
+    pub fn parse(text: &str) -> Result<Self, DateError> {
+        let bad = || DateError::Format(text.chars().take(40).collect());
+        let date_part = match text.get(..10) {
+            Some(head) if text.len() == 10 => head,
+            Some(head) => {
+                let rest = text.get(10..).ok_or_else(bad)?;
+                if !(rest.starts_with('T') || rest.starts_with('t')) || rest.len() < 9 {
+                    return Err(bad());
+                }
+                head
+            }
+            None => return Err(bad()),
+        };
+        let mut parts = date_part.split('-');
+        let (y, m, d) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(y), Some(m), Some(d), None) if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                (y, m, d)
+            }
+            _ => return Err(bad()),
+        };
+        let (y, m, d) = match (digits(y), digits(m), digits(d)) {
+            (Some(y), Some(m), Some(d)) => (y, m, d),
+            _ => return Err(bad()),
+        };
+        let year = i32::try_from(y).map_err(|_| bad())?;
+        let month = u8::try_from(m).map_err(|_| bad())?;
+        let day = u8::try_from(d).map_err(|_| bad())?;
+        Self::from_ymd(year, month, day).map_err(|_| DateError::Calendar(text.to_string()))
+    }
+
+    fn checked(d: Option<time::Date>) -> Result<Self, DateError> {
+        match d {
+            Some(d) if (1..=9999).contains(&d.year()) => Ok(Date(d)),
+            _ => Err(DateError::Range),
+        }
+    }
+
+    /// Calendar days from `self` to `other` (`other − self`).
+    pub fn days_until(self, other: Date) -> i64 {
+        i64::from(other.0.to_julian_day()) - i64::from(self.0.to_julian_day())
+    }
+
+    pub fn add_days(self, n: i64) -> Result<Self, DateError> {
+        // Bound first: `Duration::days` multiplies and would overflow on hostile input.
+        if n.unsigned_abs() > 4_000_000 {
+            return Err(DateError::Range);
+        }
+        Self::checked(self.0.checked_add(Duration::days(n)))
+    }
+
+    /// Adds calendar months, clamping to the last day of the target month
+    /// (2026-01-31 + 1 month = 2026-02-28).
+    pub fn add_months(self, n: i64) -> Result<Self, DateError> {
+        if n.unsigned_abs() > 200_000 {
+            return Err(DateError::Range);
+        }
+        let month0 = i64::from(self.0.year()) * 12 + i64::from(u8::from(self.0.month())) - 1 + n;
+        let year = i32::try_from(month0.div_euclid(12)).map_err(|_| DateError::Range)?;
+        let month_no = u8::try_from(month0.rem_euclid(12) + 1).map_err(|_| DateError::Range)?;
+        if !(1..=9999).contains(&year) {
+            return Err(DateError::Range);
+        }
+        let month = Month::try_from(month_no).map_err(|_| DateError::Range)?;
+        let day = self.0.day().min(month.length(year));
+        Self::checked(time::Date::from_calendar_date(year, month, day).ok())
+    }
+
+    /// Monday–Friday days after `self` up to and including `other`; negative when `other` is
+    /// earlier (counting the same way backwards). No holiday calendar.
+    pub fn working_days_until(self, other: Date) -> i64 {
+        if other < self {
+            return -other.working_days_until(self);
+        }
+        // Count weekdays in (self, other] in O(1): whole weeks, then the remainder.
+        let total = self.days_until(other);
+        let weeks = total / 7;
+        let mut count = weeks * 5;
+        let start = i64::from(self.0.weekday().number_days_from_monday());
+        for k in 1..=(total % 7) {
+            if (start + k) % 7 < 5 {
+                count += 1;
+            }
+        }
+        count
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            u8::from(self.0.month()),
+            self.0.day()
+        )
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> String {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("date".into()),
+            metadata: Some(Box::new(schemars::schema::Metadata {
+                description: Some(
+                    "ISO 8601 calendar date YYYY-MM-DD; an RFC 3339 timestamp is accepted and its date part used".into(),
+                ),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+/// The 27 EU member states plus Iceland, Liechtenstein and Norway (ISO 3166-1 alpha-2).
+pub const EEA: [&str; 30] = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+pub fn is_eea(code: &str) -> bool {
+    EEA.iter().any(|c| c.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_dates_and_timestamps() {
+        assert_eq!(d("2026-09-01").to_string(), "2026-09-01");
+        assert_eq!(d("2026-09-01T10:00:00Z").to_string(), "2026-09-01");
+        assert_eq!(d("2026-09-01T10:00:00+02:00").to_string(), "2026-09-01");
+    }
+
+    #[test]
+    fn rejects_impossible_and_malformed_dates() {
+        assert!(matches!(Date::parse("2026-02-30"), Err(DateError::Calendar(_))));
+        assert!(matches!(Date::parse("2026-13-01"), Err(DateError::Calendar(_))));
+        assert!(matches!(Date::parse("0000-01-01"), Err(DateError::Calendar(_))));
+        for bad in ["", "2026-9-1", "2026/09/01", "20260901", "2026-09-01x", "２０２６-09-01", "+026-09-01"] {
+            assert!(matches!(Date::parse(bad), Err(DateError::Format(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn month_arithmetic_clamps_to_month_end() {
+        assert_eq!(d("2026-01-31").add_months(1).unwrap(), d("2026-02-28"));
+        assert_eq!(d("2028-01-31").add_months(1).unwrap(), d("2028-02-29"));
+        assert_eq!(d("2026-12-31").add_months(2).unwrap(), d("2027-02-28"));
+        assert_eq!(d("2026-03-31").add_months(-1).unwrap(), d("2026-02-28"));
+        assert_eq!(d("2026-10-01").add_months(7).unwrap(), d("2027-05-01"));
+        assert_eq!(d("9999-12-01").add_months(1), Err(DateError::Range));
+        assert_eq!(d("2026-01-01").add_months(i64::MAX), Err(DateError::Range));
+    }
+
+    #[test]
+    fn day_arithmetic() {
+        assert_eq!(d("2026-09-01").days_until(d("2026-10-01")), 30);
+        assert_eq!(d("2026-10-01").days_until(d("2026-09-01")), -30);
+        assert_eq!(d("2026-09-01").add_days(30).unwrap(), d("2026-10-01"));
+        assert_eq!(d("2026-09-01").add_days(i64::MIN), Err(DateError::Range));
+    }
+
+    #[test]
+    fn working_days_skip_weekends() {
+        // 2026-09-01 is a Tuesday. 14 working days after it: Friday 2026-09-18.
+        assert_eq!(d("2026-09-01").working_days_until(d("2026-09-18")), 13);
+        assert_eq!(d("2026-09-01").working_days_until(d("2026-09-21")), 14);
+        assert_eq!(d("2026-09-04").working_days_until(d("2026-09-07")), 1); // Fri -> Mon
+        assert_eq!(d("2026-09-05").working_days_until(d("2026-09-06")), 0); // Sat -> Sun
+        assert_eq!(d("2026-09-01").working_days_until(d("2026-09-01")), 0);
+        assert_eq!(d("2026-09-21").working_days_until(d("2026-09-01")), -14);
+        // Constant time even across millennia.
+        assert!(d("0001-01-01").working_days_until(d("9999-12-31")) > 2_000_000);
+    }
+
+    #[test]
+    fn eea_membership() {
+        assert!(is_eea("DE") && is_eea("no") && is_eea("LI"));
+        assert!(!is_eea("CH") && !is_eea("GB") && !is_eea("US") && !is_eea(""));
+    }
+}

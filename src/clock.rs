@@ -1,0 +1,91 @@
+//! The only place that reads a clock. Decisions never depend on it (tests pass `as_of`); it
+//! supplies today's date when the caller gives none, the `micros` statistic, and a wall-clock
+//! budget that backs up the operation limit natively.
+
+use std::cell::Cell;
+
+use rhai::Dynamic;
+
+use crate::calendar::Date;
+
+thread_local! {
+    static OPERATIONS: Cell<u64> = const { Cell::new(0) };
+    #[cfg(not(target_arch = "wasm32"))]
+    static DEADLINE: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
+}
+
+/// Called by Rhai on every operation of a rule: records the count and stops a rule that has
+/// run past its wall-clock budget (checked every 1024 operations).
+pub fn progress(ops: u64, _max_millis: u64) -> Option<Dynamic> {
+    OPERATIONS.with(|c| c.set(ops));
+    #[cfg(not(target_arch = "wasm32"))]
+    if ops & 1023 == 0 {
+        let late = DEADLINE.with(|d| d.get().is_some_and(|deadline| std::time::Instant::now() > deadline));
+        if late {
+            return Some(Dynamic::from("time budget exceeded"));
+        }
+    }
+    None
+}
+
+/// Resets the per-rule counters before a rule runs.
+pub fn start_rule(_max_millis: u64) {
+    OPERATIONS.with(|c| c.set(0));
+    #[cfg(not(target_arch = "wasm32"))]
+    DEADLINE.with(|d| {
+        d.set(std::time::Instant::now().checked_add(std::time::Duration::from_millis(_max_millis)))
+    });
+}
+
+/// Operations the last rule performed on this thread.
+pub fn rule_operations() -> u64 {
+    OPERATIONS.with(|c| c.get())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now_micros() -> u64 {
+    use std::sync::OnceLock;
+    static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
+    let origin = ORIGIN.get_or_init(std::time::Instant::now);
+    u64::try_from(origin.elapsed().as_micros()).unwrap_or(u64::MAX)
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn now_micros() -> u64 {
+    // performance.now() where the runtime has it (browsers, Node, Deno, Workers), else Date.now().
+    let global = js_sys::global();
+    let millis = js_sys::Reflect::get(&global, &"performance".into())
+        .ok()
+        .filter(|p| p.is_object())
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+            let now: js_sys::Function = wasm_bindgen::JsCast::dyn_into(now).ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now);
+    if millis.is_finite() && millis > 0.0 {
+        (millis * 1000.0) as u64
+    } else {
+        0
+    }
+}
+
+/// Today in UTC, used only when neither the request nor the caller gives `as_of`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    epoch_day(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn today() -> Date {
+    let millis = js_sys::Date::now();
+    epoch_day(if millis.is_finite() { (millis / 86_400_000.0).floor() as i64 } else { 0 })
+}
+
+fn epoch_day(days: i64) -> Date {
+    Date::EPOCH.add_days(days).unwrap_or(Date::EPOCH)
+}

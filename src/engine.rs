@@ -1,0 +1,403 @@
+//! The sandboxed Rhai engine: compile a pack once, evaluate many requests.
+//!
+//! Data flow: text → [`parse_request`] (limits, types, dates) → one conversion into a Rhai
+//! value → every rule of the scenario runs against that one value held as a constant in one
+//! scope (no per-rule copies; rules cannot mutate it) → each result becomes a [`Finding`] →
+//! [`Decision::fold`].
+
+use rhai::{Dynamic, EvalAltResult, Scope, AST};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Date;
+use crate::clock;
+use crate::decision::{Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats};
+use crate::functions::{self, MissingField, RuleResult, HOST_FUNCTIONS};
+use crate::input::{parse_request, InputError, InputLimits};
+use crate::lifecycle;
+use crate::pack::{Diagnostic, Pack, PackError, RuleMeta};
+use crate::request::Request;
+
+/// Sandbox bounds. Every one is set explicitly: Rhai's own defaults are unlimited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Operations one rule may perform on one request before it is stopped.
+    pub max_operations: u64,
+    /// Nesting of function calls inside a rule (≤ 64 keeps within the 1 MiB wasm stack).
+    pub max_call_levels: usize,
+    /// Expression nesting at the top level of a rule and inside its functions.
+    pub max_expr_depth: usize,
+    pub max_function_expr_depth: usize,
+    /// Bytes in any string a rule builds (total over a value's strings).
+    pub max_string_size: usize,
+    /// Elements in any array a rule builds (counted through nested arrays).
+    pub max_array_size: usize,
+    /// Entries in any object map a rule builds (counted through nested maps).
+    pub max_map_size: usize,
+    /// Wall-clock budget per rule in milliseconds, a second line behind `max_operations`
+    /// (native only: in edge runtimes the clock does not advance during computation).
+    pub max_millis_per_rule: u64,
+    /// Bounds on the request text itself.
+    pub input: InputLimits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_operations: 1_000_000,
+            max_call_levels: 32,
+            max_expr_depth: 64,
+            max_function_expr_depth: 32,
+            max_string_size: 1 << 20,
+            max_array_size: 1 << 19,
+            max_map_size: 1 << 18,
+            max_millis_per_rule: 1_000,
+            input: InputLimits::default(),
+        }
+    }
+}
+
+/// How to build an engine.
+#[derive(Clone, Debug, Default)]
+pub struct EngineOptions {
+    pub limits: Limits,
+    /// When false, a rule that does not compile is kept: it is reported in
+    /// [`Engine::diagnostics`] and yields an `error` finding (so decisions fail closed) instead
+    /// of refusing the whole pack. Editors want this; gates keep the default `strict`.
+    pub lenient: bool,
+}
+
+/// Per-call options.
+#[derive(Clone, Debug, Default)]
+pub struct EvalOptions {
+    /// Evaluation date when the request has no `as_of`. Without either, today in UTC.
+    pub as_of: Option<Date>,
+}
+
+struct CompiledRule {
+    meta: RuleMeta,
+    program: Result<AST, Diagnostic>,
+    /// The last line of code, blamed when the rule returns something other than a result.
+    last_line: SourcePos,
+}
+
+fn last_code_line(source: &str) -> SourcePos {
+    let line = source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with("//")
+        })
+        .last()
+        .map_or(1, |(n, _)| n + 1);
+    SourcePos { line, column: 1 }
+}
+
+/// A compiled pack, ready to decide. Immutable after construction, so natively one engine
+/// can serve many threads.
+pub struct Engine {
+    rhai: rhai::Engine,
+    rules: Vec<CompiledRule>,
+    params: Dynamic,
+    pack: Pack,
+    info: PackInfo,
+    limits: Limits,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn sandbox(limits: &Limits) -> rhai::Engine {
+    use rhai::packages::{
+        ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
+        BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage, Package,
+    };
+    // `new_raw` + chosen packages: no `sleep` (which traps in wasm), no printing, no clock.
+    let mut engine = rhai::Engine::new_raw();
+    engine.register_global_module(ArithmeticPackage::new().as_shared_module());
+    engine.register_global_module(LogicPackage::new().as_shared_module());
+    engine.register_global_module(BasicStringPackage::new().as_shared_module());
+    engine.register_global_module(MoreStringPackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine.register_global_module(BasicIteratorPackage::new().as_shared_module());
+    engine.register_global_module(BasicMathPackage::new().as_shared_module());
+    engine.register_global_module(BasicFnPackage::new().as_shared_module());
+    engine.disable_symbol("eval");
+    engine.set_max_operations(limits.max_operations.max(1));
+    engine.set_max_call_levels(limits.max_call_levels);
+    engine.set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth);
+    engine.set_max_string_size(limits.max_string_size.max(1));
+    engine.set_max_array_size(limits.max_array_size.max(1));
+    engine.set_max_map_size(limits.max_map_size.max(1));
+    engine.set_max_variables(1_000);
+    engine.set_max_functions(256);
+    engine.set_fail_on_invalid_map_property(false);
+    let millis = limits.max_millis_per_rule;
+    engine.on_progress(move |ops| clock::progress(ops, millis));
+    functions::register(&mut engine);
+    engine
+}
+
+fn compile_rule(rhai: &rhai::Engine, rule: &crate::pack::RuleSource) -> Result<AST, Diagnostic> {
+    let meta = &rule.meta;
+    let ast = rhai.compile(&rule.source).map_err(|e| {
+        let pos = e.position();
+        Diagnostic::new("syntax", &meta.file, format!("{} does not compile: {}", meta.id, e.err_type()))
+            .for_rule(&meta.id)
+            .at(pos.line().unwrap_or(0), pos.position().unwrap_or(0))
+    })?;
+    for f in ast.iter_functions() {
+        if HOST_FUNCTIONS.contains(&f.name) {
+            let (line, column) = locate(&rule.source, &format!("fn {}", f.name));
+            return Err(Diagnostic::new(
+                "shadows_host_function",
+                &meta.file,
+                format!(
+                    "{} defines `fn {}`, which would shadow the host function of that name; rename it",
+                    meta.id, f.name
+                ),
+            )
+            .for_rule(&meta.id)
+            .at(line, column));
+        }
+    }
+    Ok(ast)
+}
+
+/// 1-based line and column of the first occurrence of `needle`.
+fn locate(source: &str, needle: &str) -> (usize, usize) {
+    for (n, line) in source.lines().enumerate() {
+        if let Some(col) = line.find(needle) {
+            let column = line.get(..col).map_or(0, |s| s.chars().count()) + 1;
+            return (n + 1, column);
+        }
+    }
+    (0, 0)
+}
+
+impl Engine {
+    /// Compiles a pack strictly: any rule that does not compile refuses the pack.
+    pub fn new(pack: Pack) -> Result<Engine, PackError> {
+        Engine::with_options(pack, EngineOptions::default())
+    }
+
+    /// The embedded default pack with default limits.
+    pub fn default_pack() -> Result<Engine, PackError> {
+        Engine::new(Pack::embedded()?)
+    }
+
+    pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
+        let rhai = sandbox(&options.limits);
+        let params = rhai::serde::to_dynamic(&pack.manifest.params).map_err(|e| {
+            Diagnostic::new("bad_manifest", "pack.json", format!("parameters cannot be used by rules: {e}"))
+        })?;
+        let mut rules = Vec::with_capacity(pack.rules.len());
+        let mut diagnostics = Vec::new();
+        for rule in &pack.rules {
+            let program = compile_rule(&rhai, rule);
+            if let Err(d) = &program {
+                diagnostics.push(d.clone());
+            }
+            let last_line = last_code_line(&rule.source);
+            rules.push(CompiledRule { meta: rule.meta.clone(), program, last_line });
+        }
+        if !options.lenient && !diagnostics.is_empty() {
+            return Err(PackError(diagnostics));
+        }
+        let info = pack.info();
+        Ok(Engine { rhai, rules, params, pack, info, limits: options.limits, diagnostics })
+    }
+
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+
+    pub fn pack_info(&self) -> &PackInfo {
+        &self.info
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Rules that did not compile (only in a lenient engine).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
+        self.rules.iter().map(|r| &r.meta)
+    }
+
+    /// Decides a request given as JSON text. Never panics; a bad request is an `error` decision.
+    pub fn evaluate_json(&self, text: &str, options: &EvalOptions) -> Decision {
+        match parse_request(text, &self.limits.input) {
+            Ok(request) => self.evaluate(&request, options),
+            Err((errors, hint)) => Decision::rejected(self.info.clone(), errors, hint),
+        }
+    }
+
+    /// Decides a typed request.
+    pub fn evaluate(&self, request: &Request, options: &EvalOptions) -> Decision {
+        let started = clock::now_micros();
+        let as_of = request.as_of.or(options.as_of).unwrap_or_else(clock::today);
+        let hint = RequestHint {
+            request_id: Some(request.request_id.clone()),
+            scenario: Some(request.scenario.as_str().to_string()),
+            as_of: Some(as_of.to_string()),
+        };
+        let lifecycle = Lifecycle {
+            from: lifecycle::current(request).map(|s| s.as_str().to_string()),
+            to: lifecycle::target(request.scenario).as_str().to_string(),
+            legal: lifecycle::is_legal(request),
+        };
+        let value = match rhai::serde::to_dynamic(request) {
+            Ok(v) => v,
+            Err(e) => {
+                let err = InputError::new("internal", format!("the request could not be prepared for the rules: {e}"), "$");
+                return Decision::rejected(self.info.clone(), vec![err], hint);
+            }
+        };
+
+        let mut scope = Scope::new();
+        scope.push_constant_dynamic("req", value);
+        scope.push_constant_dynamic("params", self.params.clone());
+        scope.push_constant("as_of", as_of.to_string());
+        scope.push_constant("scenario", request.scenario.as_str().to_string());
+        scope.push_constant_dynamic("lifecycle", lifecycle_value(request, &lifecycle));
+        let base = scope.len();
+
+        let mut findings = Vec::new();
+        let mut operations = 0u64;
+        for rule in self.rules.iter().filter(|r| r.meta.applies_to(request.scenario)) {
+            let (outcome, message, paths, position) = match &rule.program {
+                Err(d) => (
+                    Outcome::Error,
+                    Some(format!("rule does not compile: {}", d.message)),
+                    Vec::new(),
+                    d.line.zip(d.column).map(|(line, column)| SourcePos { line, column }),
+                ),
+                Ok(ast) => {
+                    clock::start_rule(self.limits.max_millis_per_rule);
+                    let result = self.rhai.eval_ast_with_scope::<Dynamic>(&mut scope, ast);
+                    operations += clock::rule_operations();
+                    scope.rewind(base);
+                    let (outcome, message, paths, position) = interpret(result, self.limits.max_operations);
+                    let position = match (outcome, position) {
+                        (Outcome::Error, None) => Some(rule.last_line.clone()),
+                        (_, p) => p,
+                    };
+                    (outcome, message, paths, position)
+                }
+            };
+            findings.push(Finding {
+                rule: rule.meta.id.clone(),
+                title: rule.meta.title.clone(),
+                severity: rule.meta.severity,
+                outcome,
+                message,
+                paths,
+                clauses: rule.meta.clauses.clone(),
+                position,
+            });
+        }
+        let verdict = Decision::fold(&findings);
+        Decision {
+            request_id: hint.request_id,
+            scenario: hint.scenario,
+            as_of: hint.as_of,
+            decision: verdict,
+            stats: Stats {
+                rules_evaluated: findings.len(),
+                operations,
+                micros: clock::now_micros().saturating_sub(started),
+            },
+            findings,
+            lifecycle: Some(lifecycle),
+            pack: self.info.clone(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+fn lifecycle_value(request: &Request, lc: &Lifecycle) -> Dynamic {
+    let mut map = rhai::Map::new();
+    map.insert("from".into(), lc.from.clone().map_or(Dynamic::UNIT, Dynamic::from));
+    map.insert("to".into(), Dynamic::from(lc.to.clone()));
+    map.insert("legal".into(), Dynamic::from(lc.legal));
+    let legal_from: rhai::Array = lifecycle::legal_from(request)
+        .into_iter()
+        .map(|s| Dynamic::from(s.as_str().to_string()))
+        .collect();
+    map.insert("legal_from".into(), Dynamic::from_array(legal_from));
+    Dynamic::from_map(map)
+}
+
+type Interpreted = (Outcome, Option<String>, Vec<String>, Option<SourcePos>);
+
+/// Turns what a rule returned (or how it broke) into an outcome. Anything unexpected is an
+/// `error`: a rule never passes by accident.
+fn interpret(result: Result<Dynamic, Box<EvalAltResult>>, max_operations: u64) -> Interpreted {
+    match result {
+        Ok(value) => match value.try_cast::<RuleResult>() {
+            Some(RuleResult::Pass) => (Outcome::Pass, None, Vec::new(), None),
+            Some(RuleResult::Fail { message, paths }) => (Outcome::Fail, Some(message), paths, None),
+            Some(RuleResult::NotApplicable { reason }) => (
+                Outcome::NotApplicable,
+                (!reason.is_empty()).then_some(reason),
+                Vec::new(),
+                None,
+            ),
+            None => (
+                Outcome::Error,
+                Some("the rule did not end with pass(), fail(message, paths) or not_applicable(reason)".into()),
+                Vec::new(),
+                None,
+            ),
+        },
+        Err(err) => {
+            let outer_pos = err.position();
+            let inner = innermost(&err);
+            if let EvalAltResult::ErrorRuntime(value, _) = inner {
+                if let Some(MissingField(path)) = value.clone().try_cast::<MissingField>() {
+                    return (
+                        Outcome::Fail,
+                        Some(format!("required field `{path}` is missing")),
+                        vec![path],
+                        None,
+                    );
+                }
+            }
+            let pos = if inner.position().is_none() { outer_pos } else { inner.position() };
+            let position = pos.line().map(|line| SourcePos { line, column: pos.position().unwrap_or(0) });
+            (Outcome::Error, Some(describe(inner, max_operations)), Vec::new(), position)
+        }
+    }
+}
+
+fn innermost(err: &EvalAltResult) -> &EvalAltResult {
+    match err {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => innermost(inner),
+        other => other,
+    }
+}
+
+fn describe(err: &EvalAltResult, max_operations: u64) -> String {
+    match err {
+        EvalAltResult::ErrorTooManyOperations(_) => format!(
+            "the rule was stopped after {max_operations} operations (a runaway loop?)"
+        ),
+        EvalAltResult::ErrorStackOverflow(_) => "the rule nests function calls too deeply (runaway recursion?)".into(),
+        EvalAltResult::ErrorDataTooLarge(what, _) => format!("the rule built a value that is too large: {what}"),
+        EvalAltResult::ErrorTerminated(_, _) => "the rule was stopped: it ran past its time budget".into(),
+        EvalAltResult::ErrorRuntime(value, _) => format!("the rule raised an error: {value}"),
+        other => {
+            // Rhai appends " (line x, position y)"; the position is reported separately.
+            let text = other.to_string();
+            match text.rfind(" (line ") {
+                Some(cut) => text.get(..cut).unwrap_or(&text).to_string(),
+                None => text,
+            }
+        }
+    }
+}

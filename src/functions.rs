@@ -1,0 +1,297 @@
+//! Host functions the rules call, written in Rust so that rules stay short and the hot work
+//! (path lookups, date arithmetic) runs as native code. Every function here is bounded in time
+//! by its input, and none panics.
+//!
+//! | function | returns |
+//! |---|---|
+//! | `need(v, "a.b[0].c")`, `need(v, path, prefix)` | the value; when missing or null the rule *fails* naming the path |
+//! | `field(v, path)`, `field(v, path, default)` | the value, `()` / `default` when missing or null |
+//! | `present(v, path)` | true when present and not null |
+//! | `empty(x)` | true for `()`, `""`, `[]`, `#{}` |
+//! | `days(a, b)` | calendar days b − a |
+//! | `add_days(d, n)`, `add_months(d, n)` | a date; months clamp to month end |
+//! | `working_days(a, b)` | Monday–Friday days after a up to b |
+//! | `min_date(a, b)`, `max_date(a, b)`, `is_date(s)` | dates |
+//! | `is_eea(code)`, `da_scope(req)` | EEA membership; Data Act switching scope |
+//! | `join(array, sep)` | text |
+//! | `pass()`, `fail(msg)`, `fail(msg, paths)`, `not_applicable(reason)` | a rule's result |
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, Position};
+
+use crate::calendar::{is_eea, Date};
+
+/// A rule's result, as built by `pass()`, `fail(...)` and `not_applicable(...)`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleResult {
+    Pass,
+    Fail { message: String, paths: Vec<String> },
+    NotApplicable { reason: String },
+}
+
+/// Raised by `need` for a missing field; scripts cannot construct it, so only a real missing
+/// field turns into a `fail` (not an `error`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MissingField(pub String);
+
+/// Names a rule may not define as its own functions: shadowing them could silently change
+/// what a rule checks.
+pub const HOST_FUNCTIONS: &[&str] = &[
+    "need", "field", "present", "empty", "days", "add_days", "add_months", "working_days", "min_date",
+    "max_date", "is_date", "is_eea", "da_scope", "join", "pass", "fail", "not_applicable",
+];
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+fn runtime_error(message: String) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(message.into(), Position::NONE))
+}
+
+/// Splits `a.b[0].c` into steps. Returns `None` for a malformed path (a rule bug).
+fn steps(path: &str) -> Option<Vec<Step<'_>>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (part.get(..i)?, part.get(i..)?),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            out.push(Step::Key(name));
+        } else if out.is_empty() && rest.is_empty() {
+            return None;
+        }
+        while !rest.is_empty() {
+            let close = rest.find(']')?;
+            let index: usize = rest.get(1..close)?.parse().ok()?;
+            out.push(Step::Index(index));
+            rest = rest.get(close + 1..)?;
+        }
+    }
+    Some(out)
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Walks `path` from `root` and hands the value found (if any, and not null) to `f`, without
+/// cloning anything on the way. Recursion depth is the number of steps in the path.
+fn lookup<R>(root: &Dynamic, path: &str, f: impl FnOnce(Option<&Dynamic>) -> R) -> Res<R> {
+    let parsed = steps(path).ok_or_else(|| runtime_error(format!("malformed field path `{path}`")))?;
+    Ok(walk(root, &parsed, f))
+}
+
+fn walk<R>(current: &Dynamic, steps: &[Step<'_>], f: impl FnOnce(Option<&Dynamic>) -> R) -> R {
+    if current.is_unit() {
+        return f(None);
+    }
+    match steps.split_first() {
+        None => f(Some(current)),
+        Some((Step::Key(key), rest)) => match current.as_map_ref() {
+            Ok(map) => match map.get(*key) {
+                Some(next) => walk(next, rest, f),
+                None => f(None),
+            },
+            Err(_) => f(None),
+        },
+        Some((Step::Index(i), rest)) => match current.as_array_ref() {
+            Ok(array) => match array.get(*i) {
+                Some(next) => walk(next, rest, f),
+                None => f(None),
+            },
+            Err(_) => f(None),
+        },
+    }
+}
+
+fn get_value(root: &Dynamic, path: &str) -> Res<Dynamic> {
+    lookup(root, path, |v| v.cloned().unwrap_or(Dynamic::UNIT))
+}
+
+fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
+    match lookup(root, path, |v| v.cloned())? {
+        Some(v) => Ok(v),
+        None => {
+            let full = if prefix.is_empty() { path.to_string() } else { format!("{prefix}.{path}") };
+            Err(Box::new(EvalAltResult::ErrorRuntime(
+                Dynamic::from(MissingField(full)),
+                Position::NONE,
+            )))
+        }
+    }
+}
+
+fn is_empty_value(v: &Dynamic) -> bool {
+    if v.is_unit() {
+        return true;
+    }
+    if let Ok(s) = v.as_immutable_string_ref() {
+        return s.trim().is_empty();
+    }
+    if let Ok(a) = v.as_array_ref() {
+        return a.is_empty();
+    }
+    if let Ok(m) = v.as_map_ref() {
+        return m.is_empty();
+    }
+    false
+}
+
+fn date(text: &str) -> Res<Date> {
+    Date::parse(text).map_err(|e| runtime_error(e.to_string()))
+}
+
+fn date_result(d: Result<Date, crate::calendar::DateError>) -> Res<String> {
+    d.map(|d| d.to_string()).map_err(|e| runtime_error(e.to_string()))
+}
+
+fn message_of(v: &Dynamic) -> String {
+    if let Ok(a) = v.as_array_ref() {
+        a.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("; ")
+    } else {
+        v.to_string()
+    }
+}
+
+fn paths_of(paths: &Array) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(paths.len());
+    for p in paths {
+        let p = p.to_string();
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Whether the Data Act's switching chapter applies: an EEA customer and a production service.
+/// A missing jurisdiction fails the calling rule (fail closed) rather than guessing either way.
+fn da_scope(req: &Dynamic) -> Res<bool> {
+    let jurisdiction = need_value(req, "customer.jurisdiction", "")?;
+    let eea = jurisdiction
+        .as_immutable_string_ref()
+        .map(|s| is_eea(s.as_str()))
+        .unwrap_or(false);
+    let non_production = get_value(req, "service.non_production")?.as_bool().unwrap_or(false);
+    Ok(eea && !non_production)
+}
+
+/// Registers every host function. Names avoid those of Rhai's packages (`get`, `min`, …):
+/// an exact-type package function would otherwise win over a `Dynamic`-typed one here. Functions that take the request by reference are marked
+/// pure so that Rhai passes the (constant) request without copying it.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<RuleResult>("RuleResult");
+    engine.register_type_with_name::<MissingField>("MissingField");
+
+    FuncRegistration::new("need")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic, path: &str| need_value(v, path, ""));
+    FuncRegistration::new("need")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic, path: &str, prefix: &str| {
+            need_value(v, path, prefix)
+        });
+    FuncRegistration::new("field")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic, path: &str| get_value(v, path));
+    FuncRegistration::new("field")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic, path: &str, default: Dynamic| {
+            lookup(v, path, |found| found.cloned().unwrap_or(default))
+        });
+    FuncRegistration::new("present")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic, path: &str| {
+            lookup(v, path, |found| found.is_some())
+        });
+    FuncRegistration::new("empty")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic| is_empty_value(v));
+    FuncRegistration::new("da_scope")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut Dynamic| da_scope(v));
+
+    engine.register_fn("days", |a: &str, b: &str| -> Res<i64> { Ok(date(a)?.days_until(date(b)?)) });
+    engine.register_fn("working_days", |a: &str, b: &str| -> Res<i64> {
+        Ok(date(a)?.working_days_until(date(b)?))
+    });
+    engine.register_fn("add_days", |d: &str, n: i64| -> Res<String> { date_result(date(d)?.add_days(n)) });
+    engine.register_fn("add_months", |d: &str, n: i64| -> Res<String> {
+        date_result(date(d)?.add_months(n))
+    });
+    engine.register_fn("min_date", |a: &str, b: &str| -> Res<String> {
+        Ok(date(a)?.min(date(b)?).to_string())
+    });
+    engine.register_fn("max_date", |a: &str, b: &str| -> Res<String> {
+        Ok(date(a)?.max(date(b)?).to_string())
+    });
+    engine.register_fn("is_date", |s: &str| Date::parse(s).is_ok());
+    engine.register_fn("is_date", |_: ()| false);
+    engine.register_fn("is_eea", |code: &str| is_eea(code));
+    engine.register_fn("is_eea", |_: ()| false);
+    engine.register_fn("join", |a: Array, sep: &str| {
+        a.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(sep)
+    });
+
+    engine.register_fn("pass", || RuleResult::Pass);
+    engine.register_fn("fail", |message: Dynamic| RuleResult::Fail {
+        message: message_of(&message),
+        paths: Vec::new(),
+    });
+    engine.register_fn("fail", |message: Dynamic, paths: Array| RuleResult::Fail {
+        message: message_of(&message),
+        paths: paths_of(&paths),
+    });
+    engine.register_fn("fail", |message: Dynamic, path: &str| RuleResult::Fail {
+        message: message_of(&message),
+        paths: vec![path.to_string()],
+    });
+    engine.register_fn("not_applicable", |reason: &str| RuleResult::NotApplicable {
+        reason: reason.to_string(),
+    });
+    engine.register_fn("not_applicable", || RuleResult::NotApplicable { reason: String::new() });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> Dynamic {
+        let json = serde_json::json!({
+            "a": { "b": [ { "c": 1 }, { "c": null } ], "s": "", "t": "x" }
+        });
+        rhai::serde::to_dynamic(json).unwrap()
+    }
+
+    #[test]
+    fn paths_walk_maps_and_arrays() {
+        let r = req();
+        assert_eq!(get_value(&r, "a.b[0].c").unwrap().as_int().unwrap(), 1);
+        assert!(get_value(&r, "a.b[1].c").unwrap().is_unit());
+        assert!(get_value(&r, "a.b[9].c").unwrap().is_unit());
+        assert!(get_value(&r, "a.t.x").unwrap().is_unit());
+        assert!(lookup(&r, "a.b[x]", |_| ()).is_err());
+        assert!(lookup(&r, "a.b[0", |_| ()).is_err());
+    }
+
+    #[test]
+    fn need_reports_the_full_path() {
+        let r = req();
+        let err = need_value(&r, "b[1].c", "data.a").unwrap_err();
+        match *err {
+            EvalAltResult::ErrorRuntime(v, _) => {
+                assert_eq!(v.cast::<MissingField>(), MissingField("data.a.b[1].c".into()))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn emptiness() {
+        let r = req();
+        assert!(is_empty_value(&get_value(&r, "a.s").unwrap()));
+        assert!(!is_empty_value(&get_value(&r, "a.t").unwrap()));
+        assert!(is_empty_value(&Dynamic::UNIT));
+        assert!(is_empty_value(&Dynamic::from_array(vec![])));
+    }
+}

@@ -1,0 +1,539 @@
+//! A policy pack: rule sources with their metadata, parameters, and a digest over both.
+//!
+//! A pack is plain files, so that it can come from a folder, from memory (a portal's editor),
+//! or from the copy of `rules/` embedded at build time:
+//!
+//! ```text
+//! pack.json            {"name", "version", "description", "params": {...}}
+//! <any>/<ID>.rhai      one rule each, metadata in a `//!` header
+//! tests/<any>.json     the pack's own test cases (not part of the digest)
+//! ```
+//!
+//! A rule's header carries its contract metadata next to its code:
+//!
+//! ```text
+//! //! id: TRM-002
+//! //! title: Termination honours the applicable notice period
+//! //! severity: deny
+//! //! scenarios: termination
+//! //! iso20000_1_2018: 8.3.3
+//! //! data_act: 25(2)(d)
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::decision::{Clauses, PackInfo, Severity};
+use crate::request::Scenario;
+
+/// Clause families a rule may cite.
+pub const CLAUSE_FAMILIES: &[&str] = &[
+    "iso20000_1_2018",
+    "iso20000_1_2011",
+    "iso20000_9",
+    "data_act",
+    "gdpr",
+    "iso27001_2022",
+    "iso27017",
+    "iso27018",
+    "iso19086_1",
+];
+
+/// A problem found while loading or compiling a pack, located as precisely as possible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub code: String,
+    pub message: String,
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &str, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.into(),
+            message: message.into(),
+            file: file.into(),
+            rule: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn for_rule(mut self, rule: &str) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": {} [{}]", self.message, self.code)
+    }
+}
+
+/// The pack could not be loaded; every problem found is listed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct PackError(pub Vec<Diagnostic>);
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(|d| d.to_string()).collect();
+        write!(f, "the policy pack cannot be loaded:\n  {}", lines.join("\n  "))
+    }
+}
+
+impl From<Diagnostic> for PackError {
+    fn from(d: Diagnostic) -> Self {
+        PackError(vec![d])
+    }
+}
+
+/// What a rule declares about itself; part of the contract (rules.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub scenarios: Vec<Scenario>,
+    pub clauses: Clauses,
+    /// Plain-language explanation of what the rule checks and why.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Where the source came from, relative to the pack root.
+    pub file: String,
+}
+
+impl RuleMeta {
+    pub fn applies_to(&self, scenario: Scenario) -> bool {
+        self.scenarios.contains(&scenario)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSource {
+    pub meta: RuleMeta,
+    pub source: String,
+    /// Lines taken by the header, so positions can still be reported against the file.
+    pub header_lines: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A loaded (not yet compiled) pack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pack {
+    pub manifest: Manifest,
+    pub rules: Vec<RuleSource>,
+    /// Test case files: (path, JSON text).
+    pub tests: Vec<(String, String)>,
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_pack.rs"));
+}
+
+impl Pack {
+    /// The default pack `iso20000-9-lifecycle`, compiled into the binary from `rules/`.
+    pub fn embedded() -> Result<Pack, PackError> {
+        Pack::from_sources(
+            embedded::FILES
+                .iter()
+                .map(|(path, text)| ((*path).to_string(), (*text).to_string())),
+        )
+    }
+
+    /// Loads a pack from a folder (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_dir(dir: &std::path::Path) -> Result<Pack, PackError> {
+        let mut files = Vec::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(folder) = pending.pop() {
+            let entries = std::fs::read_dir(&folder).map_err(|e| {
+                Diagnostic::new("io", &folder.display().to_string(), format!("cannot read folder: {e}"))
+            })?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let wanted = matches!(path.extension().and_then(|e| e.to_str()), Some("rhai" | "json"));
+                if !wanted {
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Diagnostic::new("io", &rel, format!("cannot read file: {e}")))?;
+                files.push((rel, text));
+            }
+        }
+        Pack::from_sources(files)
+    }
+
+    /// Builds a pack from `(relative path, text)` pairs: `pack.json`, `*.rhai` rules and
+    /// `tests/*.json` cases. Every problem is reported, not just the first.
+    pub fn from_sources(files: impl IntoIterator<Item = (String, String)>) -> Result<Pack, PackError> {
+        let mut manifest = None;
+        let mut rules = Vec::new();
+        let mut tests = Vec::new();
+        let mut problems = Vec::new();
+        for (path, text) in files {
+            let path = path.trim_start_matches("./").to_string();
+            if path == "pack.json" {
+                match serde_json::from_str::<Manifest>(&text) {
+                    Ok(m) => manifest = Some(m),
+                    Err(e) => problems.push(
+                        Diagnostic::new("bad_manifest", &path, format!("pack.json is not a valid manifest: {e}"))
+                            .at(e.line(), e.column()),
+                    ),
+                }
+            } else if path.ends_with(".rhai") {
+                match parse_header(&path, &text) {
+                    Ok(rule) => rules.push(rule),
+                    Err(d) => problems.push(d),
+                }
+            } else if path.starts_with("tests/") && path.ends_with(".json") {
+                tests.push((path, text));
+            }
+        }
+        let manifest = match manifest {
+            Some(m) => m,
+            None => {
+                problems.push(Diagnostic::new(
+                    "bad_manifest",
+                    "pack.json",
+                    "the pack has no pack.json (name, version, params)",
+                ));
+                Manifest {
+                    name: String::new(),
+                    version: String::new(),
+                    description: String::new(),
+                    params: Default::default(),
+                }
+            }
+        };
+        rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        for pair in rules.windows(2) {
+            if let [a, b] = pair {
+                if a.meta.id == b.meta.id {
+                    problems.push(
+                        Diagnostic::new(
+                            "duplicate_rule",
+                            &b.meta.file,
+                            format!("rule id {} is also declared in {}", b.meta.id, a.meta.file),
+                        )
+                        .for_rule(&b.meta.id),
+                    );
+                }
+            }
+        }
+        tests.sort();
+        if problems.is_empty() {
+            Ok(Pack { manifest, rules, tests })
+        } else {
+            Err(PackError(problems))
+        }
+    }
+
+    /// Replaces parameters by name; an unknown name is an error, so a typo cannot silently
+    /// leave the default in force.
+    pub fn override_params(
+        &mut self,
+        overrides: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), PackError> {
+        let mut problems = Vec::new();
+        for (key, value) in overrides {
+            match self.manifest.params.get_mut(key) {
+                Some(slot) => *slot = value.clone(),
+                None => problems.push(Diagnostic::new(
+                    "unknown_param",
+                    "pack.json",
+                    format!(
+                        "unknown parameter `{key}`; the pack defines: {}",
+                        self.manifest.params.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(PackError(problems))
+        }
+    }
+
+    /// `sha256:` over the exact rules and parameters that decide, in a canonical order.
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(b"cloudgate-pack-v1");
+        field(self.manifest.name.as_bytes());
+        field(self.manifest.version.as_bytes());
+        // serde_json's map is ordered by key, so this text is canonical.
+        field(serde_json::Value::Object(self.manifest.params.clone()).to_string().as_bytes());
+        let mut sorted: Vec<&RuleSource> = self.rules.iter().collect();
+        sorted.sort_by(|a, b| a.meta.file.cmp(&b.meta.file));
+        for rule in sorted {
+            field(rule.meta.file.as_bytes());
+            field(rule.source.as_bytes());
+        }
+        let bytes = h.finalize();
+        let mut out = String::with_capacity(7 + 64);
+        out.push_str("sha256:");
+        for b in bytes {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
+    }
+
+    pub fn info(&self) -> PackInfo {
+        PackInfo {
+            name: self.manifest.name.clone(),
+            version: self.manifest.version.clone(),
+            digest: self.digest(),
+        }
+    }
+
+    /// The pack as files again, e.g. for an editor that starts from the default pack.
+    pub fn files(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        if let Ok(text) = serde_json::to_string_pretty(&self.manifest) {
+            out.insert("pack.json".to_string(), text);
+        }
+        for rule in &self.rules {
+            out.insert(rule.meta.file.clone(), rule.source.clone());
+        }
+        for (path, text) in &self.tests {
+            out.insert(path.clone(), text.clone());
+        }
+        out
+    }
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Reads the `//!` header of a rule file.
+fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
+    let mut fields: BTreeMap<String, String> = BTreeMap::new();
+    let mut clauses = Clauses::new();
+    let mut description = Vec::new();
+    let mut header_lines = 0;
+    for (n, line) in text.lines().enumerate() {
+        let Some(body) = line.trim_start().strip_prefix("//!") else {
+            if line.trim().is_empty() && fields.is_empty() {
+                continue;
+            }
+            break;
+        };
+        header_lines = n + 1;
+        let body = body.trim();
+        if body.is_empty() {
+            continue;
+        }
+        let Some((key, value)) = body.split_once(':') else {
+            return Err(Diagnostic::new(
+                "bad_header",
+                file,
+                format!("header line `{body}` is not `key: value`"),
+            )
+            .at(n + 1, 1));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        match key {
+            "id" | "title" | "severity" | "scenarios" => {
+                fields.insert(key.to_string(), value.to_string());
+            }
+            "description" => description.push(value.to_string()),
+            family if CLAUSE_FAMILIES.contains(&family) => {
+                clauses.entry(family.to_string()).or_default().extend(split_list(value));
+            }
+            other => {
+                return Err(Diagnostic::new(
+                    "bad_header",
+                    file,
+                    format!(
+                        "unknown header key `{other}`; expected id, title, severity, scenarios, description or a clause family ({})",
+                        CLAUSE_FAMILIES.join(", ")
+                    ),
+                )
+                .at(n + 1, 1))
+            }
+        }
+    }
+    let need = |key: &str| {
+        fields.get(key).cloned().filter(|v| !v.is_empty()).ok_or_else(|| {
+            Diagnostic::new(
+                "bad_header",
+                file,
+                format!("the rule header lacks `//! {key}: …` (a rule needs id, title, severity and scenarios)"),
+            )
+        })
+    };
+    let id = need("id")?;
+    let title = need("title")?;
+    let severity = match need("severity")?.as_str() {
+        "deny" => Severity::Deny,
+        "warn" => Severity::Warn,
+        "info" => Severity::Info,
+        other => {
+            return Err(Diagnostic::new(
+                "bad_header",
+                file,
+                format!("severity `{other}` is not deny, warn or info"),
+            )
+            .for_rule(&id))
+        }
+    };
+    let mut scenarios = Vec::new();
+    for name in split_list(&need("scenarios")?) {
+        if name == "all" {
+            scenarios.extend_from_slice(Scenario::ALL);
+            continue;
+        }
+        match Scenario::ALL.iter().find(|s| s.as_str() == name) {
+            Some(s) => scenarios.push(*s),
+            None => {
+                return Err(Diagnostic::new(
+                    "bad_header",
+                    file,
+                    format!("scenario `{name}` is not onboarding, termination, transfer, removal or all"),
+                )
+                .for_rule(&id))
+            }
+        }
+    }
+    Ok(RuleSource {
+        meta: RuleMeta {
+            id,
+            title,
+            severity,
+            scenarios,
+            clauses,
+            description: description.join(" "),
+            file: file.to_string(),
+        },
+        source: text.to_string(),
+        header_lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: &str = "//! id: T-1\n//! title: A test\n//! severity: warn\n//! scenarios: termination, transfer\n//! data_act: 25(2)(a), 25(2)(d)\n//! iso20000_1_2018: 8.3.3\n\npass()\n";
+    const MANIFEST: &str = r#"{"name":"t","version":"1","params":{"max_identity_age_days":365}}"#;
+
+    fn pack() -> Pack {
+        Pack::from_sources([
+            ("pack.json".to_string(), MANIFEST.to_string()),
+            ("x/T-1.rhai".to_string(), RULE.to_string()),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn reads_the_header() {
+        let p = pack();
+        let meta = &p.rules[0].meta;
+        assert_eq!(meta.id, "T-1");
+        assert_eq!(meta.severity, Severity::Warn);
+        assert_eq!(meta.scenarios, vec![Scenario::Termination, Scenario::Transfer]);
+        assert_eq!(meta.clauses["data_act"], vec!["25(2)(a)", "25(2)(d)"]);
+        assert_eq!(p.rules[0].header_lines, 6);
+    }
+
+    #[test]
+    fn header_errors_name_file_and_line() {
+        let bad = RULE.replace("severity: warn", "severity: loud");
+        let err = Pack::from_sources([
+            ("pack.json".to_string(), MANIFEST.to_string()),
+            ("x/T-1.rhai".to_string(), bad),
+        ])
+        .unwrap_err();
+        assert_eq!(err.0[0].file, "x/T-1.rhai");
+        assert!(err.0[0].message.contains("loud"));
+        let unknown = RULE.replace("data_act:", "dataact:");
+        let err = Pack::from_sources([
+            ("pack.json".to_string(), MANIFEST.to_string()),
+            ("x/T-1.rhai".to_string(), unknown),
+        ])
+        .unwrap_err();
+        assert_eq!((err.0[0].line, err.0[0].code.as_str()), (Some(5), "bad_header"));
+    }
+
+    #[test]
+    fn duplicate_ids_and_missing_manifest_are_reported_together() {
+        let err = Pack::from_sources([
+            ("a/T-1.rhai".to_string(), RULE.to_string()),
+            ("b/T-1.rhai".to_string(), RULE.to_string()),
+        ])
+        .unwrap_err();
+        let codes: Vec<&str> = err.0.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, vec!["bad_manifest", "duplicate_rule"]);
+    }
+
+    #[test]
+    fn digest_changes_with_rules_and_params() {
+        let p = pack();
+        let d0 = p.digest();
+        assert!(d0.starts_with("sha256:") && d0.len() == 71);
+        let mut q = p.clone();
+        q.override_params(&serde_json::from_str(r#"{"max_identity_age_days": 30}"#).unwrap())
+            .unwrap();
+        assert_ne!(q.digest(), d0);
+        let mut r = p.clone();
+        r.rules[0].source.push(' ');
+        assert_ne!(r.digest(), d0);
+        assert_eq!(p.clone().digest(), d0);
+        assert!(q
+            .override_params(&serde_json::from_str(r#"{"max_identty_age_days": 30}"#).unwrap())
+            .is_err());
+    }
+
+    #[test]
+    fn embedded_pack_loads() {
+        let p = Pack::embedded().unwrap();
+        assert_eq!(p.manifest.name, "iso20000-9-lifecycle");
+    }
+}

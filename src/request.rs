@@ -1,0 +1,252 @@
+//! The request model of domain.md §1.
+//!
+//! Typed on purpose: deserialising into these types is the schema check, so that a rule never
+//! sees a number where a date belongs. Every field but `request_id`, `scenario` and the block the
+//! scenario names is optional; rules decide what a missing field means. Unknown fields are
+//! ignored (the contract may grow) and never reach the rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Date;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(JsonSchema))]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// The four lifecycle scenarios of ISO/IEC TR 20000-9 that change a tenancy.
+    Scenario {
+        Onboarding => "onboarding",
+        Termination => "termination",
+        Transfer => "transfer",
+        Removal => "removal",
+    }
+);
+
+string_enum!(Party { Customer => "customer", Provider => "provider" });
+string_enum!(VerificationMethod {
+    RegistryCheck => "registry_check", DocumentCheck => "document_check", Eid => "eid", Bank => "bank",
+});
+string_enum!(CustomerRole {
+    BusinessOwner => "business_owner", Technical => "technical", Security => "security",
+    Dpo => "dpo", Billing => "billing",
+});
+string_enum!(ProviderRole {
+    RelationshipManager => "relationship_manager", ServiceOwner => "service_owner", Security => "security",
+});
+string_enum!(ServiceCategory {
+    IaaS => "IaaS", PaaS => "PaaS", SaaS => "SaaS", CaaS => "CaaS", NaaS => "NaaS",
+    DSaaS => "DSaaS", CompaaS => "CompaaS",
+});
+string_enum!(DeploymentModel {
+    Public => "public", Private => "private", Community => "community", Hybrid => "hybrid",
+});
+string_enum!(
+    /// Tenancy states of domain.md §3.
+    LifecycleState {
+        Agreed => "agreed", Onboarding => "onboarding", Active => "active", Suspended => "suspended",
+        Terminating => "terminating", Transferring => "transferring", DataRetained => "data_retained",
+        Erasing => "erasing", Removed => "removed",
+    }
+);
+string_enum!(AgreementStatus { Draft => "draft", Agreed => "agreed", Terminated => "terminated" });
+string_enum!(DataCategory {
+    CustomerData => "customer_data", DerivedData => "derived_data", AccountData => "account_data",
+    ProviderData => "provider_data",
+});
+string_enum!(Classification {
+    Public => "public", Internal => "internal", Confidential => "confidential", Restricted => "restricted",
+});
+string_enum!(ExportStatus {
+    NotStarted => "not_started", InProgress => "in_progress", Completed => "completed", Verified => "verified",
+});
+string_enum!(DeletionStatus {
+    None => "none", Scheduled => "scheduled", Completed => "completed", Verified => "verified",
+});
+string_enum!(DeletionMethod {
+    CryptoErase => "crypto_erase", Purge => "purge", Destroy => "destroy", Clear => "clear",
+});
+string_enum!(SupplierRole {
+    Subprocessor => "subprocessor", Infrastructure => "infrastructure", Support => "support",
+});
+string_enum!(CustomerChoice {
+    SwitchProvider => "switch_provider", SwitchOnPremises => "switch_on_premises", Erase => "erase",
+    None => "none",
+});
+string_enum!(TargetType { Provider => "provider", OnPremises => "on_premises" });
+string_enum!(TransferMechanism { Adequacy => "adequacy", Scc => "scc", Bcr => "bcr" });
+string_enum!(RemovalScope { CustomerInstance => "customer_instance", ServiceOffering => "service_offering" });
+string_enum!(Disposition { Archive => "archive", Dispose => "dispose", Transfer => "transfer" });
+
+/// The one envelope for all four scenarios.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Request {
+    pub request_id: String,
+    pub scenario: Scenario,
+    #[serde(default)]
+    pub as_of: Option<Date>,
+    #[serde(default)]
+    pub requested_by: Option<RequestedBy>,
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    #[serde(default)]
+    pub provider: Option<Provider>,
+    #[serde(default)]
+    pub service: Option<Service>,
+    #[serde(default)]
+    pub agreement: Option<Agreement>,
+    #[serde(default)]
+    pub data_assets: Option<Vec<DataAsset>>,
+    #[serde(default)]
+    pub suppliers: Option<Vec<Supplier>>,
+    #[serde(default)]
+    pub onboarding: Option<Onboarding>,
+    #[serde(default)]
+    pub termination: Option<Termination>,
+    #[serde(default)]
+    pub transfer: Option<Transfer>,
+    #[serde(default)]
+    pub removal: Option<Removal>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario::Onboarding
+    }
+}
+
+impl Request {
+    /// Whether the block named by `scenario` is present (domain.md: it is required).
+    pub fn has_scenario_block(&self) -> bool {
+        match self.scenario {
+            Scenario::Onboarding => self.onboarding.is_some(),
+            Scenario::Termination => self.termination.is_some(),
+            Scenario::Transfer => self.transfer.is_some(),
+            Scenario::Removal => self.removal.is_some(),
+        }
+    }
+}
+
+/// Declares a struct whose fields are all optional, so each line reads like the contract.
+macro_rules! optional_struct {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(JsonSchema))]
+        pub struct $name { $(#[serde(default)] pub $field: Option<$ty>),+ }
+    };
+}
+
+optional_struct!(RequestedBy { party: Party, contact_id: String });
+optional_struct!(Customer {
+    id: String, legal_name: String, jurisdiction: String, identity_verified: bool,
+    identity_verification: IdentityVerification, contacts: Vec<CustomerContact>,
+});
+optional_struct!(IdentityVerification { method: VerificationMethod, verified_at: Date });
+optional_struct!(CustomerContact {
+    id: String, role: CustomerRole, email: String, authorised_signatory: bool,
+});
+optional_struct!(Provider { id: String, legal_name: String, jurisdiction: String, contacts: Vec<ProviderContact> });
+optional_struct!(ProviderContact { id: String, role: ProviderRole, email: String });
+optional_struct!(Service {
+    id: String, name: String, catalogue_entry_id: String, category: ServiceCategory,
+    deployment_model: DeploymentModel, lifecycle_state: LifecycleState, custom_built: bool,
+    non_production: bool, available_capacity: i64, sla_enforced_until: Date,
+});
+optional_struct!(Agreement {
+    id: String, status: AgreementStatus, signed_at: Date, fixed_term_end: Date,
+    contract_available_pre_signature: bool, sla: Sla, notice_period_days: i64,
+    transition_period_days: i64, data_retrieval_period_days: i64, data_retention_days: i64,
+    log_retention_days: i64, backup_retention_days: i64, exportable_data_categories: Vec<DataCategory>,
+    exempt_data_categories: Vec<ExemptCategory>, exit_plan: ExitPlan, data_residency: DataResidency,
+    dpa_signed: bool, switching_charges: SwitchingCharges, early_termination_fee: Money,
+    pre_contract_info: PreContractInfo,
+});
+optional_struct!(Sla {
+    availability_target_pct: f64, support_hours: String, max_first_response_minutes: f64,
+    max_incident_resolution_hours: f64, rto_hours: f64, rpo_hours: f64, reporting_interval_days: i64,
+});
+optional_struct!(ExemptCategory { category: DataCategory, justification: String });
+optional_struct!(ExitPlan { id: String, last_reviewed_at: Date, export_formats: Vec<String> });
+optional_struct!(DataResidency { allowed_regions: Vec<String>, allowed_jurisdictions: Vec<String> });
+optional_struct!(SwitchingCharges { amount: f64, currency: String, cost_basis_documented: bool });
+optional_struct!(Money { amount: f64, currency: String });
+optional_struct!(PreContractInfo {
+    switching_procedures: bool, formats_register_url: String, infrastructure_jurisdiction: String,
+    fees_disclosed: bool,
+});
+optional_struct!(DataAsset {
+    id: String, name: String, category: DataCategory, classification: Classification,
+    contains_pii: bool, region: String, jurisdiction: String, formats: Vec<String>,
+    legal_hold: LegalHold, backups: Vec<Backup>, export: Export, deletion: Deletion,
+});
+optional_struct!(LegalHold { active: bool, retention_basis: String, expires_at: Date });
+optional_struct!(Backup { id: String, region: String, expires_at: Date, deleted: bool });
+optional_struct!(Export { status: ExportStatus, checksum_verified: bool });
+optional_struct!(Deletion {
+    status: DeletionStatus, method: DeletionMethod, completed_at: Date, certificate_id: String,
+    includes_backups: bool,
+});
+optional_struct!(Supplier {
+    id: String, name: String, role: SupplierRole, processes_customer_data: bool, processes_pii: bool,
+    regions: Vec<String>, approved_by_customer: bool, termination_notified_at: Date,
+    deletion_confirmed: bool,
+});
+optional_struct!(Onboarding {
+    responsibility_matrix_provided: bool, admin_accounts: Vec<AdminAccount>, migration_in: MigrationIn,
+    service_request_id: String, change_id: String, ci_ids: Vec<String>, requested_capacity: i64,
+});
+optional_struct!(AdminAccount { id: String, mfa: bool, shared: bool });
+optional_struct!(MigrationIn { required: bool, plan_id: String, acceptance_criteria_defined: bool });
+optional_struct!(Termination {
+    initiated_by: Party, reason: String, notice_received_at: Date, effective_date: Date,
+    customer_choice: CustomerChoice, transition_end: Date, unfeasibility_notice_at: Date,
+    alternative_transition_end: Date, extension_count: i64, retrieval_end: Date,
+    planned_deletion_date: Date, change_id: String,
+});
+optional_struct!(Transfer {
+    target_type: TargetType, target_provider: TargetProvider, target_accepted_formats: Vec<String>,
+    transfer_plan: TransferPlan, channel: Channel, transfer_mechanism: TransferMechanism,
+    cutover_date: Date, in_parallel_use: bool, change_id: String, ci_handover_list: Vec<String>,
+    knowledge_transfer_done: bool, functional_equivalence_doc: String, continuity_risks_disclosed: bool,
+});
+optional_struct!(TargetProvider {
+    legal_name: String, registration_id: String, jurisdiction: String, technical_contact: String,
+});
+optional_struct!(TransferPlan {
+    approved_at: Date, activities_by_party: bool, schedule: bool, rollback: bool, communication: bool,
+});
+optional_struct!(Channel { encrypted_in_transit: bool, integrity_check: bool, protocol: String });
+optional_struct!(Removal {
+    scope: RemovalScope, date: Date, removal_plan: RemovalPlan, change_id: String,
+    change_approved: bool, access_revoked: bool, ci_retired: bool, catalogue_updated: bool,
+    billing_stopped_at: Date, dedicated_hardware: bool, media_disposal_records: Vec<serde_json::Value>,
+    affected_customers: Vec<AffectedCustomer>, completion_notice_sent: bool,
+});
+optional_struct!(RemovalPlan { asset_dispositions: Vec<AssetDisposition> });
+optional_struct!(AssetDisposition { asset_id: String, disposition: Disposition });
+optional_struct!(AffectedCustomer {
+    id: String, notified_at: Date, notice_period_days: i64, export_offered: bool,
+});
