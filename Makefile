@@ -10,7 +10,7 @@ test-rust:
 
 ## The default pack's own test cases (`cloudgate test`).
 test-pack:
-	cargo run --quiet --release -- test
+	cargo run --quiet -- test
 
 ## Replays the saved fuzz corpora and the hostile corpora natively.
 test-fuzz:
