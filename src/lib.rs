@@ -31,6 +31,8 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 #![forbid(unsafe_code)]
+// Diagnostics are plain records returned on the rare failure path; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
 
 pub mod calendar;
 pub mod cases;

@@ -131,6 +131,8 @@ pub struct Request {
     pub removal: Option<Removal>,
 }
 
+// The macro cannot mark a default variant; the default only serves `Request::default()` in tests.
+#[allow(clippy::derivable_impls)]
 impl Default for Scenario {
     fn default() -> Self {
         Scenario::Onboarding
