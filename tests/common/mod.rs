@@ -9,10 +9,12 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/examples` beside the checkout, when present (CI has it; a lone clone may not).
+/// `../shared/examples` beside the checkout when present (CI has it), else the copy in
+/// `examples/requests`, so the examples are checked on a lone clone too.
 pub fn shared_examples() -> Option<PathBuf> {
-    let dir = root().join("..").join("shared").join("examples");
-    dir.join("expected.json").exists().then_some(dir)
+    let shared = root().join("..").join("shared").join("examples");
+    let local = root().join("examples").join("requests");
+    [shared, local].into_iter().find(|dir| dir.join("expected.json").exists())
 }
 
 pub fn engine() -> Engine {
