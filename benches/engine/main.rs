@@ -1,0 +1,181 @@
+//! Native benchmarks: the cloudgate engine against hand-written Rust checks of the same
+//! termination rules (bench/README.md).
+//!
+//! `cargo bench --bench engine` runs criterion. With `CLOUDGATE_BENCH_REPORT=FILE` it instead
+//! times single decisions (p50/p99, decisions per second) and writes them as JSON for
+//! `scripts/bench.sh`, which prints them next to the Node figures. Both modes first check that
+//! the hand-written version agrees with the engine on the termination examples.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod handwritten;
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use cloudgate::{Date, Engine, EvalOptions, Outcome, Request};
+use criterion::Criterion;
+
+const AS_OF: &str = "2026-09-02";
+
+/// The termination examples: the repository's copy, then the shared one, then the pack's test base.
+fn example(kind: &str) -> Option<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        root.join(format!("examples/requests/termination-{kind}.json")),
+        root.join(format!("../shared/examples/termination-{kind}.json")),
+        PathBuf::from(format!("/work/shared/examples/termination-{kind}.json")),
+    ];
+    for path in candidates {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return Some((path, text));
+        }
+    }
+    if kind == "allow" {
+        let path = root.join("rules/tests/base/termination.json");
+        return std::fs::read_to_string(&path).ok().map(|t| (path, t));
+    }
+    None
+}
+
+fn engine_failing(engine: &Engine, text: &str, options: &EvalOptions) -> (String, Vec<String>) {
+    let d = engine.evaluate_json(text, options);
+    let mut failing: Vec<String> = d
+        .findings
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Error))
+        .map(|f| f.rule.clone())
+        .collect();
+    failing.sort();
+    (d.decision.as_str().to_string(), failing)
+}
+
+fn hand(text: &str, as_of: Date) -> (String, Vec<String>) {
+    let req: Request = serde_json::from_str(text).unwrap();
+    let as_of = req.as_of.unwrap_or(as_of);
+    let out = handwritten::check(&req, as_of);
+    (out.verdict.as_str().to_string(), out.failing.iter().map(|s| s.to_string()).collect())
+}
+
+/// Prints one line per example; a disagreement is a WARNING row, not a failure: the pack is
+/// edited by people, and the floor is only a yardstick.
+fn agreement(engine: &Engine, examples: &[(String, String)], as_of: Date) -> Vec<serde_json::Value> {
+    let options = EvalOptions { as_of: Some(as_of) };
+    let mut rows = Vec::new();
+    for (name, text) in examples {
+        let a = engine_failing(engine, text, &options);
+        let b = hand(text, as_of);
+        let agree = a == b;
+        if agree {
+            eprintln!("agreement rust-handwritten {name}: ok ({} {:?})", a.0, a.1);
+        } else {
+            eprintln!(
+                "WARNING rust-handwritten disagrees on {name}: cloudgate {} {:?}, hand-written {} {:?}",
+                a.0, a.1, b.0, b.1
+            );
+        }
+        rows.push(serde_json::json!({
+            "example": name, "agree": agree,
+            "cloudgate": {"decision": a.0, "failing": a.1},
+            "rust-handwritten": {"decision": b.0, "failing": b.1},
+        }));
+    }
+    rows
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// p50/p99 from one timed call at a time, throughput from an untimed loop of the same length.
+fn measure(iterations: usize, mut f: impl FnMut()) -> serde_json::Value {
+    for _ in 0..iterations.div_ceil(10).max(3) {
+        f();
+    }
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let t = Instant::now();
+    for _ in 0..iterations {
+        f();
+    }
+    let total = t.elapsed().as_secs_f64();
+    serde_json::json!({
+        "iterations": iterations,
+        "p50_us": percentile(&samples, 0.50),
+        "p99_us": percentile(&samples, 0.99),
+        "mean_us": samples.iter().sum::<f64>() / samples.len() as f64,
+        "per_second": iterations as f64 / total,
+    })
+}
+
+fn report(path: &str, engine: &Engine, allow: &str, deny: &str, checks: Vec<serde_json::Value>) {
+    let iterations: usize = std::env::var("CLOUDGATE_BENCH_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let as_of = Date::parse(AS_OF).unwrap();
+    let options = EvalOptions { as_of: Some(as_of) };
+    let typed: Request = serde_json::from_str(allow).unwrap();
+    let started = Instant::now();
+    let cold = Engine::default_pack().unwrap();
+    let cold_us = started.elapsed().as_secs_f64() * 1e6;
+    black_box(&cold);
+    let result = serde_json::json!({
+        "engine_new_us": cold_us,
+        "agreement": checks,
+        "engines": {
+            "cloudgate-native": measure(iterations, || { black_box(engine.evaluate_json(black_box(allow), &options)); }),
+            "cloudgate-native-deny": measure(iterations, || { black_box(engine.evaluate_json(black_box(deny), &options)); }),
+            "cloudgate-native-typed": measure(iterations, || { black_box(engine.evaluate(black_box(&typed), &options)); }),
+            "rust-handwritten": measure(iterations, || {
+                let req: Request = serde_json::from_str(black_box(allow)).unwrap();
+                black_box(handwritten::check(&req, as_of));
+            }),
+            "rust-handwritten-typed": measure(iterations, || { black_box(handwritten::check(black_box(&typed), as_of)); }),
+        }
+    });
+    std::fs::write(path, serde_json::to_string_pretty(&result).unwrap()).unwrap();
+}
+
+fn main() {
+    let engine = Engine::default_pack().expect("the default pack compiles");
+    let as_of = Date::parse(AS_OF).unwrap();
+    let (allow_path, allow) = example("allow").expect("a termination allow example");
+    let deny = example("deny").map(|(_, t)| t);
+    eprintln!("examples from {}", allow_path.parent().map_or(String::new(), |p| p.display().to_string()));
+    let mut examples = vec![("termination-allow".to_string(), allow.clone())];
+    if let Some(d) = &deny {
+        examples.push(("termination-deny".to_string(), d.clone()));
+    }
+    let checks = agreement(&engine, &examples, as_of);
+    let deny = deny.unwrap_or_else(|| allow.clone());
+
+    if let Ok(path) = std::env::var("CLOUDGATE_BENCH_REPORT") {
+        report(&path, &engine, &allow, &deny, checks);
+        return;
+    }
+
+    let options = EvalOptions { as_of: Some(as_of) };
+    let typed: Request = serde_json::from_str(&allow).unwrap();
+    let mut c = Criterion::default().configure_from_args();
+    let mut g = c.benchmark_group("termination");
+    g.bench_function("cloudgate/allow", |b| b.iter(|| engine.evaluate_json(black_box(&allow), &options)));
+    g.bench_function("cloudgate/deny", |b| b.iter(|| engine.evaluate_json(black_box(&deny), &options)));
+    g.bench_function("cloudgate/allow-typed", |b| b.iter(|| engine.evaluate(black_box(&typed), &options)));
+    g.bench_function("handwritten/allow", |b| {
+        b.iter(|| {
+            let req: Request = serde_json::from_str(black_box(&allow)).unwrap();
+            handwritten::check(&req, as_of)
+        })
+    });
+    g.bench_function("handwritten/allow-typed", |b| b.iter(|| handwritten::check(black_box(&typed), as_of)));
+    g.finish();
+    g = c.benchmark_group("startup");
+    g.sample_size(10);
+    g.bench_function("engine/default_pack", |b| b.iter(|| Engine::default_pack().unwrap()));
+    g.finish();
+    c.final_summary();
+}
