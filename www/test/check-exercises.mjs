@@ -1,0 +1,57 @@
+// Proves every training exercise against the native CLI and the default pack: the flawed
+// request is denied with exactly the exercise's rules failing, and the reference solution is
+// allowed. Run from anywhere: `node www/test/check-exercises.mjs [path/to/cloudgate]`.
+// Exits 1 when any exercise is broken, so a rule change that makes an exercise unsolvable
+// (or trivially allowed) is caught.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXERCISES, flawedRequest, solvedRequest } from '../exercises.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = resolve(process.argv[2] ?? join(root, 'target/debug/cloudgate'));
+const dir = mkdtempSync(join(tmpdir(), 'cloudgate-exercises-'));
+
+function check(request) {
+  const file = join(dir, `${request.request_id}.json`);
+  writeFileSync(file, JSON.stringify(request));
+  let out;
+  try {
+    out = execFileSync(cli, ['check', '--format', 'json', '--as-of', request.as_of, file], { encoding: 'utf8' });
+  } catch (e) {
+    // `check` exits non-zero for anything but allow; its JSON is still on stdout.
+    out = e.stdout;
+  }
+  const parsed = JSON.parse(out);
+  const decision = Array.isArray(parsed) ? parsed[0] : parsed;
+  const failing = decision.findings.filter((f) => f.outcome !== 'pass' && f.outcome !== 'not_applicable');
+  return { decision: decision.decision, failing: failing.map((f) => f.rule).sort(), findings: failing };
+}
+
+let broken = 0;
+for (const ex of EXERCISES) {
+  const base = JSON.parse(readFileSync(join(root, 'rules/tests/base', `${ex.scenario}.json`), 'utf8'));
+  const flawed = check(flawedRequest(base, ex));
+  const solved = check({ ...solvedRequest(base, ex), request_id: `TRAIN-${ex.id}-solved` });
+  const want = [...ex.rules].sort();
+  const okFlawed = flawed.decision === 'deny' && JSON.stringify(flawed.failing) === JSON.stringify(want);
+  const okSolved = solved.decision === 'allow';
+  const ok = okFlawed && okSolved;
+  if (!ok) broken++;
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${ex.id.padEnd(16)} flawed: ${flawed.decision} [${flawed.failing.join(', ')}]` +
+      ` (want deny [${want.join(', ')}])  solved: ${solved.decision}` +
+      (okSolved ? '' : ` [${solved.failing.join(', ')}]`),
+  );
+  if (!ok) {
+    for (const f of [...flawed.findings, ...(okSolved ? [] : solved.findings)]) {
+      console.log(`       ${f.rule} ${f.outcome}: ${f.message ?? ''}`);
+    }
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+console.log(`${EXERCISES.length - broken}/${EXERCISES.length} exercises verified against ${cli}`);
+process.exit(broken ? 1 : 0);
