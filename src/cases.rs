@@ -14,7 +14,9 @@
 //! A case starts from a base request (`tests/base/<base>.json` in the pack), or from its own
 //! `request` (a JSON value, or `raw` text for inputs that are not JSON at all), then applies
 //! `set` (path → value; `null` sets null) and `unset` (paths removed). `failing` is exact:
-//! the ids of every rule whose outcome is `fail`, in any order.
+//! the ids of every rule whose outcome is `fail`, in any order. `params` (file or case level)
+//! overrides pack parameters for that case, e.g. a catalogue or a narrower list of methods.
+//! `as_of` is the caller's evaluation date: a request's own `as_of` still wins (domain.md).
 
 use std::collections::BTreeMap;
 
@@ -34,6 +36,8 @@ pub struct CaseFile {
     pub base: Option<String>,
     #[serde(default)]
     pub as_of: Option<String>,
+    #[serde(default)]
+    pub params: serde_json::Map<String, Value>,
     pub cases: Vec<Case>,
 }
 
@@ -54,6 +58,8 @@ pub struct Case {
     pub set: BTreeMap<String, Value>,
     #[serde(default)]
     pub unset: Vec<String>,
+    #[serde(default)]
+    pub params: serde_json::Map<String, Value>,
     pub expect: Expect,
 }
 
@@ -98,6 +104,8 @@ pub struct Prepared {
     pub name: String,
     pub text: String,
     pub as_of: Option<Date>,
+    /// Parameter overrides (file-level merged with case-level); empty for most cases.
+    pub params: serde_json::Map<String, Value>,
     pub expect: Expect,
 }
 
@@ -234,7 +242,9 @@ pub fn prepare(
             }
             request.to_string()
         };
-        out.push(Prepared { file: file.to_string(), name: case.name, text, as_of, expect: case.expect });
+        let mut params = parsed.params.clone();
+        params.extend(case.params.clone());
+        out.push(Prepared { file: file.to_string(), name: case.name, text, as_of, params, expect: case.expect });
     }
     Ok(out)
 }
@@ -344,8 +354,21 @@ pub fn run_pack_tests(engine: &Engine) -> Result<Vec<CaseReport>, String> {
 }
 
 pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
-    let decision = engine.evaluate_json(&case.text, &EvalOptions { as_of: case.as_of });
-    CaseReport { file: case.file.clone(), name: case.name.clone(), problems: check(&decision, &case.expect) }
+    let report = |problems| CaseReport { file: case.file.clone(), name: case.name.clone(), problems };
+    let options = EvalOptions { as_of: case.as_of };
+    if case.params.is_empty() {
+        return report(check(&engine.evaluate_json(&case.text, &options), &case.expect));
+    }
+    // Overridden parameters need their own compiled engine (the digest changes too).
+    let mut pack = engine.pack().clone();
+    if let Err(e) = pack.override_params(&case.params) {
+        return report(vec![format!("params: {e}")]);
+    }
+    let options_engine = crate::engine::EngineOptions { limits: engine.limits().clone(), lenient: false };
+    match Engine::with_options(pack, options_engine) {
+        Ok(custom) => report(check(&custom.evaluate_json(&case.text, &options), &case.expect)),
+        Err(e) => report(vec![format!("params: {e}")]),
+    }
 }
 
 #[cfg(test)]
