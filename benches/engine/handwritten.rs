@@ -60,20 +60,27 @@ pub fn check(req: &Request, as_of: Date) -> Outcome {
         Some(status.as_str() != "agreed" || signed > as_of)
     })());
 
-    // CMN-005 / CMN-006: only in DA scope and not custom built.
-    let charges = agreement.and_then(|a| a.switching_charges.as_ref());
-    let amount = charges.and_then(|c| c.amount).unwrap_or(0.0);
-    match da_scope {
-        None => {
-            run(&mut out, "CMN-005", Sev::Deny, None);
-            run(&mut out, "CMN-006", Sev::Warn, None);
+    // CMN-005 / CMN-006: Data Act scope, not custom built.
+    if !custom_built {
+        let charges = agreement.and_then(|a| a.switching_charges.as_ref());
+        let amount = charges.and_then(|c| c.amount);
+        let documented = charges.and_then(|c| c.cost_basis_documented).unwrap_or(false);
+        match da_scope {
+            None => {
+                run(&mut out, "CMN-005", Sev::Deny, None);
+                run(&mut out, "CMN-006", Sev::Warn, None);
+            }
+            Some(true) => {
+                run(&mut out, "CMN-005", Sev::Deny, (|| {
+                    if effective? < cutoff() {
+                        return Some(false);
+                    }
+                    Some(amount? > 0.0)
+                })());
+                run(&mut out, "CMN-006", Sev::Warn, effective.map(|d| d < cutoff() && amount.unwrap_or(0.0) > 0.0 && !documented));
+            }
+            Some(false) => {}
         }
-        Some(true) if !custom_built => {
-            run(&mut out, "CMN-005", Sev::Deny, effective.map(|d| d >= cutoff() && amount > 0.0));
-            let documented = charges.and_then(|c| c.cost_basis_documented).unwrap_or(false);
-            run(&mut out, "CMN-006", Sev::Warn, effective.map(|d| d < cutoff() && amount > 0.0 && !documented));
-        }
-        Some(_) => {}
     }
 
     // LCY-001
@@ -91,70 +98,74 @@ pub fn check(req: &Request, as_of: Date) -> Outcome {
         Party::Provider => Some(req.requested_by.as_ref().and_then(|r| r.party) != Some(Party::Provider)),
     })());
 
-    // TRM-002
+    // TRM-002: the scope matters only when the two-month cap would shorten the period.
     run(&mut out, "TRM-002", Sev::Deny, (|| {
         let received = term?.notice_received_at?;
+        let effective = effective?;
         let period = agreement?.notice_period_days?;
         let mut earliest = received.add_days(period).ok()?;
-        if initiated == Some(Party::Customer) && da_scope? {
-            earliest = earliest.min(received.add_months(2).ok()?);
+        if initiated == Some(Party::Customer) {
+            let cap = received.add_months(2).ok()?;
+            if cap < earliest && da_scope? {
+                earliest = cap;
+            }
         }
-        Some(effective? < earliest)
+        Some(effective < earliest)
     })());
 
     let is_switch = matches!(choice, Some(CustomerChoice::SwitchProvider | CustomerChoice::SwitchOnPremises));
 
     // TRM-003
-    if initiated == Some(Party::Customer) {
+    match (initiated, da_scope) {
+        (None, _) | (Some(Party::Customer), None) => run(&mut out, "TRM-003", Sev::Deny, None),
+        (Some(Party::Customer), Some(true)) => {
+            run(&mut out, "TRM-003", Sev::Deny, Some(!(is_switch || choice == Some(CustomerChoice::Erase))))
+        }
+        _ => {}
+    }
+
+    // TRM-004
+    if is_switch {
         match da_scope {
-            None => run(&mut out, "TRM-003", Sev::Deny, None),
-            Some(true) => run(&mut out, "TRM-003", Sev::Deny, Some(!(is_switch || choice == Some(CustomerChoice::Erase)))),
+            None => run(&mut out, "TRM-004", Sev::Deny, None),
+            Some(true) => run(&mut out, "TRM-004", Sev::Deny, (|| {
+                let t = term?;
+                let extensions = t.extension_count?;
+                if extensions != 0 {
+                    return Some(extensions > 1);
+                }
+                let eff = effective?;
+                let end = transition_end?;
+                if end <= eff.add_days(30).ok()? {
+                    return Some(false);
+                }
+                let valid_notice = (|| {
+                    let notice = t.unfeasibility_notice_at?;
+                    let alt = t.alternative_transition_end?;
+                    let received = t.notice_received_at?;
+                    // The deadline is the 14th working day after the termination notice.
+                    let mut deadline = received.add_days(14).ok()?;
+                    while received.working_days_until(deadline) < 14 {
+                        deadline = deadline.add_days(1).ok()?;
+                    }
+                    Some(notice >= received && notice <= deadline && alt <= eff.add_months(7).ok()? && end <= alt)
+                })();
+                Some(valid_notice != Some(true))
+            })()),
             Some(false) => {}
         }
     }
 
-    // TRM-004
-    match da_scope {
-        None => run(&mut out, "TRM-004", Sev::Deny, None),
-        Some(true) if is_switch => run(&mut out, "TRM-004", Sev::Deny, (|| {
-            let t = term?;
-            let extensions = t.extension_count.unwrap_or(0);
-            if extensions > 1 {
-                return Some(true);
-            }
-            if extensions == 0 {
-                let eff = effective?;
-                let end = transition_end?;
-                if end > eff.add_days(30).ok()? {
-                    let valid_notice = (|| {
-                        let notice = t.unfeasibility_notice_at?;
-                        let received = t.notice_received_at?;
-                        let alt = t.alternative_transition_end?;
-                        Some(
-                            received.working_days_until(notice) <= 14
-                                && notice >= received
-                                && alt <= eff.add_months(7).ok()?
-                                && end <= alt,
-                        )
-                    })()
-                    .unwrap_or(false);
-                    return Some(!valid_notice);
-                }
-            }
-            Some(false)
-        })()),
-        Some(_) => {}
-    }
-
-    // TRM-005
+    // TRM-005: the scope matters only when the agreed period is below the Data Act minimum.
     if choice != Some(CustomerChoice::Erase) {
         run(&mut out, "TRM-005", Sev::Deny, (|| {
-            let base = transition_end.or(effective)?;
+            let retrieval_end = term?.retrieval_end?;
             let mut days = agreement?.data_retrieval_period_days?;
-            if da_scope? {
-                days = days.max(30);
+            let base = transition_end.or(effective)?;
+            if days < 30 && da_scope? {
+                days = 30;
             }
-            Some(term?.retrieval_end? < base.add_days(days).ok()?)
+            Some(retrieval_end < base.add_days(days).ok()?)
         })());
     }
 
@@ -183,9 +194,13 @@ pub fn check(req: &Request, as_of: Date) -> Outcome {
     })().unwrap_or(true)));
 
     // TRM-009
-    if initiated == Some(Party::Provider) {
-        let reason = term.and_then(|t| t.reason.as_deref()).unwrap_or("");
-        run(&mut out, "TRM-009", Sev::Warn, Some(reason.trim().is_empty()));
+    match initiated {
+        None => run(&mut out, "TRM-009", Sev::Warn, None),
+        Some(Party::Provider) => {
+            let reason = term.and_then(|t| t.reason.as_deref()).unwrap_or("");
+            run(&mut out, "TRM-009", Sev::Warn, Some(reason.trim().is_empty()));
+        }
+        Some(Party::Customer) => {}
     }
 
     // TRM-010

@@ -11,6 +11,11 @@ use cloudgate::decision::{Decision, RequestHint, Verdict};
 use cloudgate::report::{render_text, traceability_markdown};
 use cloudgate::{Date, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
 
+#[path = "cloudgate/batch.rs"]
+mod batch;
+#[path = "cloudgate/generate.rs"]
+mod generate;
+
 #[derive(Parser)]
 #[command(name = "cloudgate", version, about = "Decide whether a cloud tenancy lifecycle request may proceed")]
 struct Cli {
@@ -33,8 +38,8 @@ struct PackArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decide each request file ('-' reads standard input). Exit 0: all allow; 1: some
-    /// review or deny; 2: some error.
+    /// Decide each request file ('-' reads standard input; a folder means every *.json in it),
+    /// or each line of an NDJSON stream. Exit 0: all allow; 1: some review or deny; 2: some error.
     Check {
         #[command(flatten)]
         pack: PackArgs,
@@ -43,8 +48,30 @@ enum Command {
         as_of: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        #[arg(required = true, value_name = "FILE")]
+        /// Read one request per line from FILE ('-': standard input) and write one decision per
+        /// line, in input order. Blank lines are skipped.
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        ndjson: Option<PathBuf>,
+        /// Threads deciding in parallel (default: every core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Print a summary (count, verdicts, decisions per second) on stderr, also when stderr
+        /// is not a terminal.
+        #[arg(long)]
+        summary: bool,
+        #[arg(required_unless_present = "ndjson", value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Write N varied requests as NDJSON, for benchmarks (bench/README.md).
+    #[command(hide = true)]
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only this scenario (default: all four, in turn).
+        #[arg(long)]
+        scenario: Option<String>,
     },
     /// List the pack's rules (markdown: a traceability matrix rule → clauses).
     Rules {
@@ -63,7 +90,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Text,
 }
@@ -116,13 +143,29 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
 
 fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
-        Command::Check { pack, as_of, format, files } => {
+        Command::Check { pack, as_of, format, ndjson, jobs, summary, files } => {
             let engine = load_engine(&pack)?;
             let as_of = match as_of {
                 Some(text) => Some(Date::parse(&text).map_err(|e| format!("--as-of: {e}"))?),
                 None => None,
             };
-            check(&engine, &files, &EvalOptions { as_of }, format)
+            let options = EvalOptions { as_of };
+            let batch = batch::Batch::new(jobs, summary);
+            match ndjson {
+                Some(input) => batch.ndjson(&engine, &input, &options, format),
+                None => {
+                    let files = batch::expand_folders(&files)?;
+                    if files.len() > 1 {
+                        batch.files(&engine, &files, &options, format)
+                    } else {
+                        check(&engine, &files, &options, format)
+                    }
+                }
+            }
+        }
+        Command::Generate { count, seed, scenario } => {
+            generate::run(count, seed, scenario.as_deref())?;
+            Ok(0)
         }
         Command::Rules { pack, format } => {
             let engine = load_engine(&pack)?;
@@ -187,7 +230,7 @@ fn run(cli: Cli) -> Result<u8, String> {
     }
 }
 
-fn read_input(path: &Path) -> Result<String, String> {
+pub(crate) fn read_input(path: &Path) -> Result<String, String> {
     let mut text = String::new();
     if path == Path::new("-") {
         std::io::stdin()
@@ -202,7 +245,7 @@ fn read_input(path: &Path) -> Result<String, String> {
     Ok(text)
 }
 
-fn check(engine: &Engine, files: &[PathBuf], options: &EvalOptions, format: Format) -> Result<u8, String> {
+pub(crate) fn check(engine: &Engine, files: &[PathBuf], options: &EvalOptions, format: Format) -> Result<u8, String> {
     let mut worst = Verdict::Allow;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

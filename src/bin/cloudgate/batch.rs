@@ -1,0 +1,352 @@
+//! Batch mode of `cloudgate check`: many files or an NDJSON stream, decided on every core.
+//!
+//! One compiled [`Engine`] is shared by all threads (natively it is `Send + Sync`); requests
+//! are handed out in small blocks from an atomic counter so that slow requests do not stall a
+//! thread's whole share, and decisions are written in input order. NDJSON is read in chunks so
+//! memory stays bounded however long the stream is.
+
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cloudgate::decision::{Decision, RequestHint, Verdict};
+use cloudgate::report::render_text;
+use cloudgate::{Engine, EvalOptions, InputError};
+
+use crate::{read_input, Format};
+
+/// Lines decided together before they are written: large enough to keep every core busy,
+/// small enough that a stream's memory stays bounded (at most this many requests held).
+const CHUNK: usize = 4096;
+/// Requests a thread takes at a time.
+const BLOCK: usize = 16;
+
+pub struct Batch {
+    jobs: usize,
+    summary: bool,
+}
+
+#[derive(Default)]
+struct Tally {
+    count: usize,
+    verdicts: [usize; 4],
+    worst: Option<Verdict>,
+}
+
+impl Tally {
+    fn add(&mut self, d: &Decision) {
+        self.count += 1;
+        let slot = match d.decision {
+            Verdict::Allow => 0,
+            Verdict::Review => 1,
+            Verdict::Deny => 2,
+            Verdict::Error => 3,
+        };
+        if let Some(n) = self.verdicts.get_mut(slot) {
+            *n += 1;
+        }
+        self.worst = Some(self.worst.map_or(d.decision, |w| w.max(d.decision)));
+    }
+
+    fn exit_code(&self) -> u8 {
+        match self.worst.unwrap_or(Verdict::Allow) {
+            Verdict::Allow => 0,
+            Verdict::Review | Verdict::Deny => 1,
+            Verdict::Error => 2,
+        }
+    }
+}
+
+/// Every `*.json` directly inside each folder argument (sorted, so output order is stable);
+/// other arguments are kept as they are.
+pub fn expand_folders(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            let entries = std::fs::read_dir(arg).map_err(|e| format!("cannot list {}: {e}", arg.display()))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Decides `items` on `jobs` threads; the result is in the order of `items`.
+fn decide_all<T: Sync>(jobs: usize, items: &[T], decide: impl Fn(&T) -> Decision + Sync, bar: &ProgressBar) -> Vec<Decision> {
+    if jobs <= 1 || items.len() <= BLOCK {
+        return items
+            .iter()
+            .map(|item| {
+                let d = decide(item);
+                bar.inc(1);
+                d
+            })
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, Vec<Decision>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BLOCK, Ordering::Relaxed);
+                        let Some(block) = items.get(start..(start + BLOCK).min(items.len())) else { break };
+                        if block.is_empty() {
+                            break;
+                        }
+                        done.push((start, block.iter().map(&decide).collect::<Vec<_>>()));
+                        bar.inc(block.len() as u64);
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    parts.sort_unstable_by_key(|(start, _)| *start);
+    parts.into_iter().flat_map(|(_, ds)| ds).collect()
+}
+
+/// A bar over `len` units (requests, or bytes of a stream), or a counter when the length is
+/// unknown; hidden unless stderr is a terminal, so logs and pipes stay clean.
+fn progress(len: Option<u64>, bytes: bool) -> ProgressBar {
+    let template = if bytes {
+        "{bar:40} {bytes}/{total_bytes}  {binary_bytes_per_sec}  eta {eta}"
+    } else {
+        "{bar:40} {pos}/{len} requests  {per_sec}  eta {eta}"
+    };
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    match len {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {pos} requests  {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    }
+}
+
+fn unreadable(engine: &Engine, message: String) -> Decision {
+    Decision::rejected(
+        engine.pack_info().clone(),
+        vec![InputError::new("unreadable", message, "$")],
+        RequestHint::default(),
+    )
+}
+
+impl Batch {
+    pub fn new(jobs: Option<usize>, summary: bool) -> Batch {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Batch { jobs: jobs.unwrap_or(cores).clamp(1, 1024), summary: summary || std::io::stderr().is_terminal() }
+    }
+
+    fn finish(&self, tally: &Tally, started: Instant) {
+        if !self.summary {
+            return;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { tally.count as f64 / secs } else { 0.0 };
+        let [allow, review, deny, error] = tally.verdicts;
+        eprintln!(
+            "{} decisions in {:.3} s: {:.0} decisions/s on {} threads (allow {allow}, review {review}, deny {deny}, error {error})",
+            tally.count, secs, rate, self.jobs
+        );
+    }
+
+    /// Many request files, one compact decision per line.
+    pub fn files(&self, engine: &Engine, files: &[PathBuf], options: &EvalOptions, format: Format) -> Result<u8, String> {
+        let started = Instant::now();
+        let bar = progress(Some(files.len() as u64), false);
+        let decisions = decide_all(
+            self.jobs,
+            files,
+            |path| match read_input(path) {
+                Ok(text) => engine.evaluate_json(&text, options),
+                Err(message) => unreadable(engine, message),
+            },
+            &bar,
+        );
+        bar.finish_and_clear();
+        let mut tally = Tally::default();
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        for (path, d) in files.iter().zip(&decisions) {
+            tally.add(d);
+            write_decision(&mut out, d, format, &path.display().to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())?;
+        self.finish(&tally, started);
+        Ok(tally.exit_code())
+    }
+
+    /// An NDJSON stream: one decision per non-blank line, in order.
+    pub fn ndjson(&self, engine: &Engine, input: &Path, options: &EvalOptions, format: Format) -> Result<u8, String> {
+        let started = Instant::now();
+        let (reader, size): (Box<dyn Read>, Option<u64>) = if input == Path::new("-") {
+            (Box::new(std::io::stdin().lock()), None)
+        } else {
+            let file = std::fs::File::open(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+            let size = file.metadata().ok().map(|m| m.len());
+            (Box::new(file), size)
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        // Progress in bytes when the size is known, else a counter of requests.
+        let bar = progress(size, true);
+        let counter = if size.is_some() { ProgressBar::hidden() } else { bar.clone() };
+        let max_bytes = engine.limits().input.max_bytes;
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let mut tally = Tally::default();
+        let mut line_no = 0usize;
+        let mut eof = false;
+        while !eof {
+            let mut chunk: Vec<(usize, Line)> = Vec::with_capacity(CHUNK);
+            while chunk.len() < CHUNK {
+                let (line, consumed) = read_line(&mut reader, max_bytes).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+                if size.is_some() {
+                    bar.inc(consumed);
+                }
+                match line {
+                    None => {
+                        eof = true;
+                        break;
+                    }
+                    Some(l) => {
+                        line_no += 1;
+                        if !l.is_blank() {
+                            chunk.push((line_no, l));
+                        }
+                    }
+                }
+            }
+            let decisions = decide_all(
+                self.jobs,
+                &chunk,
+                |(n, line)| match line {
+                    Line::Text(text) => engine.evaluate_json(text, options),
+                    Line::NotUtf8 => unreadable(engine, format!("line {n} is not UTF-8 text")),
+                    Line::TooLong => Decision::rejected(
+                        engine.pack_info().clone(),
+                        vec![InputError::new(
+                            "too_large",
+                            format!("line {n} is longer than the limit of {max_bytes} bytes"),
+                            "$",
+                        )],
+                        RequestHint::default(),
+                    ),
+                },
+                &counter,
+            );
+            for ((n, _), d) in chunk.iter().zip(&decisions) {
+                tally.add(d);
+                write_decision(&mut out, d, format, &format!("line {n}"))?;
+            }
+        }
+        bar.finish_and_clear();
+        out.flush().map_err(|e| e.to_string())?;
+        self.finish(&tally, started);
+        Ok(tally.exit_code())
+    }
+}
+
+enum Line {
+    Text(String),
+    NotUtf8,
+    TooLong,
+}
+
+impl Line {
+    fn is_blank(&self) -> bool {
+        matches!(self, Line::Text(t) if t.trim().is_empty())
+    }
+}
+
+/// Reads one line without ever holding more than `max` bytes of it: a longer line is skipped
+/// to its end and reported as too long. Returns the line (None at end of input) and the bytes
+/// consumed.
+fn read_line(reader: &mut impl BufRead, max: usize) -> std::io::Result<(Option<Line>, u64)> {
+    let mut buf = Vec::new();
+    let mut consumed = 0u64;
+    let mut too_long = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            if consumed == 0 {
+                return Ok((None, 0));
+            }
+            break;
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            let part = available.get(..take).unwrap_or_default();
+            if buf.len() + part.len() > max.saturating_add(2) {
+                too_long = true;
+                buf = Vec::new();
+            } else {
+                buf.extend_from_slice(part);
+            }
+        }
+        reader.consume(take);
+        consumed += take as u64;
+        if done {
+            break;
+        }
+    }
+    if too_long {
+        return Ok((Some(Line::TooLong), consumed));
+    }
+    while matches!(buf.last(), Some(b'\n' | b'\r')) {
+        buf.pop();
+    }
+    Ok((Some(String::from_utf8(buf).map_or(Line::NotUtf8, Line::Text)), consumed))
+}
+
+fn write_decision(out: &mut impl Write, d: &Decision, format: Format, label: &str) -> Result<(), String> {
+    let text = match format {
+        Format::Json => serde_json::to_string(d).map_err(|e| e.to_string())?,
+        Format::Text => render_text(label, d),
+    };
+    writeln!(out, "{text}").map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn lines(input: &str, max: usize) -> Vec<String> {
+        let mut r = BufReader::with_capacity(4, input.as_bytes());
+        let mut out = Vec::new();
+        while let (Some(l), _) = read_line(&mut r, max).unwrap() {
+            out.push(match l {
+                Line::Text(t) => t,
+                Line::NotUtf8 => "<not utf8>".into(),
+                Line::TooLong => "<too long>".into(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn lines_are_split_and_bounded() {
+        assert_eq!(lines("a\nbb\r\n\nccc", 10), ["a", "bb", "", "ccc"]);
+        assert_eq!(lines("short\nthis line is long\nok\n", 8), ["short", "<too long>", "ok"]);
+    }
+}
