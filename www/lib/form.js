@@ -1,0 +1,292 @@
+// The structured field editor: every leaf of the request becomes a labelled control carrying
+// its engine path in `data-path`, so a finding's path can focus exactly that control.
+// Used whole by the portal and for a chosen list of paths by the simulator.
+
+import { getPath, parsePath, shapeOf } from './paths.js';
+
+/** Enumerations of domain.md §1, keyed by path shape; `null` allowed where the contract allows it. */
+export const ENUMS = {
+  scenario: ['onboarding', 'termination', 'transfer', 'removal'],
+  'requested_by.party': ['customer', 'provider'],
+  'customer.identity_verification.method': ['registry_check', 'document_check', 'eid', 'bank'],
+  'customer.contacts[].role': ['business_owner', 'technical', 'security', 'dpo', 'billing'],
+  'provider.contacts[].role': ['relationship_manager', 'service_owner', 'security'],
+  'service.category': ['IaaS', 'PaaS', 'SaaS', 'CaaS', 'NaaS', 'DSaaS', 'CompaaS'],
+  'service.deployment_model': ['public', 'private', 'community', 'hybrid'],
+  'service.lifecycle_state': [
+    'agreed',
+    'onboarding',
+    'active',
+    'suspended',
+    'terminating',
+    'transferring',
+    'data_retained',
+    'erasing',
+    'removed',
+  ],
+  'agreement.status': ['draft', 'agreed', 'terminated'],
+  'data_assets[].category': ['customer_data', 'derived_data', 'account_data', 'provider_data'],
+  'data_assets[].classification': ['public', 'internal', 'confidential', 'restricted'],
+  'data_assets[].export.status': ['not_started', 'in_progress', 'completed', 'verified'],
+  'data_assets[].deletion.status': ['none', 'scheduled', 'completed', 'verified'],
+  'data_assets[].deletion.method': ['crypto_erase', 'purge', 'destroy', 'clear'],
+  'suppliers[].role': ['subprocessor', 'infrastructure', 'support'],
+  'termination.initiated_by': ['customer', 'provider'],
+  'termination.customer_choice': ['switch_provider', 'switch_on_premises', 'erase', 'none'],
+  'transfer.target_type': ['provider', 'on_premises'],
+  'transfer.transfer_mechanism': ['adequacy', 'scc', 'bcr'],
+  'removal.scope': ['customer_instance', 'service_offering'],
+  'removal.removal_plan.asset_dispositions[].disposition': ['archive', 'dispose', 'transfer'],
+};
+
+/** Fields whose value is a date, so that an empty (null) one still gets a date control. */
+const DATE_KEY = /(_at|_date|_end|^date|_until|^as_of)$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+let seq = 0;
+
+function humanise(key) {
+  return String(key).replace(/_/g, ' ');
+}
+
+function controlFor(path, value, idBase) {
+  const shape = shapeOf(path);
+  const key = parsePath(path).at(-1);
+  const id = `${idBase}-${++seq}`;
+  let el;
+  let kind;
+  if (ENUMS[shape]) {
+    kind = 'enum';
+    el = document.createElement('select');
+    const values = [...ENUMS[shape]];
+    if (value !== null && value !== undefined && !values.includes(value)) values.push(value);
+    const none = document.createElement('option');
+    none.value = '';
+    none.textContent = '— none —';
+    el.append(none);
+    for (const v of values) {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = v;
+      el.append(o);
+    }
+    el.value = value ?? '';
+  } else if (typeof value === 'boolean') {
+    kind = 'bool';
+    el = document.createElement('input');
+    el.type = 'checkbox';
+    el.checked = value;
+  } else if (typeof value === 'number') {
+    kind = 'number';
+    el = document.createElement('input');
+    el.type = 'number';
+    el.step = 'any';
+    el.value = String(value);
+  } else if (Array.isArray(value)) {
+    kind = 'list';
+    el = document.createElement('input');
+    el.type = 'text';
+    el.value = value.join(', ');
+    el.placeholder = 'comma-separated';
+  } else if (DATE_KEY.test(String(key)) && (value === null || value === undefined || ISO_DATE.test(value))) {
+    kind = 'date';
+    el = document.createElement('input');
+    el.type = 'date';
+    el.value = value ?? '';
+  } else {
+    kind = 'text';
+    el = document.createElement('input');
+    el.type = 'text';
+    el.value = value ?? '';
+    if (value === null || value === undefined) el.placeholder = 'empty (null)';
+  }
+  el.id = id;
+  el.dataset.path = path;
+  el.dataset.kind = kind;
+  el.autocomplete = 'off';
+  return el;
+}
+
+/** Reads a control back into a JSON value. */
+export function readControl(el) {
+  const v = el.value;
+  switch (el.dataset.kind) {
+    case 'bool':
+      return el.checked;
+    case 'number':
+      return v === '' ? null : Number(v);
+    case 'list':
+      return v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+    default:
+      return v === '' ? null : v;
+  }
+}
+
+function leaf(path, value, idBase) {
+  const row = document.createElement('div');
+  row.className = 'field';
+  const control = controlFor(path, value, idBase);
+  const label = document.createElement('label');
+  label.htmlFor = control.id;
+  label.textContent = humanise(parsePath(path).at(-1));
+  label.title = path;
+  if (control.dataset.kind === 'bool') {
+    row.classList.add('field-bool');
+    row.append(control, label);
+  } else {
+    row.append(label, control);
+  }
+  return row;
+}
+
+function isScalarArray(v) {
+  return Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object');
+}
+
+function itemLabel(item, i) {
+  if (item && typeof item === 'object') {
+    const name = item.name ?? item.legal_name ?? item.role ?? item.asset_id ?? item.category;
+    const id = item.id ?? '';
+    return `#${i + 1}${id ? ` ${id}` : ''}${name ? ` · ${name}` : ''}`;
+  }
+  return `#${i + 1}`;
+}
+
+function node(path, value, idBase) {
+  if (value !== null && typeof value === 'object' && !isScalarArray(value)) {
+    const fs = document.createElement('fieldset');
+    fs.dataset.path = path;
+    const lg = document.createElement('legend');
+    const key = parsePath(path).at(-1);
+    lg.textContent = typeof key === 'number' ? itemLabel(value, key) : humanise(key);
+    fs.append(lg);
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    if (entries.length === 0) {
+      const p = document.createElement('p');
+      p.className = 'hint';
+      p.textContent = Array.isArray(value) ? 'empty list — add entries in the JSON tab' : 'empty — add fields in the JSON tab';
+      fs.append(p);
+    }
+    for (const [k, v] of entries) {
+      const child = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      fs.append(node(child, v, idBase));
+    }
+    return fs;
+  }
+  return leaf(path, value, idBase);
+}
+
+/**
+ * Renders the whole request: one collapsible section per top-level block. `open` names the
+ * sections to show expanded (others keep the state they had before a re-render).
+ */
+export function renderRequestForm(container, request, { idBase = 'f', open = [] } = {}) {
+  const wasOpen = new Set(
+    [...container.querySelectorAll(':scope > details[open]')].map((d) => d.dataset.section),
+  );
+  const hadSections = container.querySelector(':scope > details') !== null;
+  container.replaceChildren();
+  if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = 'The request is not a JSON object: edit it in the JSON tab.';
+    container.append(p);
+    return;
+  }
+  const general = document.createElement('details');
+  general.dataset.section = '';
+  const gs = document.createElement('summary');
+  gs.textContent = 'request';
+  const generalBody = document.createElement('div');
+  generalBody.className = 'section-body';
+  general.append(gs, generalBody);
+  let generalCount = 0;
+  const sections = [];
+  for (const [key, value] of Object.entries(request)) {
+    if (value !== null && typeof value === 'object' && !isScalarArray(value)) {
+      const d = document.createElement('details');
+      d.dataset.section = key;
+      const s = document.createElement('summary');
+      s.textContent = humanise(key);
+      d.append(s);
+      const body = node(key, value, idBase);
+      body.classList.add('section-body');
+      body.querySelector(':scope > legend')?.remove();
+      d.append(body);
+      sections.push(d);
+    } else {
+      generalBody.append(leaf(key, value, idBase));
+      generalCount++;
+    }
+  }
+  if (generalCount) sections.unshift(general);
+  for (const d of sections) {
+    const key = d.dataset.section;
+    if (open.includes(key) || (hadSections ? wasOpen.has(key) : key === '')) d.open = true;
+  }
+  container.append(...sections);
+}
+
+/** Renders only the given paths, flat, each labelled with its full path (the simulator). */
+export function renderFieldList(container, request, paths, { idBase = 's' } = {}) {
+  container.replaceChildren();
+  for (const path of paths) {
+    const row = leaf(path, getPath(request, path) ?? null, idBase);
+    const label = row.querySelector('label');
+    label.textContent = path;
+    label.classList.add('path-label');
+    container.append(row);
+  }
+}
+
+/** Marks the controls the failing findings point at. */
+export function markInvalid(container, paths) {
+  const set = new Set(paths);
+  for (const el of container.querySelectorAll('[data-path]')) {
+    if (el.tagName === 'FIELDSET') continue;
+    if (set.has(el.dataset.path)) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
+  }
+}
+
+/**
+ * Focuses the control of `path` (opening its section), or the nearest enclosing one when the
+ * field is missing. Returns 'exact', 'ancestor' or null.
+ */
+export function focusPath(container, path) {
+  const esc = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/"/g, '\\"'));
+  let target = container.querySelector(`[data-path="${esc(path)}"]`);
+  let how = 'exact';
+  if (!target) {
+    how = 'ancestor';
+    const parts = parsePath(path);
+    while (parts.length && !target) {
+      parts.pop();
+      let p = '';
+      for (const x of parts) p += typeof x === 'number' ? `[${x}]` : p ? `.${x}` : x;
+      if (p) target = container.querySelector(`[data-path="${esc(p)}"]`);
+    }
+    if (!target) {
+      const top = String(parsePath(path)[0] ?? '');
+      target = container.querySelector(`details[data-section="${esc(top)}"]`);
+    }
+  }
+  if (!target) return null;
+  for (let el = target; el && el !== container; el = el.parentElement) {
+    if (el.tagName === 'DETAILS') el.open = true;
+  }
+  let focusable = target;
+  if (target.tagName === 'FIELDSET' || target.tagName === 'DETAILS') {
+    focusable = target.querySelector('input, select, textarea') ?? target.querySelector('summary') ?? target;
+  }
+  focusable.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  focusable.focus({ preventScroll: true });
+  const row = focusable.closest('.field') ?? target;
+  row.classList.remove('flash');
+  void row.offsetWidth;
+  row.classList.add('flash');
+  return how;
+}

@@ -1,0 +1,68 @@
+// The engine runs here, off the page's thread: a slow or runaway rule can never freeze the page,
+// and the page can terminate and restart this worker when an answer takes too long.
+//
+// Two engines: `default` (the embedded pack; the portal and the simulator) and `custom` (the
+// workbench's edits overlaid on it, compiled leniently so that broken rules are reported as
+// diagnostics and `error` findings instead of refusing the whole pack).
+
+// The engine package's browser entry; tests may point the worker at another build of it with
+// `?engine=<same-origin path>` (the page passes its own query on).
+const requested = new URL(self.location.href).searchParams.get('engine');
+const engineModule =
+  requested && new URL(requested, self.location.href).origin === self.location.origin
+    ? new URL(requested, self.location.href).href
+    : '../js/browser.js';
+const loading = import(engineModule);
+loading.catch(() => {}); // reported by the first call that needs it
+
+const engines = { default: null, custom: null };
+
+function describe(engine) {
+  return {
+    pack: engine.pack,
+    rules: engine.rules(),
+    diagnostics: engine.diagnostics(),
+  };
+}
+
+const ops = {
+  async init() {
+    const { createEngine } = await loading;
+    if (!engines.default) engines.default = await createEngine();
+    return { ...describe(engines.default), sources: engines.default.sources() };
+  },
+  async setCustom({ rules }) {
+    if (engines.custom) {
+      engines.custom.free();
+      engines.custom = null;
+    }
+    if (!rules || Object.keys(rules).length === 0) return null;
+    const { createEngine } = await loading;
+    engines.custom = await createEngine({ rules, lenient: true });
+    return describe(engines.custom);
+  },
+  async evaluate({ text, pack, asOf }) {
+    const engine = (pack === 'custom' && engines.custom) || engines.default;
+    if (!engine) throw new Error('the engine is not loaded yet');
+    return engine.evaluate(text, asOf ? { asOf } : undefined);
+  },
+};
+
+self.onmessage = async (event) => {
+  const { id, op, args } = event.data;
+  try {
+    const fn = ops[op];
+    if (!fn) throw new Error(`unknown operation ${op}`);
+    const result = await fn(args ?? {});
+    self.postMessage({ id, ok: true, result });
+  } catch (err) {
+    self.postMessage({
+      id,
+      ok: false,
+      error: {
+        message: String(err && err.message ? err.message : err),
+        diagnostics: err && Array.isArray(err.diagnostics) ? err.diagnostics : [],
+      },
+    });
+  }
+};
