@@ -239,6 +239,10 @@ impl Engine {
 
     /// Decides a typed request.
     pub fn evaluate(&self, request: &Request, options: &EvalOptions) -> Decision {
+        with_stack(self.limits.max_millis_per_rule, || self.evaluate_on_this_stack(request, options))
+    }
+
+    fn evaluate_on_this_stack(&self, request: &Request, options: &EvalOptions) -> Decision {
         let started = clock::now_micros();
         let as_of = request.as_of.or(options.as_of).unwrap_or_else(clock::today);
         let hint = RequestHint {
@@ -318,6 +322,31 @@ impl Engine {
             errors: Vec::new(),
         }
     }
+}
+
+/// Free stack an evaluation needs per second of `max_millis_per_rule`, squared-root scaled.
+///
+/// Rhai clones, sizes and drops nested arrays and maps recursively, one native frame per level.
+/// A rule can nest a value one level per loop iteration (`a = [a]`); each iteration copies the
+/// whole value, so the depth reached grows with the square root of the time it is allowed to
+/// run: about 3,000 levels (~1 MiB of frames, ~2 MiB unoptimised) in one second here. On a
+/// thread with a small stack (2 MiB is the default for spawned threads) that would abort the
+/// process, so natively an evaluation that finds less free stack than this moves to a fresh
+/// stack of its own (virtual memory: only the pages it touches are used). Threads with ample
+/// stack (the 8 MiB main thread) pay nothing; others pay one mapping per evaluation.
+#[cfg(not(target_arch = "wasm32"))]
+const STACK_PER_SQRT_SECOND: usize = 6 << 20;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn with_stack<R>(max_millis_per_rule: u64, f: impl FnOnce() -> R) -> R {
+    let seconds = (max_millis_per_rule as f64 / 1000.0).sqrt().max(1.0);
+    let need = (STACK_PER_SQRT_SECOND as f64 * seconds).min((1u64 << 32) as f64) as usize;
+    stacker::maybe_grow(need, need.saturating_mul(4).max(64 << 20), f)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn with_stack<R>(_max_millis_per_rule: u64, f: impl FnOnce() -> R) -> R {
+    f()
 }
 
 fn lifecycle_value(request: &Request, lc: &Lifecycle) -> Dynamic {
