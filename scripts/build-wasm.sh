@@ -1,3 +1,60 @@
 #!/usr/bin/env bash
-# Placeholder until its issue lands.
-echo "scripts/build-wasm.sh: not built yet"
+# Builds the wasm module and the npm package in js/ (the generated glue and the .wasm land in
+# js/pkg/). Installs what it needs first. `make wasm` runs this.
+#
+#   CLOUDGATE_WASM_OPT=1  also run binaryen's wasm-opt -Oz (from npm; smaller raw file, but on
+#                         this module it makes the gzip size larger, so it is off by default)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+bash scripts/setup-wasm.sh
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# The `cli` feature (clap, schemars) is native only.
+cargo build --quiet --lib --target wasm32-unknown-unknown --no-default-features --profile wasm-release
+target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate.wasm"
+out="$root/js/pkg"
+glue="$out/cloudgate.js"
+wasm="$out/cloudgate_bg.wasm"
+
+if [ -f "$wasm" ] && [ -f "$glue" ] && [ "$wasm" -nt "$raw" ] && grep -q '__cloudgate_reset' "$glue"; then
+  exit 0 # up to date
+fi
+
+tmp="$out.tmp"
+rm -rf "$tmp"
+wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  --out-dir "$tmp" --out-name cloudgate "$raw"
+
+# The glue keeps its instance in module variables. After a trap the instance is unusable, so
+# the wrapper (js/core.js) needs a way to drop it and instantiate the same module again.
+for needle in 'let wasmModule, wasmInstance, wasm;' 'let __wbg_init_promise;' 'function initSync(module) {'; do
+  if ! grep -qF "$needle" "$tmp/cloudgate.js"; then
+    echo "build-wasm: the wasm-bindgen glue changed shape (no \`$needle\`); update the reset hook" >&2
+    exit 1
+  fi
+done
+cat >> "$tmp/cloudgate.js" <<'JS'
+
+/** cloudgate: drops a trapped instance so that `initSync` instantiates the module afresh. */
+export function __cloudgate_reset() {
+    wasm = undefined;
+    wasmInstance = undefined;
+    __wbg_init_promise = undefined;
+}
+JS
+
+if [ "${CLOUDGATE_WASM_OPT:-0}" = 1 ]; then
+  bash scripts/setup-js.sh
+  "$root/js/node_modules/.bin/wasm-opt" -Oz --all-features --strip-debug --strip-producers \
+    "$tmp/cloudgate_bg.wasm" -o "$tmp/cloudgate_bg.opt.wasm"
+  mv "$tmp/cloudgate_bg.opt.wasm" "$tmp/cloudgate_bg.wasm"
+fi
+
+rm -rf "$out"
+mv "$tmp" "$out"
+size=$(wc -c < "$wasm")
+gz=$(gzip -9c "$wasm" | wc -c)
+echo "build-wasm: js/pkg/cloudgate_bg.wasm $size bytes, $gz gzip -9" >&2

@@ -1,0 +1,317 @@
+// The runtime-independent part of the package. Each entry point (node.js, browser.js,
+// workerd.js, deno.js, index.js) only says where the .wasm comes from by default.
+//
+// Why JSON text crosses the boundary, not JS objects: the wasm side then runs exactly the
+// code path of the native CLI (`Engine::evaluate_json`), so decisions are identical by
+// construction, and hostile nesting is bounded by the engine's input scanner instead of
+// overflowing a recursive JS-value conversion.
+
+import initAsync, { initSync, PolicyEngine, version as wasmVersion, __trapForTests, __cloudgate_reset } from './pkg/cloudgate.js';
+
+// One wasm instance per JS realm, shared by every engine (the glue is a module singleton).
+const runtime = {
+  module: null, // the compiled WebAssembly.Module, kept to re-instantiate after a trap
+  loading: null, // the promise of the first instantiation
+  generation: 0, // bumped whenever the instance is replaced; engines re-create themselves
+};
+
+const OPTION_KEYS = new Set(['rules', 'params', 'packDigest', 'lenient', 'limits', 'wasm']);
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+function isPlainObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function toModule(source) {
+  source = await source;
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (typeof Response === 'function' && source instanceof Response) {
+    if (!source.ok) throw new Error(`cloudgate: cannot fetch the wasm module: HTTP ${source.status} from ${source.url}`);
+    if (typeof WebAssembly.compileStreaming === 'function') {
+      // Streaming needs `application/wasm`; a server that sends another type still works.
+      const copy = source.clone();
+      try {
+        return await WebAssembly.compileStreaming(source);
+      } catch {
+        return WebAssembly.compile(await copy.arrayBuffer());
+      }
+    }
+    return WebAssembly.compile(await source.arrayBuffer());
+  }
+  if (typeof source === 'string' || source instanceof URL || (typeof Request === 'function' && source instanceof Request)) {
+    return toModule(fetch(source));
+  }
+  throw new TypeError(`createEngine: options.wasm must be bytes, a WebAssembly.Module, a URL or a Response, got ${describe(source)}`);
+}
+
+function ensureInstance(source) {
+  if (!runtime.loading) {
+    runtime.loading = (async () => {
+      const module = await toModule(source());
+      await initAsync({ module_or_path: module });
+      runtime.module = module;
+    })();
+    // A failed load (network, wrong bytes) may be retried by the next createEngine.
+    runtime.loading.catch(() => {
+      runtime.loading = null;
+    });
+  }
+  return runtime.loading;
+}
+
+/** A trap leaves the instance unusable (its shadow stack or allocator may be mid-update). */
+function isTrap(error) {
+  return (
+    error instanceof WebAssembly.RuntimeError ||
+    (error instanceof RangeError && /call stack/i.test(error.message))
+  );
+}
+
+function replaceInstance() {
+  __cloudgate_reset();
+  initSync({ module: runtime.module });
+  runtime.generation += 1;
+}
+
+// Inner engines stay reachable from here until their wrapper is collected, so wasm-bindgen's
+// own finalizer never frees a pointer of an instance that has since been replaced.
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((held) => release(held))
+    : { register() {}, unregister() {} };
+
+function release(held) {
+  if (!held.inner) return;
+  if (held.generation === runtime.generation) held.inner.free();
+  else held.inner.__destroy_into_raw();
+  held.inner = null;
+}
+
+/** UTF-8 length without allocating a copy (only used for oversized text). */
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed =
+  typeof String.prototype.isWellFormed === 'function'
+    ? (text) => text.isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
+
+class Engine {
+  #held;
+  #optionsJson;
+  #maxBytes;
+  #pack;
+  #rules;
+  #diagnostics;
+
+  constructor(optionsJson) {
+    this.#optionsJson = optionsJson;
+    this.#held = { inner: null, generation: -1 };
+    this.#live();
+    finalizer.register(this, this.#held, this);
+    const limits = JSON.parse(this.#call((e) => e.limitsJson()));
+    this.#maxBytes = limits.input.max_bytes;
+    this.#pack = Object.freeze(JSON.parse(this.#call((e) => e.packJson())));
+    this.#rules = this.#call((e) => e.rulesJson());
+    this.#diagnostics = this.#call((e) => e.diagnosticsJson());
+  }
+
+  /** The inner engine of the current instance, re-created after the instance was replaced. */
+  #live() {
+    const held = this.#held;
+    if (held === null) throw new Error('cloudgate: this engine has been freed');
+    if (held.inner && held.generation === runtime.generation) return held.inner;
+    if (held.inner) held.inner.__destroy_into_raw();
+    held.inner = null;
+    try {
+      held.inner = new PolicyEngine(this.#optionsJson);
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      replaceInstance();
+      held.inner = new PolicyEngine(this.#optionsJson);
+    }
+    held.generation = runtime.generation;
+    return held.inner;
+  }
+
+  /** Runs `fn` on the inner engine; on a trap, replaces the instance and reports `trapped`. */
+  #call(fn, trapped) {
+    const inner = this.#live();
+    try {
+      return fn(inner);
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      replaceInstance();
+      const fresh = this.#live();
+      if (trapped) return trapped(fresh, error);
+      return fn(fresh);
+    }
+  }
+
+  #reject(code, message) {
+    return JSON.parse(this.#call((e) => e.rejectJson(code, message)));
+  }
+
+  /**
+   * Decides one request (an object, or its JSON text). Bad requests give an `error`
+   * decision; only misuse of the API throws.
+   */
+  evaluate(request, options) {
+    if (options !== undefined && !isPlainObject(options)) {
+      throw new TypeError(`evaluate(request, options): options must be an object such as { asOf: '2026-09-02' }, got ${describe(options)}`);
+    }
+    const asOf = options?.asOf ?? options?.as_of ?? undefined;
+    if (asOf !== undefined && typeof asOf !== 'string') {
+      throw new TypeError(`evaluate(request, { asOf }): asOf must be a 'YYYY-MM-DD' string, got ${describe(asOf)}`);
+    }
+    let text;
+    if (typeof request === 'string') {
+      text = request;
+    } else if (typeof request === 'object' && request !== null) {
+      try {
+        text = JSON.stringify(request);
+      } catch (error) {
+        const deep = error instanceof RangeError && /call stack/i.test(error.message);
+        return this.#reject(
+          deep ? 'too_deep' : 'not_json',
+          deep
+            ? 'the request object nests too deeply to be written as JSON'
+            : `the request object cannot be written as JSON: ${error.message}`,
+        );
+      }
+      if (typeof text !== 'string') return this.#reject('not_json', 'the request object has no JSON form');
+    } else {
+      throw new TypeError(`evaluate(request): request must be an object or a JSON string, got ${describe(request)}`);
+    }
+    if (text.length > this.#maxBytes) {
+      return this.#reject('too_large', `the request is ${utf8Length(text)} bytes; the limit is ${this.#maxBytes} bytes`);
+    }
+    if (!wellFormed(text)) {
+      return this.#reject(
+        'invalid_string',
+        'the request is not valid JSON: it contains a lone UTF-16 surrogate (not well-formed Unicode)',
+      );
+    }
+    const decision = this.#call(
+      (e) => e.evaluateJson(text, asOf),
+      (fresh, error) =>
+        fresh.rejectJson(
+          'engine_trap',
+          `the engine stopped abnormally while deciding this request (${error.message}); it has been restarted`,
+        ),
+    );
+    return JSON.parse(decision);
+  }
+
+  /** The pack's rules: id, title, severity, scenarios, clauses, description, file. */
+  rules() {
+    return JSON.parse(this.#rules);
+  }
+
+  /** name, version and digest of the loaded pack. */
+  get pack() {
+    return this.#pack;
+  }
+
+  /** Rules that failed to compile (lenient engines only; strict ones refuse such packs). */
+  diagnostics() {
+    return JSON.parse(this.#diagnostics);
+  }
+
+  /** The loaded pack as files: pack.json and the rule sources. */
+  sources() {
+    return JSON.parse(this.#call((e) => e.sourcesJson()));
+  }
+
+  /** The sandbox limits in force (defaults merged with `options.limits`). */
+  limits() {
+    return JSON.parse(this.#call((e) => e.limitsJson()));
+  }
+
+  /** Releases the compiled pack now instead of when the engine is garbage-collected. */
+  free() {
+    if (this.#held === null) return;
+    finalizer.unregister(this);
+    release(this.#held);
+    this.#held = null;
+  }
+}
+
+function checkOptions(options) {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw new TypeError(`createEngine(options): options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new TypeError(`createEngine(options): unknown option \`${key}\`; the options are ${[...OPTION_KEYS].join(', ')}`);
+    }
+  }
+  const { rules, params, packDigest, lenient, limits } = options;
+  if (rules !== undefined) {
+    if (!isPlainObject(rules)) throw new TypeError(`createEngine: options.rules must be an object of { path: source }, got ${describe(rules)}`);
+    for (const [path, text] of Object.entries(rules)) {
+      if (typeof text !== 'string' && text !== null) {
+        throw new TypeError(`createEngine: options.rules['${path}'] must be the file's text (or null to remove it), got ${describe(text)}`);
+      }
+    }
+  }
+  if (params !== undefined && !isPlainObject(params)) throw new TypeError(`createEngine: options.params must be an object, got ${describe(params)}`);
+  if (packDigest !== undefined && typeof packDigest !== 'string') throw new TypeError(`createEngine: options.packDigest must be a string, got ${describe(packDigest)}`);
+  if (lenient !== undefined && typeof lenient !== 'boolean') throw new TypeError(`createEngine: options.lenient must be a boolean, got ${describe(lenient)}`);
+  if (limits !== undefined && !isPlainObject(limits)) throw new TypeError(`createEngine: options.limits must be an object, got ${describe(limits)}`);
+  const { wasm, ...rest } = options;
+  let json;
+  try {
+    json = JSON.stringify(rest);
+  } catch (error) {
+    throw new TypeError(`createEngine: the options cannot be written as JSON: ${error.message}`);
+  }
+  return { json, wasm };
+}
+
+/** Builds the package's API around a default source of the .wasm for one kind of runtime. */
+export function makeApi(defaultWasm) {
+  async function createEngine(options) {
+    const { json = '{}', wasm } = checkOptions(options);
+    await ensureInstance(() => (wasm !== undefined ? wasm : defaultWasm()));
+    return new Engine(json);
+  }
+  return { createEngine };
+}
+
+/** The engine's version (the Rust crate's), once an engine has been created. */
+export function version() {
+  return runtime.module ? wasmVersion() : undefined;
+}
+
+/** For the package's own tests only: not part of the API. */
+export const _internals = {
+  generation: () => runtime.generation,
+  trap() {
+    try {
+      __trapForTests();
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      replaceInstance();
+      return true;
+    }
+    return false;
+  },
+};

@@ -1,0 +1,209 @@
+//! The WebAssembly surface used by the npm package in `js/`.
+//!
+//! Everything crosses the boundary as JSON text: the JS wrapper sends the request text, the
+//! wasm side runs the very same [`Engine::evaluate_json`] as the CLI, and the decision comes
+//! back as the CLI's own JSON. Parity with the native build therefore holds by construction,
+//! and no recursive JS-value conversion can be driven into a stack overflow by hostile input
+//! (serde_json's recursion limit and the input scanner bound everything).
+//!
+//! Misuse (options that make no sense, an `as_of` that is not a date) throws a JS `Error`;
+//! a bad *request* never throws: it is an `error` decision.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::decision::{Decision, RequestHint};
+use crate::{Date, Diagnostic, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
+
+/// What `createEngine(options)` passes down (the JS wrapper removes `wasm` and serialises the
+/// rest). Unknown keys are refused so that a typo cannot silently leave a default in force.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+struct Options {
+    /// With `pack.json` among the files: a whole pack. Otherwise the files replace or extend
+    /// the default pack's files; `null` removes a file.
+    rules: Option<BTreeMap<String, Option<String>>>,
+    params: Option<Map<String, Value>>,
+    pack_digest: Option<String>,
+    lenient: bool,
+    limits: Option<Map<String, Value>>,
+}
+
+/// A JS `Error` carrying a message and, when the pack was at fault, its diagnostics.
+fn js_error(message: &str, diagnostics: &[Diagnostic]) -> JsValue {
+    let error = js_sys::Error::new(message);
+    let list = serde_json::to_string(diagnostics)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or_else(|| js_sys::Array::new().into());
+    // Setting a property on a fresh Error cannot fail; if it ever did, the message remains.
+    let _ = js_sys::Reflect::set(&error, &"diagnostics".into(), &list);
+    error.into()
+}
+
+fn pack_error(error: PackError) -> JsValue {
+    js_error(&error.to_string(), &error.0)
+}
+
+/// Limits given by name, merged over the defaults; an unknown name is misuse.
+fn limits_from(given: Map<String, Value>) -> Result<Limits, JsValue> {
+    let defaults = serde_json::to_value(Limits::default()).map_err(|e| js_error(&e.to_string(), &[]))?;
+    let Value::Object(mut merged) = defaults else {
+        return Err(js_error("internal: limits are not an object", &[]));
+    };
+    for (key, value) in given {
+        match (merged.get_mut(&key), value) {
+            (None, _) => {
+                let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+                return Err(js_error(
+                    &format!("unknown limit `{key}`; the limits are: {}", known.join(", ")),
+                    &[],
+                ));
+            }
+            (Some(Value::Object(slot)), Value::Object(inner)) => {
+                for (k, v) in inner {
+                    if !slot.contains_key(&k) {
+                        let known: Vec<&str> = slot.keys().map(String::as_str).collect();
+                        return Err(js_error(
+                            &format!("unknown limit `{key}.{k}`; the input limits are: {}", known.join(", ")),
+                            &[],
+                        ));
+                    }
+                    slot.insert(k, v);
+                }
+            }
+            (Some(slot), value) => *slot = value,
+        }
+    }
+    serde_json::from_value(Value::Object(merged)).map_err(|e| js_error(&format!("limits: {e}"), &[]))
+}
+
+fn load_pack(rules: Option<BTreeMap<String, Option<String>>>) -> Result<Pack, JsValue> {
+    let Some(files) = rules else {
+        return Pack::embedded().map_err(pack_error);
+    };
+    if files.contains_key("pack.json") {
+        return Pack::from_sources(files.into_iter().filter_map(|(path, text)| text.map(|t| (path, t))))
+            .map_err(pack_error);
+    }
+    let mut all = Pack::embedded().map_err(pack_error)?.files();
+    for (path, text) in files {
+        match text {
+            Some(text) => {
+                all.insert(path, text);
+            }
+            None => {
+                all.remove(&path);
+            }
+        }
+    }
+    Pack::from_sources(all).map_err(pack_error)
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    // The engine's types always serialise; the fallback is never reached but stays total.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+/// One compiled pack. Build it once, evaluate many requests.
+#[wasm_bindgen]
+pub struct PolicyEngine {
+    engine: Engine,
+}
+
+#[wasm_bindgen]
+impl PolicyEngine {
+    /// `options_json`: the JSON text of [`Options`] (`"{}"` for the default pack).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> Result<PolicyEngine, JsValue> {
+        let options: Options = serde_json::from_str(options_json)
+            .map_err(|e| js_error(&format!("createEngine options: {e}"), &[]))?;
+        let mut pack = load_pack(options.rules)?;
+        if let Some(params) = &options.params {
+            pack.override_params(params).map_err(pack_error)?;
+        }
+        if let Some(want) = &options.pack_digest {
+            let got = pack.digest();
+            if &got != want {
+                let d = Diagnostic::new(
+                    "digest_mismatch",
+                    "pack.json",
+                    format!("the pack's digest is {got} but {want} was required"),
+                );
+                return Err(pack_error(PackError(vec![d])));
+            }
+        }
+        let limits = match options.limits {
+            Some(given) => limits_from(given)?,
+            None => Limits::default(),
+        };
+        let engine = Engine::with_options(pack, EngineOptions { limits, lenient: options.lenient })
+            .map_err(pack_error)?;
+        Ok(PolicyEngine { engine })
+    }
+
+    /// Decides a request given as JSON text; returns the decision as the CLI's JSON text.
+    /// Throws only when `as_of` is not a date (misuse); a bad request is an `error` decision.
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(&self, text: &str, as_of: Option<String>) -> Result<String, JsValue> {
+        let as_of = match as_of {
+            Some(t) => Some(Date::parse(&t).map_err(|e| js_error(&format!("asOf `{t}`: {e}"), &[]))?),
+            None => None,
+        };
+        Ok(json(&self.engine.evaluate_json(text, &EvalOptions { as_of })))
+    }
+
+    /// An `error` decision for a request the JS side refused before it reached the engine
+    /// (an object that cannot be written as JSON, text that is not well-formed Unicode), so
+    /// it has exactly the shape of the engine's own refusals.
+    #[wasm_bindgen(js_name = rejectJson)]
+    pub fn reject_json(&self, code: &str, message: &str) -> String {
+        let decision = Decision::rejected(
+            self.engine.pack_info().clone(),
+            vec![InputError::new(code, message, "$")],
+            RequestHint::default(),
+        );
+        json(&decision)
+    }
+
+    #[wasm_bindgen(js_name = rulesJson)]
+    pub fn rules_json(&self) -> String {
+        json(&self.engine.rules().collect::<Vec<_>>())
+    }
+
+    #[wasm_bindgen(js_name = packJson)]
+    pub fn pack_json(&self) -> String {
+        json(self.engine.pack_info())
+    }
+
+    #[wasm_bindgen(js_name = diagnosticsJson)]
+    pub fn diagnostics_json(&self) -> String {
+        json(self.engine.diagnostics())
+    }
+
+    #[wasm_bindgen(js_name = sourcesJson)]
+    pub fn sources_json(&self) -> String {
+        json(&self.engine.pack().files())
+    }
+
+    #[wasm_bindgen(js_name = limitsJson)]
+    pub fn limits_json(&self) -> String {
+        json(self.engine.limits())
+    }
+}
+
+/// The crate version, so the JS side can report which engine it runs.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Traps the instance on purpose. It exists only so the JS tests can prove that the wrapper
+/// recovers from a dead instance; nothing else calls it.
+#[wasm_bindgen(js_name = __trapForTests)]
+pub fn trap_for_tests() {
+    core::arch::wasm32::unreachable()
+}
