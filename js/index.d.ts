@@ -1,0 +1,170 @@
+// Types of the `cloudgate` package (the same for every runtime's entry point).
+
+export type Scenario = 'onboarding' | 'termination' | 'transfer' | 'removal';
+export type Verdict = 'allow' | 'review' | 'deny' | 'error';
+export type Severity = 'deny' | 'warn' | 'info';
+export type Outcome = 'pass' | 'fail' | 'not_applicable' | 'error';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * A lifecycle request (domain.md §1). Only the envelope is spelled out; the blocks are JSON
+ * objects whose fields the engine validates (run `cloudgate schema` for the full schema).
+ */
+export interface Request {
+  request_id: string;
+  scenario: Scenario;
+  /** Evaluation date `YYYY-MM-DD`; wins over the caller's `asOf`. */
+  as_of?: string;
+  requested_by?: JsonObject | null;
+  customer?: JsonObject | null;
+  provider?: JsonObject | null;
+  service?: JsonObject | null;
+  agreement?: JsonObject | null;
+  data_assets?: JsonObject[] | null;
+  suppliers?: JsonObject[] | null;
+  onboarding?: JsonObject | null;
+  termination?: JsonObject | null;
+  transfer?: JsonObject | null;
+  removal?: JsonObject | null;
+}
+
+/** Clause references by family: iso20000_1_2018, iso20000_1_2011, iso20000_9, data_act, gdpr, … */
+export type Clauses = Record<string, string[]>;
+
+export interface SourcePos {
+  line: number;
+  /** Unicode characters, not UTF-16 units. */
+  column: number;
+}
+
+export interface Finding {
+  rule: string;
+  title: string;
+  severity: Severity;
+  outcome: Outcome;
+  message?: string;
+  paths: string[];
+  clauses: Clauses;
+  /** Only on `error` findings: where the rule broke. */
+  position?: SourcePos;
+}
+
+/** Why a request was refused before any rule ran (`code` is stable, e.g. `not_json`, `too_deep`). */
+export interface InputError {
+  code: string;
+  message: string;
+  /** JSON path of the offending value, `$` for the whole request. */
+  path: string;
+  line?: number;
+  column?: number;
+}
+
+export interface PackInfo {
+  name: string;
+  version: string;
+  /** `sha256:` over the rules and parameters that decide. */
+  digest: string;
+}
+
+/** Exactly the JSON of `cloudgate check`. Anything but `allow` means: do not proceed. */
+export interface Decision {
+  request_id: string | null;
+  scenario: Scenario | null;
+  as_of: string | null;
+  decision: Verdict;
+  findings: Finding[];
+  lifecycle?: { from: string | null; to: string; legal: boolean };
+  pack: PackInfo;
+  stats: { rules_evaluated: number; operations: number; micros: number };
+  /** Present only when the request itself was refused. */
+  errors?: InputError[];
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  scenarios: Scenario[];
+  clauses: Clauses;
+  description?: string;
+  /** Path of the rule's source in the pack. */
+  file: string;
+}
+
+export interface Diagnostic {
+  code: string;
+  message: string;
+  file: string;
+  rule?: string;
+  line?: number;
+  column?: number;
+}
+
+/** Sandbox limits (names as in `cloudgate::Limits`); unknown names are refused. */
+export interface Limits {
+  max_operations: number;
+  max_call_levels: number;
+  max_expr_depth: number;
+  max_function_expr_depth: number;
+  max_string_size: number;
+  max_array_size: number;
+  max_map_size: number;
+  max_millis_per_rule: number;
+  input: { max_bytes: number; max_depth: number; max_array_len: number };
+}
+
+export type LimitOverrides = Partial<Omit<Limits, 'input'>> & { input?: Partial<Limits['input']> };
+
+export interface EngineOptions {
+  /**
+   * Rule sources `{ path: text }`. With a `pack.json` among them: the whole pack. Otherwise
+   * they replace or add files of the default pack; `null` removes a file.
+   */
+  rules?: Record<string, string | null>;
+  /** Parameter overrides by name (an unknown name is an error). */
+  params?: Record<string, JsonValue>;
+  /** Refuse to load a pack whose digest differs. */
+  packDigest?: string;
+  /** Keep rules that do not compile as `error` findings instead of refusing the pack. */
+  lenient?: boolean;
+  limits?: LimitOverrides;
+  /**
+   * Where the .wasm comes from when the runtime's default does not fit: its bytes, a compiled
+   * module, a URL, or a fetch Response. One instance serves every engine of the page or
+   * process, so only the first `createEngine` call's `wasm` is used.
+   */
+  wasm?: BufferSource | WebAssembly.Module | URL | string | Response | Promise<BufferSource | WebAssembly.Module | Response>;
+}
+
+export interface EvaluateOptions {
+  /** `YYYY-MM-DD`, used when the request has no `as_of` (default: today, UTC). */
+  asOf?: string;
+}
+
+export interface Engine {
+  /** Decides one request. Bad requests give an `error` decision; only misuse throws. */
+  evaluate(request: Request | string | object, options?: EvaluateOptions): Decision;
+  rules(): Rule[];
+  readonly pack: Readonly<PackInfo>;
+  /** Rules that did not compile (lenient engines only). */
+  diagnostics(): Diagnostic[];
+  /** The loaded pack as files: `pack.json` and the `*.rhai` rules. */
+  sources(): Record<string, string>;
+  /** The limits in force. */
+  limits(): Limits;
+  /** Frees the compiled pack now rather than at garbage collection. */
+  free(): void;
+}
+
+/** A failed `createEngine`: the pack did not load; `diagnostics` says where and why. */
+export interface PackLoadError extends Error {
+  diagnostics: Diagnostic[];
+}
+
+/** Loads the wasm module (once) and compiles a pack (once per engine). */
+export function createEngine(options?: EngineOptions): Promise<Engine>;
+
+/** The engine's version, once the module is loaded. */
+export function version(): string | undefined;

@@ -1,0 +1,30 @@
+// Compiled with `tsc --noEmit` by the tests: the declarations describe real usage.
+import { createEngine, type Decision, type Engine, type Finding, type PackLoadError, type Request, type Rule } from 'cloudgate';
+
+const request: Request = {
+  request_id: 'REQ-1',
+  scenario: 'removal',
+  removal: { deletion_method: 'crypto_erase' },
+};
+
+async function main(): Promise<void> {
+  const engine: Engine = await createEngine({ params: { max_identity_age_days: 180 }, limits: { max_operations: 10_000, input: { max_depth: 16 } } });
+  const decision: Decision = engine.evaluate(request, { asOf: '2026-09-02' });
+  const failing: string[] = decision.findings.filter((f: Finding) => f.outcome === 'fail').map((f) => f.rule);
+  const proceed: boolean = decision.decision === 'allow' && failing.length === 0;
+  const rules: Rule[] = engine.rules();
+  const digest: string = engine.pack.digest;
+  const text: Decision = engine.evaluate('{"request_id":"R","scenario":"removal","removal":{}}');
+  console.log(proceed, rules.length, digest, text.errors?.map((e) => e.code), engine.sources()['pack.json']);
+  engine.free();
+  try {
+    await createEngine({ rules: { 'common/X-1.rhai': 'pass()' }, lenient: true, packDigest: digest });
+  } catch (error) {
+    for (const d of (error as PackLoadError).diagnostics) console.log(d.file, d.line, d.message);
+  }
+  // @ts-expect-error: the scenario must be one of the four
+  const wrong: Request = { request_id: 'R', scenario: 'renewal' };
+  void wrong;
+}
+
+void main();
