@@ -150,12 +150,14 @@ export function initSimulator(ctx) {
     if (!lastDecision) {
       setBadge(badge, 'not checked yet');
       badge.className = 'badge';
+      badge.dataset.requestId = '';
       summary.textContent = '';
       findingsEl.replaceChildren();
       hintBtn.disabled = false;
       return;
     }
     setBadge(badge, lastDecision.decision);
+    badge.dataset.requestId = lastDecision.request_id ?? '';
     const bad = blocking(lastDecision);
     if (lastDecision.decision === 'allow') {
       const r = state.results[ex.id];

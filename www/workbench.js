@@ -106,8 +106,9 @@ export function initWorkbench(ctx) {
     );
   }
 
-  function open(file, { line, column } = {}) {
-    if (current && editor.value !== textOf(current)) drafts[current] = editor.value;
+  function open(file, { line, column, discard = false } = {}) {
+    // Switching files keeps an unapplied edit as a draft, unless it is being thrown away.
+    if (current && !discard && editor.value !== textOf(current)) drafts[current] = editor.value;
     current = file;
     const rule = ruleByFile()[file];
     fileTitle.textContent = file;
@@ -268,8 +269,8 @@ export function initWorkbench(ctx) {
     edits = {};
     drafts = {};
     ctx.store.set('edits', null);
+    if (current) open(current, { discard: true });
     await installPack();
-    if (current) open(current);
     ctx.toast('Back to the default pack.');
   }
 
@@ -281,7 +282,7 @@ export function initWorkbench(ctx) {
     delete drafts[current];
     delete edits[current];
     ctx.store.set('edits', Object.keys(edits).length ? edits : null);
-    open(current);
+    open(current, { discard: true });
     await installPack();
   });
   editor.addEventListener('keydown', (e) => {

@@ -126,6 +126,8 @@ export function summaryText(decision) {
  */
 export function renderDecision({ badge, summary, findingsEl, errorsEl, lifecycleEl, statsEl }, decision, { onPath } = {}) {
   setBadge(badge, decision.decision);
+  // Lets a reader (and the tests) tell which request the shown decision belongs to.
+  badge.dataset.requestId = decision.request_id ?? '';
   if (summary) summary.textContent = decision.errors?.length ? 'the request itself is invalid' : summaryText(decision);
   if (errorsEl) {
     errorsEl.replaceChildren();

@@ -1,4 +1,5 @@
-// Proves every training exercise against the native CLI and the default pack: the flawed
+// Proves every training exercise against the native CLI and the default pack (read from
+// rules/, so a stale binary's embedded copy cannot hide a rule change): the flawed
 // request is denied with exactly the exercise's rules failing, and the reference solution is
 // allowed. Run from anywhere: `node www/test/check-exercises.mjs [path/to/cloudgate]`.
 // Exits 1 when any exercise is broken, so a rule change that makes an exercise unsolvable
@@ -20,7 +21,9 @@ function check(request) {
   writeFileSync(file, JSON.stringify(request));
   let out;
   try {
-    out = execFileSync(cli, ['check', '--format', 'json', '--as-of', request.as_of, file], { encoding: 'utf8' });
+    out = execFileSync(cli, ['check', '--rules', join(root, 'rules'), '--format', 'json', '--as-of', request.as_of, file], {
+      encoding: 'utf8',
+    });
   } catch (e) {
     // `check` exits non-zero for anything but allow; its JSON is still on stdout.
     out = e.stdout;

@@ -1,0 +1,386 @@
+// End to end in headless Debian Chromium (playwright-core, no downloaded browser): the portal,
+// the rule workbench and the training simulator against the real wasm engine, served by
+// www/serve.mjs. Screenshots of each view go to test-artifacts/www/; the portal and simulator
+// shots are also copied to docs/ for the README.
+//
+// Run: node --test www/test/   (scripts/test-www.sh does the setup: npm ci, chromium, wasm build)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { start } from '../serve.mjs';
+import { EXERCISES, STAGES } from '../exercises.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'www');
+const DOCS = join(ROOT, 'docs');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCENARIOS = ['onboarding', 'termination', 'transfer', 'removal'];
+const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'www/examples/expected.json'), 'utf8'));
+const BASE = Object.fromEntries(
+  SCENARIOS.map((s) => [s, JSON.parse(readFileSync(join(ROOT, 'rules/tests/base', `${s}.json`), 'utf8'))]),
+);
+
+let server;
+let browser;
+let origin;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // WWW_ORIGIN: test an already running server instead (development, e.g. test/dev-server.mjs).
+  if (process.env.WWW_ORIGIN) origin = process.env.WWW_ORIGIN;
+  else {
+    server = await start(0);
+    origin = `http://127.0.0.1:${server.address().port}`;
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r()));
+});
+
+/** A fresh page (fresh storage) that has loaded the engine; page errors fail the test. */
+async function openApp(view = 'portal', { width = 1280, height = 900, context } = {}) {
+  const ctx = context ?? (await browser.newContext({ viewport: { width, height }, acceptDownloads: true }));
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.errors = errors;
+  // WWW_ENGINE: another build of the engine module (development only).
+  const query = process.env.WWW_ENGINE ? `?engine=${encodeURIComponent(process.env.WWW_ENGINE)}` : '';
+  await page.goto(`${origin}/www/${query}#${view}`);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.textContent('#engine-status'));
+  return page;
+}
+
+/** Waits until the badge `testid` shows `word` for the request `requestId` (when given). */
+async function waitDecision(page, testid, word, requestId) {
+  try {
+    await page.waitForFunction(
+      ([id, w, rid]) => {
+        const el = document.querySelector(`[data-testid="${id}"]`);
+        return el && el.textContent.trim() === w && (rid === undefined || el.dataset.requestId === rid);
+      },
+      [testid, word, requestId],
+      { timeout: 20000 },
+    );
+  } catch (e) {
+    const got = await page.textContent(`[data-testid="${testid}"]`);
+    throw new Error(`expected ${testid} "${word}"${requestId ? ` for ${requestId}` : ''}, got "${got}": ${e.message}`);
+  }
+}
+
+/** Waits until the element `testid` has text matching `re`. */
+async function waitText(page, testid, re) {
+  await page.waitForFunction(
+    ([id, src, flags]) => new RegExp(src, flags).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+    [testid, re.source, re.flags],
+    { timeout: 20000 },
+  );
+}
+
+/** Rule ids shown as failing (or erroring) in a findings list. */
+async function failingRules(page, testid) {
+  return page.$$eval(`[data-testid="${testid}"] .findings > .finding`, (els) => els.map((e) => e.dataset.rule).sort());
+}
+
+async function editJson(page, mutate) {
+  await page.click('[data-testid="json-tab"]');
+  const editor = page.getByTestId('request-editor');
+  const req = JSON.parse(await editor.inputValue());
+  mutate(req);
+  await editor.fill(JSON.stringify(req, null, 2));
+  return req;
+}
+
+async function shot(page, name, { docs = false, fullPage = false } = {}) {
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  if (docs) {
+    mkdirSync(DOCS, { recursive: true });
+    copyFileSync(file, join(DOCS, `${docs}.png`));
+  }
+}
+
+describe('portal', () => {
+  test('every scenario: the allow example is allowed, the deny example denied by the expected rules', async () => {
+    const page = await openApp('portal');
+    for (const s of SCENARIOS) {
+      await page.getByTestId('scenario').selectOption(s);
+      await page.getByTestId('example').selectOption('allow');
+      await waitDecision(page, 'decision', 'allow', BASE[s].request_id);
+      assert.deepEqual(await failingRules(page, 'findings'), []);
+      // Passing rules are listed (folded away), each with its id.
+      const text = await page.getByTestId('findings').textContent();
+      assert.match(text, /Passed \(\d+\)/);
+
+      await page.getByTestId('example').selectOption('deny');
+      const deny = JSON.parse(readFileSync(join(ROOT, 'www/examples', `${s}-deny.json`), 'utf8'));
+      await waitDecision(page, 'decision', 'deny', deny.request_id);
+      const want = EXPECTED[`${s}-deny.json`].failing;
+      assert.deepEqual(await failingRules(page, 'findings'), [...want].sort());
+      const findings = await page.getByTestId('findings').textContent();
+      for (const id of want) assert.ok(findings.includes(id), `${id} shown in findings`);
+      if (s === 'termination') await shot(page, 'portal-termination-deny', { docs: 'portal' });
+    }
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('break a field in the raw JSON: deny with the right rule; fix it: allow; the path focuses the field', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('termination');
+    await waitDecision(page, 'decision', 'allow', BASE.termination.request_id);
+
+    await editJson(page, (r) => {
+      r.termination.effective_date = '2026-09-15';
+    });
+    await waitDecision(page, 'decision', 'deny');
+    const failing = await failingRules(page, 'findings');
+    assert.ok(failing.includes('TRM-002'), `TRM-002 fails: ${failing}`);
+    const card = page.locator('[data-testid="findings"] .finding[data-rule="TRM-002"]');
+    assert.match(await card.textContent(), /2026-10-01/);
+    assert.match(await card.textContent(), /deny/);
+    assert.match(await card.textContent(), /Data Act 25\(2\)\(d\)/);
+
+    // Clicking the finding's path takes the user to that field in the structured editor.
+    await card.locator('button.path', { hasText: 'termination.effective_date' }).click();
+    await page.waitForFunction(() => document.activeElement?.dataset?.path === 'termination.effective_date');
+    assert.equal(await page.evaluate(() => document.activeElement.value), '2026-09-15');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-invalid')), 'true');
+
+    // Fix it in the structured field: allowed again, and the JSON follows.
+    await page.locator('[data-testid="fields"] [data-path="termination.effective_date"]').fill('2026-10-01');
+    await waitDecision(page, 'decision', 'allow');
+    await page.click('[data-testid="json-tab"]');
+    assert.equal(JSON.parse(await page.getByTestId('request-editor').inputValue()).termination.effective_date, '2026-10-01');
+
+    // Break and fix once more purely through fill() on the raw editor.
+    await editJson(page, (r) => {
+      r.termination.customer_choice = 'none';
+    });
+    await waitDecision(page, 'decision', 'deny');
+    assert.deepEqual(await failingRules(page, 'findings'), ['TRM-003']);
+    await editJson(page, (r) => {
+      r.termination.customer_choice = 'switch_provider';
+    });
+    await waitDecision(page, 'decision', 'allow');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('invalid JSON and schema errors say where; the state survives a reload', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('removal');
+    await waitDecision(page, 'decision', 'allow', BASE.removal.request_id);
+    await page.click('[data-testid="json-tab"]');
+    const editor = page.getByTestId('request-editor');
+    const good = await editor.inputValue();
+
+    await editor.fill(good.replace('"scope": "customer_instance",', '"scope": "customer_instance"'));
+    await waitDecision(page, 'decision', 'error');
+    const status = await page.getByTestId('json-status').textContent();
+    assert.match(status, /Invalid JSON at line \d+, column \d+/);
+    assert.match(await page.getByTestId('request-errors').textContent(), /line \d+, column \d+/);
+
+    await editor.fill(good.replace('"scope": "customer_instance"', '"scope": "everything"'));
+    await waitText(page, 'request-errors', /removal\.scope/);
+    await waitDecision(page, 'decision', 'error');
+    assert.match(await page.getByTestId('json-status').textContent(), /Valid JSON/);
+
+    // A half-edited request survives a reload (local storage).
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await waitText(page, 'request-errors', /removal\.scope/);
+    await waitDecision(page, 'decision', 'error');
+    assert.equal(await page.getByTestId('scenario').inputValue(), 'removal');
+
+    // Import a file, then export it again.
+    await page.getByTestId('import').setInputFiles({
+      name: 'transfer.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(BASE.transfer)),
+    });
+    await waitDecision(page, 'decision', 'allow', BASE.transfer.request_id);
+    assert.equal(await page.getByTestId('scenario').inputValue(), 'transfer');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+    assert.equal(download.suggestedFilename(), `${BASE.transfer.request_id}.json`);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(exported, BASE.transfer);
+    await page.context().close();
+  });
+
+  test('phone width: the portal is usable at 390 px', async () => {
+    const page = await openApp('portal', { width: 390, height: 844 });
+    await page.getByTestId('scenario').selectOption('onboarding');
+    await page.getByTestId('example').selectOption('deny');
+    await waitDecision(page, 'decision', 'deny');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+    await shot(page, 'portal-phone');
+    await page.locator('#decision-title').scrollIntoViewIfNeeded();
+    await shot(page, 'portal-phone-decision');
+    await page.context().close();
+  });
+});
+
+describe('rule workbench', () => {
+  test('a syntax error is reported with rule, line and column; a runaway rule gives an error; reset restores the pack', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('termination');
+    await waitDecision(page, 'decision', 'allow', BASE.termination.request_id);
+
+    await page.click('#tab-workbench');
+    await page.getByTestId('wb-filter').selectOption('termination');
+    await page.click('[data-testid="rule-list"] .rule-btn[data-rule="TRM-002"]');
+    const editor = page.getByTestId('rule-editor');
+    const source = await editor.inputValue();
+    assert.match(source, /id: TRM-002/);
+    await waitDecision(page, 'wb-decision', 'allow');
+    await shot(page, 'workbench');
+
+    // A syntax error on a known line: the header stays intact, line 3 of the body breaks.
+    const lines = source.split('\n');
+    const headerEnd = lines.findIndex((l) => !l.startsWith('//!'));
+    const broken = [...lines.slice(0, headerEnd), 'let x = ;', ...lines.slice(headerEnd)].join('\n');
+    await editor.fill(broken);
+    await page.getByTestId('apply-rules').click();
+    await page.waitForSelector('[data-testid="diagnostics"] .diagnostic');
+    const diag = await page.getByTestId('diagnostics').textContent();
+    assert.match(diag, /TRM-002/);
+    assert.match(diag, new RegExp(`line ${headerEnd + 1}, column \\d+`));
+    await waitDecision(page, 'wb-decision', 'error');
+    assert.ok((await failingRules(page, 'wb-findings')).includes('TRM-002'));
+    await shot(page, 'workbench-syntax-error');
+
+    // The portal decides with the edited pack too, and says so.
+    await page.click('#tab-portal');
+    await waitDecision(page, 'decision', 'error');
+    assert.equal(await page.isVisible('#custom-pack-banner'), true);
+
+    // A runaway rule: stopped by the engine (operation limit) or by the page's time limit.
+    await page.click('#tab-workbench');
+    await page.getByTestId('reset-pack').click();
+    await waitDecision(page, 'wb-decision', 'allow');
+    await editor.fill([...lines.slice(0, headerEnd), 'let n = 0;', 'loop { n += 1; }', 'pass()'].join('\n'));
+    await page.getByTestId('apply-rules').click();
+    await waitDecision(page, 'wb-decision', 'error');
+    assert.match(await page.getByTestId('wb-findings').textContent(), /TRM-002|engine/);
+    await shot(page, 'workbench-runaway');
+
+    // Reset: the default pack decides again.
+    await page.getByTestId('reset-pack').click();
+    await waitDecision(page, 'wb-decision', 'allow');
+    assert.equal(await editor.inputValue(), source);
+    await page.click('#tab-portal');
+    await waitDecision(page, 'decision', 'allow');
+    assert.equal(await page.isVisible('#custom-pack-banner'), false);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
+
+describe('training simulator', () => {
+  /** Types an exercise's reference solution into its fields. */
+  async function solve(page, ex) {
+    for (const [path, value] of Object.entries(ex.solution)) {
+      const field = page.locator(`[data-testid="sim-fields"] [data-path="${path}"]`);
+      const kind = await field.getAttribute('data-kind');
+      if (kind === 'bool') await field.setChecked(value);
+      else if (kind === 'enum') await field.selectOption(value ?? '');
+      else if (kind === 'list') await field.fill(value.join(', '));
+      else await field.fill(value === null ? '' : String(value));
+    }
+  }
+
+  test('one exercise per lifecycle step is solved with the real default pack; score and progress persist', async () => {
+    const page = await openApp('simulator');
+    await page.waitForSelector('#lifecycle-diagram svg');
+    let total = 0;
+    for (const stage of STAGES) {
+      const ex = EXERCISES.find((e) => e.scenario === stage.scenario);
+      await page.click(`#stage-tabs [data-scenario="${stage.scenario}"]`);
+      await page.click(`[data-testid="exercise-list"] [data-exercise="${ex.id}"]`);
+      await page.waitForFunction((t) => document.getElementById('ex-title').textContent === t, ex.title);
+
+      // As given, the request is denied by exactly the exercise's rules.
+      await page.getByTestId('sim-check').click();
+      await waitDecision(page, 'sim-decision', 'deny', `TRAIN-${ex.id}`);
+      assert.deepEqual(await failingRules(page, 'sim-findings'), [...ex.rules].sort());
+      // A hint reveals the first finding's message and fields.
+      await page.getByTestId('sim-hint').click();
+      await page.waitForSelector('[data-testid="sim-findings"] .finding .message');
+      if (stage.scenario === 'termination') await shot(page, 'simulator', { docs: 'simulator' });
+
+      await solve(page, ex);
+      await page.getByTestId('sim-check').click();
+      await waitDecision(page, 'sim-decision', 'allow', `TRAIN-${ex.id}`);
+      total += 100 - 10 - 5; // one hint, one unsuccessful check
+      assert.equal(await page.getByTestId('sim-score').textContent(), String(total));
+      // The diagram shows the step's target state as reached.
+      const current = await page.$eval('#lifecycle-diagram .lc-node.current', (g) => g.dataset.state);
+      assert.equal(current, stage.to);
+    }
+    assert.equal(await page.getByTestId('sim-progress').textContent(), `4/${EXERCISES.length}`);
+    await shot(page, 'simulator-solved');
+
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    assert.equal(await page.getByTestId('sim-score').textContent(), String(total));
+    assert.equal(await page.getByTestId('sim-progress').textContent(), `4/${EXERCISES.length}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('phone width: the simulator and its diagram fit 390 px', async () => {
+    const page = await openApp('simulator', { width: 390, height: 844 });
+    await page.waitForSelector('#lifecycle-diagram svg');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+    await shot(page, 'simulator-phone');
+    await page.context().close();
+  });
+
+  test('keyboard: tabs switch with the arrow keys and every control has a label', async () => {
+    const page = await openApp('portal');
+    await page.focus('#tab-portal');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.isVisible('#view-workbench'), true);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.isVisible('#view-simulator'), true);
+    assert.equal(await page.evaluate(() => location.hash), '#simulator');
+    const unlabelled = await page.$$eval('input, select, textarea', (els) =>
+      els
+        .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+        .map((e) => e.id || e.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabelled, []);
+    await page.context().close();
+  });
+});
+
+test('artifacts were written', () => {
+  for (const f of ['portal-termination-deny', 'portal-phone', 'workbench', 'workbench-syntax-error', 'simulator', 'simulator-phone']) {
+    assert.ok(existsSync(join(ARTIFACTS, `${f}.png`)), f);
+  }
+});
