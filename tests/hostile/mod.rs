@@ -1,6 +1,8 @@
 //! Helpers shared by the hostile-rule, hostile-input, property, concurrency and fuzz-replay tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub mod inputs;
+
 use std::path::{Path, PathBuf};
 
 use cloudgate::{Date, Decision, Engine, EngineOptions, EvalOptions, Pack, PackError};
