@@ -38,7 +38,7 @@ export function toast(message) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => {
     toastEl.hidden = true;
-  }, 5000);
+  }, 3500);
 }
 
 const listeners = { view: [], pack: [] };

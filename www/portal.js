@@ -166,7 +166,25 @@ export function initPortal(ctx) {
     out.findingsEl.replaceChildren();
     out.lifecycleEl.textContent = '';
     out.statsEl.textContent = '';
+    updateMini();
   }
+
+  /** The phone-width bar that keeps the decision in sight while editing far above it. */
+  const mini = $('mini-decision');
+  function updateMini() {
+    const word = out.badge.textContent;
+    setBadge($('mini-badge'), word);
+    $('mini-summary').textContent = out.summary.textContent;
+    mini.hidden = !document.getElementById('view-portal') || document.getElementById('view-portal').hidden;
+  }
+  mini.addEventListener('click', () => {
+    $('decision-title').scrollIntoView({ behavior: 'smooth', block: 'start' });
+    out.badge.setAttribute('tabindex', '-1');
+    out.badge.focus({ preventScroll: true });
+  });
+  ctx.bus.on('view', (v) => {
+    mini.hidden = v !== 'portal' || out.badge.textContent === '…';
+  });
 
   function scheduleEvaluate(delay = 120) {
     clearTimeout(evalTimer);
@@ -182,6 +200,7 @@ export function initPortal(ctx) {
       if (seq !== evalSeq) return;
       lastDecision = decision;
       renderDecision(out, decision, { onPath: goToPath });
+      updateMini();
       if (!formStale) markInvalid(fieldsEl, failingPaths(decision));
     } catch (err) {
       if (seq !== evalSeq) return;

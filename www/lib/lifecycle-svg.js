@@ -21,15 +21,16 @@ export function drawLifecycle(container, { states, visited, current, next, cols,
   const gx = 44;
   const gy = 46;
   const pad = 14;
+  const top = 40; // room for the arc of a step that jumps over a side state on the first row
   const rows = Math.ceil(states.length / cols);
   const width = cols * w + (cols - 1) * gx + 2 * pad;
-  const height = rows * hgt + (rows - 1) * gy + 2 * pad;
+  const height = rows * hgt + (rows - 1) * gy + pad + top;
   const pos = new Map();
   states.forEach((s, i) => {
     const r = Math.floor(i / cols);
     let c = i % cols;
     if (r % 2 === 1) c = cols - 1 - c;
-    pos.set(s, { x: pad + c * (w + gx), y: pad + r * (hgt + gy), r, c });
+    pos.set(s, { x: pad + c * (w + gx), y: top + r * (hgt + gy), r, c });
   });
 
   const svg = el('svg', {

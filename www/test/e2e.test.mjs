@@ -113,8 +113,12 @@ async function editJson(page, mutate) {
   return req;
 }
 
-async function shot(page, name, { docs = false, fullPage = false } = {}) {
+async function shot(page, name, { docs = false, fullPage = false, top = false } = {}) {
   const file = join(ARTIFACTS, `${name}.png`);
+  await page.evaluate(() => {
+    document.getElementById('toast').hidden = true;
+  });
+  if (top) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage });
   if (docs) {
     mkdirSync(DOCS, { recursive: true });
@@ -141,7 +145,7 @@ describe('portal', () => {
       assert.deepEqual(await failingRules(page, 'findings'), [...want].sort());
       const findings = await page.getByTestId('findings').textContent();
       for (const id of want) assert.ok(findings.includes(id), `${id} shown in findings`);
-      if (s === 'termination') await shot(page, 'portal-termination-deny', { docs: 'portal' });
+      if (s === 'termination') await shot(page, 'portal-termination-deny', { docs: 'portal', top: true });
     }
     assert.deepEqual(page.errors, []);
     await page.context().close();
@@ -330,7 +334,11 @@ describe('training simulator', () => {
       // A hint reveals the first finding's message and fields.
       await page.getByTestId('sim-hint').click();
       await page.waitForSelector('[data-testid="sim-findings"] .finding .message');
-      if (stage.scenario === 'termination') await shot(page, 'simulator', { docs: 'simulator' });
+      if (stage.scenario === 'termination') {
+        await page.setViewportSize({ width: 1280, height: 1100 });
+        await shot(page, 'simulator', { docs: 'simulator', top: true });
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
 
       await solve(page, ex);
       await page.getByTestId('sim-check').click();
