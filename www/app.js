@@ -54,8 +54,10 @@ export const bus = {
 const workerUrl = new URL('./worker.js', import.meta.url);
 const engineOverride = new URLSearchParams(location.search).get('engine');
 if (engineOverride) workerUrl.searchParams.set('engine', engineOverride);
+// `?timeout=<ms>` shortens the time limit (tests); at least half a second.
+const timeoutMs = Math.max(500, Number(new URLSearchParams(location.search).get('timeout')) || 8000);
 const engine = new EngineClient(workerUrl, {
-  timeoutMs: 8000,
+  timeoutMs,
   onRestart: (n) => {
     statusEl.textContent = `Engine restarted (${n}) after a call ran too long`;
     statusEl.className = 'engine-status warn';

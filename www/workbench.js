@@ -88,7 +88,11 @@ export function initWorkbench(ctx) {
                     {
                       type: 'button',
                       class: `rule-btn${current === r.file ? ' current' : ''}`,
-                      onclick: () => open(r.file),
+                      onclick: () => {
+                        open(r.file);
+                        // At phone widths the editor sits below the list: bring it into view.
+                        if (window.innerWidth <= 900) fileTitle.scrollIntoView({ behavior: 'smooth', block: 'start' });
+                      },
                       'aria-current': current === r.file ? 'true' : null,
                       dataset: { rule: r.id },
                     },

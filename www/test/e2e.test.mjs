@@ -56,7 +56,7 @@ after(async () => {
 });
 
 /** A fresh page (fresh storage) that has loaded the engine; page errors fail the test. */
-async function openApp(view = 'portal', { width = 1280, height = 900, context } = {}) {
+async function openApp(view = 'portal', { width = 1280, height = 900, context, query: extra = '' } = {}) {
   const ctx = context ?? (await browser.newContext({ viewport: { width, height }, acceptDownloads: true }));
   const page = await ctx.newPage();
   const errors = [];
@@ -66,7 +66,9 @@ async function openApp(view = 'portal', { width = 1280, height = 900, context } 
   });
   page.errors = errors;
   // WWW_ENGINE: another build of the engine module (development only).
-  const query = process.env.WWW_ENGINE ? `?engine=${encodeURIComponent(process.env.WWW_ENGINE)}` : '';
+  const params = new URLSearchParams(extra);
+  if (process.env.WWW_ENGINE && !params.has('engine')) params.set('engine', process.env.WWW_ENGINE);
+  const query = params.toString() ? `?${params}` : '';
   await page.goto(`${origin}/www/${query}#${view}`);
   await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60000 });
   assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.textContent('#engine-status'));
@@ -302,6 +304,34 @@ describe('rule workbench', () => {
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
+});
+
+test('an evaluation that never returns: the page stops the worker, reports it and keeps working', async () => {
+  const page = await openApp('portal', { query: 'engine=/www/test/fixtures/hanging-engine.js&timeout=1500' });
+  await page.getByTestId('scenario').selectOption('transfer');
+  await waitDecision(page, 'decision', 'allow', BASE.transfer.request_id);
+  await editJson(page, (r) => {
+    r.transfer.channel.protocol = 'HANG';
+  });
+  await waitText(page, 'decision-summary', /no answer within 1\.5 s/);
+  assert.equal(await page.getByTestId('decision').textContent(), 'error');
+  assert.match(await page.getByTestId('engine-status').textContent(), /restarted/);
+  // The restarted worker serves the next request.
+  await editJson(page, (r) => {
+    r.transfer.channel.protocol = 'sftp';
+  });
+  await waitDecision(page, 'decision', 'allow', BASE.transfer.request_id);
+  await page.context().close();
+});
+
+test('phone width: the workbench fits 390 px', async () => {
+  const page = await openApp('workbench', { width: 390, height: 844 });
+  await page.click('[data-testid="rule-list"] .rule-btn[data-rule="ONB-002"]');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+  await page.locator('#wb-file').scrollIntoViewIfNeeded();
+  await shot(page, 'workbench-phone');
+  await page.context().close();
 });
 
 describe('training simulator', () => {
