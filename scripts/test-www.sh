@@ -12,8 +12,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 # --- test dependencies (www/ has its own package.json, apart from js/'s)
+# (npm writes node_modules/.package-lock.json on every install: newer than the lock = up to date)
 if [ ! -f www/node_modules/playwright-core/package.json ] ||
-  ! cmp -s www/package-lock.json www/node_modules/.package-lock.json 2>/dev/null; then
+  [ www/package-lock.json -nt www/node_modules/.package-lock.json ]; then
   (cd www && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -29,8 +29,10 @@ export class EngineClient {
         this.pending.delete(id);
       }
     };
-    this.ready = this.send('init').then(async (info) => {
-      if (this.customRules) await this.send('setCustom', { rules: this.customRules });
+    // Loading compiles the wasm and the pack: slower than any evaluation, so it gets more time.
+    const loadMs = Math.max(this.timeoutMs, 30000);
+    this.ready = this.send('init', undefined, loadMs).then(async (info) => {
+      if (this.customRules) await this.send('setCustom', { rules: this.customRules }, loadMs);
       return info;
     });
   }
@@ -89,6 +91,6 @@ export class EngineClient {
   async setCustom(rules) {
     await this.ready;
     this.customRules = rules && Object.keys(rules).length ? rules : null;
-    return this.send('setCustom', { rules: this.customRules }, Math.max(this.timeoutMs, 20000));
+    return this.send('setCustom', { rules: this.customRules }, Math.max(this.timeoutMs, 30000));
   }
 }

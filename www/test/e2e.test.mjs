@@ -307,13 +307,13 @@ describe('rule workbench', () => {
 });
 
 test('an evaluation that never returns: the page stops the worker, reports it and keeps working', async () => {
-  const page = await openApp('portal', { query: 'engine=/www/test/fixtures/hanging-engine.js&timeout=1500' });
+  const page = await openApp('portal', { query: 'engine=/www/test/fixtures/hanging-engine.js&timeout=2500' });
   await page.getByTestId('scenario').selectOption('transfer');
   await waitDecision(page, 'decision', 'allow', BASE.transfer.request_id);
   await editJson(page, (r) => {
     r.transfer.channel.protocol = 'HANG';
   });
-  await waitText(page, 'decision-summary', /no answer within 1\.5 s/);
+  await waitText(page, 'decision-summary', /no answer within 2\.5 s/);
   assert.equal(await page.getByTestId('decision').textContent(), 'error');
   assert.match(await page.getByTestId('engine-status').textContent(), /restarted/);
   // The restarted worker serves the next request.
