@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Date;
 use crate::clock;
 use crate::decision::{Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats};
-use crate::functions::{self, MissingField, RuleResult, HOST_FUNCTIONS};
+use crate::functions::{self, MissingField, ReadOnly, RuleResult, HOST_FUNCTIONS};
 use crate::input::{parse_request, InputError, InputLimits};
 use crate::lifecycle;
 use crate::pack::{Diagnostic, Pack, PackError, RuleMeta};
@@ -188,7 +188,7 @@ impl Engine {
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
         let rhai = sandbox(&options.limits);
-        let params = rhai::serde::to_dynamic(&pack.manifest.params).map_err(|e| {
+        let params = rhai::serde::to_dynamic(&pack.manifest.params).map(|p| ReadOnly::wrap("params", p)).map_err(|e| {
             Diagnostic::new("bad_manifest", "pack.json", format!("parameters cannot be used by rules: {e}"))
         })?;
         let mut rules = Vec::with_capacity(pack.rules.len());
@@ -264,7 +264,7 @@ impl Engine {
         };
 
         let mut scope = Scope::new();
-        scope.push_constant_dynamic("req", value);
+        scope.push_constant_dynamic("req", ReadOnly::wrap("req", value));
         scope.push_constant_dynamic("params", self.params.clone());
         scope.push_constant("as_of", as_of.to_string());
         scope.push_constant("scenario", request.scenario.as_str().to_string());
@@ -273,7 +273,7 @@ impl Engine {
 
         let mut findings = Vec::new();
         let mut operations = 0u64;
-        for rule in self.rules.iter().filter(|r| r.meta.applies_to(request.scenario)) {
+        for (index, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.meta.applies_to(request.scenario)) {
             let (outcome, message, paths, position) = match &rule.program {
                 Err(d) => (
                     Outcome::Error,
@@ -289,6 +289,10 @@ impl Engine {
                     let (outcome, message, paths, position) = interpret(result, self.limits.max_operations);
                     let position = match (outcome, position) {
                         (Outcome::Error, None) => Some(rule.last_line.clone()),
+                        (Outcome::Error, Some(p)) => {
+                            let source = self.pack.rules.get(index).map_or("", |r| r.source.as_str());
+                            Some(at_written_constant(source, message.as_deref(), p))
+                        }
                         (_, p) => p,
                     };
                     (outcome, message, paths, position)
@@ -401,6 +405,25 @@ fn interpret(result: Result<Dynamic, Box<EvalAltResult>>, max_operations: u64) -
             let position = pos.line().map(|line| SourcePos { line, column: pos.position().unwrap_or(0) });
             (Outcome::Error, Some(describe(inner, max_operations)), Vec::new(), position)
         }
+    }
+}
+
+/// A write to `req` or `params` (`req.x = 1`) is refused by their setter (see
+/// [`ReadOnly`]), and Rhai places that error at the member written; point at the constant
+/// itself instead, as Rhai does for its own constants.
+fn at_written_constant(source: &str, message: Option<&str>, pos: SourcePos) -> SourcePos {
+    let Some(name) = message.and_then(|m| m.strip_prefix("Cannot modify constant ")) else { return pos };
+    if !matches!(name, "req" | "params") {
+        return pos;
+    }
+    let Some(line) = source.lines().nth(pos.line.saturating_sub(1)) else { return pos };
+    let before: String = line.chars().take(pos.column.saturating_sub(1)).collect();
+    let before = before.trim_end();
+    match before.strip_suffix(name) {
+        Some(head) if !head.ends_with(|c: char| c.is_alphanumeric() || c == '_') => {
+            SourcePos { line: pos.line, column: head.chars().count() + 1 }
+        }
+        _ => pos,
     }
 }
 

@@ -16,7 +16,7 @@
 //! | `join(array, sep)` | text |
 //! | `pass()`, `fail(msg)`, `fail(msg, paths)`, `not_applicable(reason)` | a rule's result |
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, Position, Shared};
 
 use crate::calendar::{is_eea, Date};
 
@@ -26,6 +26,43 @@ pub enum RuleResult {
     Pass,
     Fail { message: String, paths: Vec<String> },
     NotApplicable { reason: String },
+}
+
+/// How the engine hands rules the request (`req`) and the parameters (`params`): read-only,
+/// and cheap to pass around.
+///
+/// Why not a plain constant map: Rhai copies a constant each time a rule passes it in call
+/// style (`need(req, "…")`), and for the request that deep copy was most of the cost of a
+/// decision (measured in bench/NOTES.md). Behind a [`Shared`] pointer the copy is a reference
+/// count. Rules read through the host functions, `req.field` / `req["field"]` (an indexer
+/// without a setter) and `"key" in req`; nothing can write to it, not even to add a key.
+#[derive(Clone)]
+pub struct ReadOnly {
+    /// The constant's name in the rules, for the error when a rule tries to write to it.
+    name: &'static str,
+    value: Shared<Dynamic>,
+}
+
+impl ReadOnly {
+    pub fn wrap(name: &'static str, value: Dynamic) -> Dynamic {
+        Dynamic::from(ReadOnly { name, value: Shared::new(value) })
+    }
+
+    fn refuse_write(&self) -> Box<EvalAltResult> {
+        Box::new(EvalAltResult::ErrorAssignmentToConstant(self.name.to_string(), Position::NONE))
+    }
+
+    /// A member, itself read-only so that `req.data_assets.push(x)` is refused as before.
+    fn member(&self, key: &str) -> Dynamic {
+        match self.value.as_map_ref() {
+            Ok(map) => map.get(key).cloned().map_or(Dynamic::UNIT, Dynamic::into_read_only),
+            Err(_) => Dynamic::UNIT,
+        }
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.value.as_map_ref().is_ok_and(|map| map.contains_key(key))
+    }
 }
 
 /// Raised by `need` for a missing field; scripts cannot construct it, so only a real missing
@@ -182,6 +219,42 @@ fn da_scope(req: &Dynamic) -> Res<bool> {
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<RuleResult>("RuleResult");
     engine.register_type_with_name::<MissingField>("MissingField");
+    // Shown as `map`, which is what rules have always been told `req` and `params` are.
+    engine.register_type_with_name::<ReadOnly>("map");
+    engine.register_indexer_get(|v: &mut ReadOnly, key: &str| v.member(key));
+    // A write (`req.x = 1`, `req["x"] = 1`) reaches this setter, which refuses it naming the
+    // constant. Marked pure only so that Rhai calls it on a constant and the rule author reads
+    // "Cannot modify constant req" rather than a message about indexers (it writes nothing).
+    FuncRegistration::new("index$set$")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly, _: &str, _: Dynamic| -> Res<()> { Err(v.refuse_write()) });
+    engine.register_fn("contains", |v: &mut ReadOnly, key: &str| v.contains(key));
+    engine.register_fn("to_string", |v: &mut ReadOnly| v.value.to_string());
+    engine.register_fn("to_debug", |v: &mut ReadOnly| format!("{:?}", *v.value));
+    FuncRegistration::new("need")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| need_value(&v.value, path, ""));
+    FuncRegistration::new("need")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str, prefix: &str| {
+            need_value(&v.value, path, prefix)
+        });
+    FuncRegistration::new("field")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| get_value(&v.value, path));
+    FuncRegistration::new("field")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str, default: Dynamic| {
+            lookup(&v.value, path, |found| found.cloned().unwrap_or(default))
+        });
+    FuncRegistration::new("present")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
+            lookup(&v.value, path, |found| found.is_some())
+        });
+    FuncRegistration::new("da_scope")
+        .with_purity(true)
+        .register_into_engine(engine, |v: &mut ReadOnly| da_scope(&v.value));
 
     FuncRegistration::new("need")
         .with_purity(true)

@@ -113,13 +113,17 @@ pub fn run(count: usize, seed: u64, only: Option<&str>) -> Result<(), String> {
         if let Value::Object(map) = &mut request {
             map.insert("request_id".into(), Value::from(format!("GEN-{seed}-{i}-{name}")));
         }
-        // About a third stay as they are (mostly allow); the rest get one to four changes.
+        // About a third stay as they are (allow); the rest get one to four changes.
         if !rng.chance(33) {
             let mut paths = Vec::new();
             leaves(&request, String::new(), &mut paths);
             paths.retain(|p| !matches!(p.as_str(), "/request_id" | "/scenario"));
+            // Half the changes hit the scenario's own block, where most rules look.
+            let block = format!("/{name}/");
+            let focused: Vec<String> = paths.iter().filter(|p| p.starts_with(&block)).cloned().collect();
             for _ in 0..rng.between(1, 4) {
-                let Some(path) = paths.get(rng.below(paths.len())) else { break };
+                let pool = if !focused.is_empty() && rng.chance(50) { &focused } else { &paths };
+                let Some(path) = pool.get(rng.below(pool.len())) else { break };
                 if rng.chance(5) {
                     remove(&mut request, path);
                 } else if let Some(target) = request.pointer_mut(path) {
