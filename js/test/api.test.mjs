@@ -243,3 +243,15 @@ test('the same decision whether given text, an object, or the object again', () 
   delete b.stats.micros;
   assert.deepEqual(a, b);
 });
+
+test('the package resolves by name to its Node entry; the universal entry works in Node too', async () => {
+  const byName = await import('cloudgate');
+  const node = await import('../node.js');
+  assert.equal(byName.createEngine, node.createEngine);
+  const universal = await import('../index.js');
+  const e = await universal.createEngine({ packDigest: engine.pack.digest });
+  assert.deepEqual(e.evaluate(TERMINATION, { asOf: AS_OF }).findings, baseline.findings);
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'js', 'package.json'), 'utf8'));
+  assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'workerd', 'worker', 'deno', 'node', 'browser', 'default']);
+  for (const target of Object.values(pkg.exports['.'])) assert.ok(fs.existsSync(path.join(REPO, 'js', target)), target);
+});
