@@ -40,8 +40,13 @@ for t in "${targets[@]}"; do
         -timeout=10 -artifact_prefix="artifacts/$t/" -print_final_stats=1 2>&1 | tail -n 25
     rm -rf "min/$t" && mkdir -p "min/$t"
     "$bin/$t" -merge=1 "min/$t" "corpus/$t" "work/$t" 2>&1 | tail -n 2
-    # Keep the saved corpus small: the merged set, without inputs over 16 KiB.
+    # Keep the saved corpus small: the merged set, without inputs over 16 KiB, and at most
+    # FUZZ_KEEP (300) of them, chosen by a fixed shuffle so reruns are stable.
     find "min/$t" -type f -size +16k -delete
+    keep="${FUZZ_KEEP:-300}"
+    if [ "$(ls "min/$t" | wc -l)" -gt "$keep" ]; then
+        ls "min/$t" | sort | shuf --random-source=<(yes) | tail -n +"$((keep + 1))" | sed "s|^|min/$t/|" | xargs rm -f
+    fi
     rm -rf "corpus/$t" && mv "min/$t" "corpus/$t" && rm -rf "work/$t"
     echo "== $t: $(ls "corpus/$t" | wc -l) inputs kept in fuzz/corpus/$t"
 done
