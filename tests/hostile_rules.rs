@@ -289,12 +289,9 @@ fn configured_limits_are_the_ones_enforced() {
     assert_eq!((defaults.input.max_bytes, defaults.input.max_depth, defaults.input.max_array_len), (1 << 20, 32, 10_000));
 }
 
-/// A rule that adds a *new* key to the request or the parameters (`req.extra = 1`): Rhai
-/// inserts the missing key into the constant map without the constant check, and later rules
-/// of the same evaluation see it. Existing fields cannot be changed (see `H-REQ*` above), and
-/// nothing carries over to the next evaluation. Kept here, ignored, as the reproduction.
+/// A rule that adds a *new* key to the request or the parameters (`req.extra = 1`) is refused
+/// too, and later rules of the same evaluation see the request as it was.
 #[test]
-#[ignore = "known gap, see docs/limits.md: Rhai lets a rule add a missing key to a constant map"]
 fn rules_cannot_add_fields_for_later_rules() {
     let engine = engine_with(
         vec![
@@ -305,6 +302,8 @@ fn rules_cannot_add_fields_for_later_rules() {
     )
     .unwrap();
     let d = engine.evaluate_json(&base("termination"), &as_of());
+    let a1 = d.finding("A-1").unwrap();
+    assert_eq!((a1.outcome, a1.message.as_deref()), (Outcome::Error, Some("Cannot modify constant req")));
     assert_eq!(d.finding("A-2").unwrap().outcome, Outcome::Pass);
 }
 
