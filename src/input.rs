@@ -58,7 +58,10 @@ impl InputError {
 
 /// Parses and validates a request. On failure also returns what could be salvaged
 /// (id, scenario) so that the error decision is still labelled.
-pub fn parse_request(text: &str, limits: &InputLimits) -> Result<Request, (Vec<InputError>, RequestHint)> {
+pub fn parse_request(
+    text: &str,
+    limits: &InputLimits,
+) -> Result<Request, (Vec<InputError>, RequestHint)> {
     let fail = |e: InputError| (vec![e], RequestHint::default());
     if text.trim().is_empty() {
         return Err(fail(InputError::new(
@@ -94,7 +97,11 @@ pub fn parse_request(text: &str, limits: &InputLimits) -> Result<Request, (Vec<I
             de.end().map_err(|e| InputError {
                 line: Some(e.line()),
                 column: Some(e.column()),
-                ..InputError::new("not_json", "the request is not valid JSON: text follows the request object", "$")
+                ..InputError::new(
+                    "not_json",
+                    "the request is not valid JSON: text follows the request object",
+                    "$",
+                )
             })?;
             Ok(r)
         });
@@ -122,7 +129,21 @@ pub fn parse_request(text: &str, limits: &InputLimits) -> Result<Request, (Vec<I
                 Err((errors, hint_from(&request)))
             }
         }
-        Err(err) => Err((vec![err], salvage_hint(text))),
+        Err(mut err) => {
+            // serde_json reports a number where an enum belongs as a syntax error; if the text
+            // is valid JSON after all, the problem is the value's type.
+            if err.code == "not_json"
+                && err.path != "$"
+                && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+            {
+                err.code = "invalid_type".into();
+                err.message = format!(
+                    "`{}` has the wrong type: expected one of its allowed strings",
+                    err.path
+                );
+            }
+            Err((vec![err], salvage_hint(text)))
+        }
     }
 }
 
@@ -161,7 +182,10 @@ fn salvage_hint(text: &str) -> RequestHint {
 fn display_path(path: &serde_path_to_error::Path) -> String {
     // serde_path_to_error writes `?` for a key it had not finished reading.
     let text = path.to_string();
-    let text = text.trim_end_matches(".?").trim_end_matches('?').to_string();
+    let text = text
+        .trim_end_matches(".?")
+        .trim_end_matches('?')
+        .to_string();
     if text == "." || text.is_empty() {
         "$".into()
     } else {
@@ -205,7 +229,11 @@ fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
             } else {
                 "not_json"
             };
-            (code, path, format!("the request is not valid JSON: {message}"))
+            (
+                code,
+                path,
+                format!("the request is not valid JSON: {message}"),
+            )
         }
         Category::Data => {
             if let Some(field) = message
@@ -213,14 +241,22 @@ fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
                 .and_then(|rest| rest.strip_suffix('`'))
             {
                 let at = join_path(&path, field);
-                ("missing_field", at.clone(), format!("required field `{at}` is missing"))
+                (
+                    "missing_field",
+                    at.clone(),
+                    format!("required field `{at}` is missing"),
+                )
             } else if message.starts_with("unknown variant") && path == "scenario" {
                 (
                     "unknown_scenario",
                     path,
-                    format!("{message}: scenario must be onboarding, termination, transfer or removal"),
+                    format!(
+                        "{message}: scenario must be onboarding, termination, transfer or removal"
+                    ),
                 )
-            } else if message.contains("is not a date") || message.contains("is not a calendar date") {
+            } else if message.contains("is not a date")
+                || message.contains("is not a calendar date")
+            {
                 ("invalid_date", path, message)
             } else if message.starts_with("invalid type") {
                 ("invalid_type", path, message)
@@ -335,7 +371,10 @@ fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
                         if frame.items >= limits.max_array_len {
                             return Err(InputError::new(
                                 "too_many_items",
-                                format!("this array has more than {} elements", limits.max_array_len),
+                                format!(
+                                    "this array has more than {} elements",
+                                    limits.max_array_len
+                                ),
                                 path_of(&stack),
                             ));
                         }
@@ -376,22 +415,90 @@ mod tests {
             ("not json", "not_json", "$"),
             (r#"{"request_id":"R1","scen"#, "truncated", "$"),
             ("[]", "invalid_type", "$"),
-            (r#"{"scenario":"removal","removal":{}}"#, "missing_field", "request_id"),
-            (r#"{"request_id":"R1","scenario":"upgrade"}"#, "unknown_scenario", "scenario"),
-            (r#"{"request_id":"R1","scenario":"transfer"}"#, "missing_scenario_block", "transfer"),
-            (r#"{"request_id":"R1","scenario":"transfer","transfer":null}"#, "missing_scenario_block", "transfer"),
-            (r#"{"request_id":"","scenario":"removal","removal":{}}"#, "invalid_value", "request_id"),
-            (r#"{"request_id":"R1","scenario":"removal","removal":{"date":"2026-02-30"}}"#, "invalid_date", "removal.date"),
-            (r#"{"request_id":"R1","scenario":"removal","removal":{"date":20260201}}"#, "invalid_type", "removal.date"),
-            (r#"{"request_id":"R1","scenario":"removal","removal":{},"agreement":{"notice_period_days":1e400}}"#, "invalid_number", "agreement.notice_period_days"),
-            (r#"{"request_id":"R1","scenario":"removal","removal":{},"agreement":{"notice_period_days":99999999999999999999}}"#, "invalid_type", "agreement.notice_period_days"),
-            (r#"{"request_id":"R1","scenario":"removal","removal":{},"data_assets":[{},{"category":"cats"}]}"#, "invalid_value", "data_assets[1].category"),
-            ("{\"request_id\":\"R\\ud800\",\"scenario\":\"removal\",\"removal\":{}}", "invalid_string", "request_id"),
-            (r#"{"request_id":"R1","scenario":"removal","removal":{}} trailing"#, "not_json", "$"),
+            (
+                r#"{"scenario":"removal","removal":{}}"#,
+                "missing_field",
+                "request_id",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"upgrade"}"#,
+                "unknown_scenario",
+                "scenario",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"transfer"}"#,
+                "missing_scenario_block",
+                "transfer",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"transfer","transfer":null}"#,
+                "missing_scenario_block",
+                "transfer",
+            ),
+            (
+                r#"{"request_id":"","scenario":"removal","removal":{}}"#,
+                "invalid_value",
+                "request_id",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{"date":"2026-02-30"}}"#,
+                "invalid_date",
+                "removal.date",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{"date":20260201}}"#,
+                "invalid_type",
+                "removal.date",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{},"agreement":{"notice_period_days":1e400}}"#,
+                "invalid_number",
+                "agreement.notice_period_days",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{},"agreement":{"notice_period_days":99999999999999999999}}"#,
+                "invalid_type",
+                "agreement.notice_period_days",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{},"data_assets":[{},{"category":"cats"}]}"#,
+                "invalid_value",
+                "data_assets[1].category",
+            ),
+            (
+                "{\"request_id\":\"R\\ud800\",\"scenario\":\"removal\",\"removal\":{}}",
+                "invalid_string",
+                "request_id",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{}} trailing"#,
+                "not_json",
+                "$",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":5,"removal":{}}"#,
+                "invalid_type",
+                "scenario",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{"scope":[]}}"#,
+                "invalid_type",
+                "removal.scope",
+            ),
+            (
+                r#"{"request_id":"R1","scenario":"removal","removal":{},"agreement":["A-1"]}"#,
+                "invalid_type",
+                "agreement",
+            ),
         ];
         for (text, code, path) in cases {
             let e = err(text);
-            assert_eq!((e.code.as_str(), e.path.as_str()), (*code, *path), "{text}: {}", e.message);
+            assert_eq!(
+                (e.code.as_str(), e.path.as_str()),
+                (*code, *path),
+                "{text}: {}",
+                e.message
+            );
         }
     }
 
@@ -402,12 +509,26 @@ mod tests {
         let nested = r#"{"request_id":"R1","scenario":"removal","removal":{"removal_plan":{"asset_dispositions":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}}"#;
         let e = err(nested);
         assert_eq!(e.code, "too_deep");
-        assert!(e.path.starts_with("removal.removal_plan.asset_dispositions[0]"), "{}", e.path);
-        let big = format!(r#"{{"request_id":"{}","scenario":"removal","removal":{{}}}}"#, "x".repeat(2 << 20));
+        assert!(
+            e.path
+                .starts_with("removal.removal_plan.asset_dispositions[0]"),
+            "{}",
+            e.path
+        );
+        let big = format!(
+            r#"{{"request_id":"{}","scenario":"removal","removal":{{}}}}"#,
+            "x".repeat(2 << 20)
+        );
         assert_eq!(err(&big).code, "too_large");
-        let many = format!(r#"{{"request_id":"R","scenario":"removal","removal":{{}},"data_assets":[{}{{}}]}}"#, "{},".repeat(10_000));
+        let many = format!(
+            r#"{{"request_id":"R","scenario":"removal","removal":{{}},"data_assets":[{}{{}}]}}"#,
+            "{},".repeat(10_000)
+        );
         let e = err(&many);
-        assert_eq!((e.code.as_str(), e.path.as_str()), ("too_many_items", "data_assets[10000]"));
+        assert_eq!(
+            (e.code.as_str(), e.path.as_str()),
+            ("too_many_items", "data_assets[10000]")
+        );
     }
 
     #[test]

@@ -152,30 +152,73 @@ impl Request {
 }
 
 /// Declares a struct whose fields are all optional, so each line reads like the contract.
+///
+/// Deserialisation accepts only a JSON object: serde's derive would also read a struct from
+/// an array, by position (`"agreement": ["A-1", "agreed"]`), which no client means to send.
 macro_rules! optional_struct {
     ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
         #[cfg_attr(feature = "schema", derive(JsonSchema))]
         pub struct $name { $(#[serde(default)] pub $field: Option<$ty>),+ }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                struct Fields { $(#[serde(default)] $field: Option<$ty>),+ }
+
+                struct ObjectOnly;
+                impl<'de> serde::de::Visitor<'de> for ObjectOnly {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a JSON object (", stringify!($name), ")"))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<$name, A::Error> {
+                        let fields = Fields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                        Ok($name { $($field: fields.$field),+ })
+                    }
+                }
+                deserializer.deserialize_map(ObjectOnly)
+            }
+        }
     };
 }
 
-optional_struct!(RequestedBy { party: Party, contact_id: String });
+optional_struct!(RequestedBy {
+    party: Party,
+    contact_id: String
+});
 optional_struct!(Customer {
     id: String, legal_name: String, jurisdiction: String, identity_verified: bool,
     identity_verification: IdentityVerification, contacts: Vec<CustomerContact>,
 });
-optional_struct!(IdentityVerification { method: VerificationMethod, verified_at: Date });
+optional_struct!(IdentityVerification {
+    method: VerificationMethod,
+    verified_at: Date
+});
 optional_struct!(CustomerContact {
-    id: String, role: CustomerRole, email: String, authorised_signatory: bool,
+    id: String,
+    role: CustomerRole,
+    email: String,
+    authorised_signatory: bool,
 });
 optional_struct!(Provider { id: String, legal_name: String, jurisdiction: String, contacts: Vec<ProviderContact> });
-optional_struct!(ProviderContact { id: String, role: ProviderRole, email: String });
+optional_struct!(ProviderContact {
+    id: String,
+    role: ProviderRole,
+    email: String
+});
 optional_struct!(Service {
-    id: String, name: String, catalogue_entry_id: String, category: ServiceCategory,
-    deployment_model: DeploymentModel, lifecycle_state: LifecycleState, custom_built: bool,
-    non_production: bool, available_capacity: i64, sla_enforced_until: Date,
+    id: String,
+    name: String,
+    catalogue_entry_id: String,
+    category: ServiceCategory,
+    deployment_model: DeploymentModel,
+    lifecycle_state: LifecycleState,
+    custom_built: bool,
+    non_production: bool,
+    available_capacity: i64,
+    sla_enforced_until: Date,
 });
 optional_struct!(Agreement {
     id: String, status: AgreementStatus, signed_at: Date, fixed_term_end: Date,
@@ -187,16 +230,33 @@ optional_struct!(Agreement {
     pre_contract_info: PreContractInfo,
 });
 optional_struct!(Sla {
-    availability_target_pct: f64, support_hours: String, max_first_response_minutes: f64,
-    max_incident_resolution_hours: f64, rto_hours: f64, rpo_hours: f64, reporting_interval_days: i64,
+    availability_target_pct: f64,
+    support_hours: String,
+    max_first_response_minutes: f64,
+    max_incident_resolution_hours: f64,
+    rto_hours: f64,
+    rpo_hours: f64,
+    reporting_interval_days: i64,
 });
-optional_struct!(ExemptCategory { category: DataCategory, justification: String });
+optional_struct!(ExemptCategory {
+    category: DataCategory,
+    justification: String
+});
 optional_struct!(ExitPlan { id: String, last_reviewed_at: Date, export_formats: Vec<String> });
 optional_struct!(DataResidency { allowed_regions: Vec<String>, allowed_jurisdictions: Vec<String> });
-optional_struct!(SwitchingCharges { amount: f64, currency: String, cost_basis_documented: bool });
-optional_struct!(Money { amount: f64, currency: String });
+optional_struct!(SwitchingCharges {
+    amount: f64,
+    currency: String,
+    cost_basis_documented: bool
+});
+optional_struct!(Money {
+    amount: f64,
+    currency: String
+});
 optional_struct!(PreContractInfo {
-    switching_procedures: bool, formats_register_url: String, infrastructure_jurisdiction: String,
+    switching_procedures: bool,
+    formats_register_url: String,
+    infrastructure_jurisdiction: String,
     fees_disclosed: bool,
 });
 optional_struct!(DataAsset {
@@ -204,11 +264,26 @@ optional_struct!(DataAsset {
     contains_pii: bool, region: String, jurisdiction: String, formats: Vec<String>,
     legal_hold: LegalHold, backups: Vec<Backup>, export: Export, deletion: Deletion,
 });
-optional_struct!(LegalHold { active: bool, retention_basis: String, expires_at: Date });
-optional_struct!(Backup { id: String, region: String, expires_at: Date, deleted: bool });
-optional_struct!(Export { status: ExportStatus, checksum_verified: bool });
+optional_struct!(LegalHold {
+    active: bool,
+    retention_basis: String,
+    expires_at: Date
+});
+optional_struct!(Backup {
+    id: String,
+    region: String,
+    expires_at: Date,
+    deleted: bool
+});
+optional_struct!(Export {
+    status: ExportStatus,
+    checksum_verified: bool
+});
 optional_struct!(Deletion {
-    status: DeletionStatus, method: DeletionMethod, completed_at: Date, certificate_id: String,
+    status: DeletionStatus,
+    method: DeletionMethod,
+    completed_at: Date,
+    certificate_id: String,
     includes_backups: bool,
 });
 optional_struct!(Supplier {
@@ -220,13 +295,29 @@ optional_struct!(Onboarding {
     responsibility_matrix_provided: bool, admin_accounts: Vec<AdminAccount>, migration_in: MigrationIn,
     service_request_id: String, change_id: String, ci_ids: Vec<String>, requested_capacity: i64,
 });
-optional_struct!(AdminAccount { id: String, mfa: bool, shared: bool });
-optional_struct!(MigrationIn { required: bool, plan_id: String, acceptance_criteria_defined: bool });
+optional_struct!(AdminAccount {
+    id: String,
+    mfa: bool,
+    shared: bool
+});
+optional_struct!(MigrationIn {
+    required: bool,
+    plan_id: String,
+    acceptance_criteria_defined: bool
+});
 optional_struct!(Termination {
-    initiated_by: Party, reason: String, notice_received_at: Date, effective_date: Date,
-    customer_choice: CustomerChoice, transition_end: Date, unfeasibility_notice_at: Date,
-    alternative_transition_end: Date, extension_count: i64, retrieval_end: Date,
-    planned_deletion_date: Date, change_id: String,
+    initiated_by: Party,
+    reason: String,
+    notice_received_at: Date,
+    effective_date: Date,
+    customer_choice: CustomerChoice,
+    transition_end: Date,
+    unfeasibility_notice_at: Date,
+    alternative_transition_end: Date,
+    extension_count: i64,
+    retrieval_end: Date,
+    planned_deletion_date: Date,
+    change_id: String,
 });
 optional_struct!(Transfer {
     target_type: TargetType, target_provider: TargetProvider, target_accepted_formats: Vec<String>,
@@ -235,12 +326,23 @@ optional_struct!(Transfer {
     knowledge_transfer_done: bool, functional_equivalence_doc: String, continuity_risks_disclosed: bool,
 });
 optional_struct!(TargetProvider {
-    legal_name: String, registration_id: String, jurisdiction: String, technical_contact: String,
+    legal_name: String,
+    registration_id: String,
+    jurisdiction: String,
+    technical_contact: String,
 });
 optional_struct!(TransferPlan {
-    approved_at: Date, activities_by_party: bool, schedule: bool, rollback: bool, communication: bool,
+    approved_at: Date,
+    activities_by_party: bool,
+    schedule: bool,
+    rollback: bool,
+    communication: bool,
 });
-optional_struct!(Channel { encrypted_in_transit: bool, integrity_check: bool, protocol: String });
+optional_struct!(Channel {
+    encrypted_in_transit: bool,
+    integrity_check: bool,
+    protocol: String
+});
 optional_struct!(Removal {
     scope: RemovalScope, date: Date, removal_plan: RemovalPlan, change_id: String,
     change_approved: bool, access_revoked: bool, ci_retired: bool, catalogue_updated: bool,
@@ -248,7 +350,13 @@ optional_struct!(Removal {
     affected_customers: Vec<AffectedCustomer>, completion_notice_sent: bool,
 });
 optional_struct!(RemovalPlan { asset_dispositions: Vec<AssetDisposition> });
-optional_struct!(AssetDisposition { asset_id: String, disposition: Disposition });
+optional_struct!(AssetDisposition {
+    asset_id: String,
+    disposition: Disposition
+});
 optional_struct!(AffectedCustomer {
-    id: String, notified_at: Date, notice_period_days: i64, export_offered: bool,
+    id: String,
+    notified_at: Date,
+    notice_period_days: i64,
+    export_offered: bool,
 });
