@@ -214,11 +214,31 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_malformed_dates() {
-        assert!(matches!(Date::parse("2026-02-30"), Err(DateError::Calendar(_))));
-        assert!(matches!(Date::parse("2026-13-01"), Err(DateError::Calendar(_))));
-        assert!(matches!(Date::parse("0000-01-01"), Err(DateError::Calendar(_))));
-        for bad in ["", "2026-9-1", "2026/09/01", "20260901", "2026-09-01x", "２０２６-09-01", "+026-09-01"] {
-            assert!(matches!(Date::parse(bad), Err(DateError::Format(_))), "{bad}");
+        assert!(matches!(
+            Date::parse("2026-02-30"),
+            Err(DateError::Calendar(_))
+        ));
+        assert!(matches!(
+            Date::parse("2026-13-01"),
+            Err(DateError::Calendar(_))
+        ));
+        assert!(matches!(
+            Date::parse("0000-01-01"),
+            Err(DateError::Calendar(_))
+        ));
+        for bad in [
+            "",
+            "2026-9-1",
+            "2026/09/01",
+            "20260901",
+            "2026-09-01x",
+            "２０２６-09-01",
+            "+026-09-01",
+        ] {
+            assert!(
+                matches!(Date::parse(bad), Err(DateError::Format(_))),
+                "{bad}"
+            );
         }
     }
 

@@ -121,7 +121,9 @@ fn path_steps(path: &str) -> Result<Vec<PathStep>, String> {
             out.push(PathStep::Key(name.to_string()));
         }
         while !rest.is_empty() {
-            let close = rest.find(']').ok_or_else(|| format!("malformed path `{path}`"))?;
+            let close = rest
+                .find(']')
+                .ok_or_else(|| format!("malformed path `{path}`"))?;
             let index = rest
                 .get(1..close)
                 .and_then(|s| s.parse().ok())
@@ -152,7 +154,9 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
                 if !current.is_object() {
                     *current = Value::Object(Default::default());
                 }
-                let map = current.as_object_mut().ok_or_else(|| format!("`{path}`: not an object"))?;
+                let map = current
+                    .as_object_mut()
+                    .ok_or_else(|| format!("`{path}`: not an object"))?;
                 if last {
                     map.insert(key.clone(), value);
                     return Ok(());
@@ -160,7 +164,9 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
                 map.entry(key.clone()).or_insert(Value::Null)
             }
             PathStep::Index(index) => {
-                let array = current.as_array_mut().ok_or_else(|| format!("`{path}`: not an array"))?;
+                let array = current
+                    .as_array_mut()
+                    .ok_or_else(|| format!("`{path}`: not an array"))?;
                 if *index == array.len() {
                     array.push(Value::Null);
                 }
@@ -191,7 +197,10 @@ pub fn unset_path(root: &mut Value, path: &str) -> Result<(), String> {
         .ok_or_else(|| format!("`{path}` does not exist in the request"))?;
     }
     let removed = match last {
-        PathStep::Key(key) => current.as_object_mut().and_then(|m| m.remove(&key)).is_some(),
+        PathStep::Key(key) => current
+            .as_object_mut()
+            .and_then(|m| m.remove(&key))
+            .is_some(),
         PathStep::Index(i) => match current.as_array_mut() {
             Some(a) if i < a.len() => {
                 a.remove(i);
@@ -235,7 +244,8 @@ pub fn prepare(
                 (None, None) => return Err(format!("{label}: needs `base`, `request` or `raw`")),
             };
             for (path, value) in &case.set {
-                set_path(&mut request, path, value.clone()).map_err(|e| format!("{label}: set {e}"))?;
+                set_path(&mut request, path, value.clone())
+                    .map_err(|e| format!("{label}: set {e}"))?;
             }
             for path in &case.unset {
                 unset_path(&mut request, path).map_err(|e| format!("{label}: unset {e}"))?;
@@ -244,7 +254,14 @@ pub fn prepare(
         };
         let mut params = parsed.params.clone();
         params.extend(case.params.clone());
-        out.push(Prepared { file: file.to_string(), name: case.name, text, as_of, params, expect: case.expect });
+        out.push(Prepared {
+            file: file.to_string(),
+            name: case.name,
+            text,
+            as_of,
+            params,
+            expect: case.expect,
+        });
     }
     Ok(out)
 }
@@ -268,7 +285,10 @@ pub fn check(decision: &Decision, expect: &Expect) -> Vec<String> {
         let mut want: Vec<&str> = want.iter().map(String::as_str).collect();
         want.sort_unstable();
         if got != want {
-            problems.push(format!("failing rules are {got:?} but {want:?} were expected{}", summary(decision)));
+            problems.push(format!(
+                "failing rules are {got:?} but {want:?} were expected{}",
+                summary(decision)
+            ));
         }
     }
     for (rule, want) in &expect.outcomes {
@@ -284,13 +304,21 @@ pub fn check(decision: &Decision, expect: &Expect) -> Vec<String> {
         }
     }
     for (rule, fragment) in &expect.message_contains {
-        let message = decision.finding(rule).and_then(|f| f.message.clone()).unwrap_or_default();
+        let message = decision
+            .finding(rule)
+            .and_then(|f| f.message.clone())
+            .unwrap_or_default();
         if !message.contains(fragment.as_str()) {
-            problems.push(format!("{rule}'s message `{message}` does not contain `{fragment}`"));
+            problems.push(format!(
+                "{rule}'s message `{message}` does not contain `{fragment}`"
+            ));
         }
     }
     for (rule, paths) in &expect.paths_include {
-        let got = decision.finding(rule).map(|f| f.paths.clone()).unwrap_or_default();
+        let got = decision
+            .finding(rule)
+            .map(|f| f.paths.clone())
+            .unwrap_or_default();
         for p in paths {
             if !got.contains(p) {
                 problems.push(format!("{rule}'s paths {got:?} do not include `{p}`"));
@@ -301,13 +329,21 @@ pub fn check(decision: &Decision, expect: &Expect) -> Vec<String> {
         let got: Vec<&str> = decision.errors.iter().map(|e| e.code.as_str()).collect();
         let want: Vec<&str> = want.iter().map(String::as_str).collect();
         if got != want {
-            problems.push(format!("input errors are {got:?} but {want:?} were expected"));
+            problems.push(format!(
+                "input errors are {got:?} but {want:?} were expected"
+            ));
         }
     }
     if let Some(want) = &expect.lifecycle_to {
-        let got = decision.lifecycle.as_ref().map(|l| l.to.as_str()).unwrap_or("");
+        let got = decision
+            .lifecycle
+            .as_ref()
+            .map(|l| l.to.as_str())
+            .unwrap_or("");
         if got != want {
-            problems.push(format!("lifecycle leads to `{got}` but `{want}` was expected"));
+            problems.push(format!(
+                "lifecycle leads to `{got}` but `{want}` was expected"
+            ));
         }
     }
     problems
@@ -318,8 +354,20 @@ fn summary(decision: &Decision) -> String {
         .findings
         .iter()
         .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Error))
-        .map(|f| format!("{} {}: {}", f.rule, f.outcome.as_str(), f.message.as_deref().unwrap_or("")))
-        .chain(decision.errors.iter().map(|e| format!("{} at {}: {}", e.code, e.path, e.message)))
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.rule,
+                f.outcome.as_str(),
+                f.message.as_deref().unwrap_or("")
+            )
+        })
+        .chain(
+            decision
+                .errors
+                .iter()
+                .map(|e| format!("{} at {}: {}", e.code, e.path, e.message)),
+        )
         .collect();
     if notes.is_empty() {
         String::new()
@@ -332,7 +380,10 @@ fn summary(decision: &Decision) -> String {
 pub fn pack_bases(tests: &[(String, String)]) -> Result<BTreeMap<String, Value>, String> {
     let mut bases = BTreeMap::new();
     for (path, text) in tests {
-        if let Some(name) = path.strip_prefix("tests/base/").and_then(|n| n.strip_suffix(".json")) {
+        if let Some(name) = path
+            .strip_prefix("tests/base/")
+            .and_then(|n| n.strip_suffix(".json"))
+        {
             let value: Value = serde_json::from_str(text).map_err(|e| format!("{path}: {e}"))?;
             bases.insert(name.to_string(), value);
         }
@@ -354,19 +405,32 @@ pub fn run_pack_tests(engine: &Engine) -> Result<Vec<CaseReport>, String> {
 }
 
 pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
-    let report = |problems| CaseReport { file: case.file.clone(), name: case.name.clone(), problems };
+    let report = |problems| CaseReport {
+        file: case.file.clone(),
+        name: case.name.clone(),
+        problems,
+    };
     let options = EvalOptions { as_of: case.as_of };
     if case.params.is_empty() {
-        return report(check(&engine.evaluate_json(&case.text, &options), &case.expect));
+        return report(check(
+            &engine.evaluate_json(&case.text, &options),
+            &case.expect,
+        ));
     }
     // Overridden parameters need their own compiled engine (the digest changes too).
     let mut pack = engine.pack().clone();
     if let Err(e) = pack.override_params(&case.params) {
         return report(vec![format!("params: {e}")]);
     }
-    let options_engine = crate::engine::EngineOptions { limits: engine.limits().clone(), lenient: false };
+    let options_engine = crate::engine::EngineOptions {
+        limits: engine.limits().clone(),
+        lenient: false,
+    };
     match Engine::with_options(pack, options_engine) {
-        Ok(custom) => report(check(&custom.evaluate_json(&case.text, &options), &case.expect)),
+        Ok(custom) => report(check(
+            &custom.evaluate_json(&case.text, &options),
+            &case.expect,
+        )),
         Err(e) => report(vec![format!("params: {e}")]),
     }
 }
@@ -382,7 +446,10 @@ mod tests {
         set_path(&mut v, "a.b[0].c", json!(2)).unwrap();
         set_path(&mut v, "a.b[1].d", json!("x")).unwrap();
         set_path(&mut v, "x.y", json!(null)).unwrap();
-        assert_eq!(v, json!({"a": {"b": [ {"c": 2}, {"d": "x"} ]}, "x": {"y": null}}));
+        assert_eq!(
+            v,
+            json!({"a": {"b": [ {"c": 2}, {"d": "x"} ]}, "x": {"y": null}})
+        );
         unset_path(&mut v, "a.b[0]").unwrap();
         unset_path(&mut v, "x.y").unwrap();
         assert_eq!(v, json!({"a": {"b": [ {"d": "x"} ]}, "x": {}}));

@@ -20,7 +20,10 @@ pub fn progress(ops: u64, _max_millis: u64) -> Option<Dynamic> {
     OPERATIONS.with(|c| c.set(ops));
     #[cfg(not(target_arch = "wasm32"))]
     if ops & 1023 == 0 {
-        let late = DEADLINE.with(|d| d.get().is_some_and(|deadline| std::time::Instant::now() > deadline));
+        let late = DEADLINE.with(|d| {
+            d.get()
+                .is_some_and(|deadline| std::time::Instant::now() > deadline)
+        });
         if late {
             return Some(Dynamic::from("time budget exceeded"));
         }
@@ -83,7 +86,11 @@ pub fn today() -> Date {
 #[cfg(target_arch = "wasm32")]
 pub fn today() -> Date {
     let millis = js_sys::Date::now();
-    epoch_day(if millis.is_finite() { (millis / 86_400_000.0).floor() as i64 } else { 0 })
+    epoch_day(if millis.is_finite() {
+        (millis / 86_400_000.0).floor() as i64
+    } else {
+        0
+    })
 }
 
 fn epoch_day(days: i64) -> Date {

@@ -227,11 +227,26 @@ mod tests {
         use Outcome::*;
         use Severity::*;
         assert_eq!(Decision::fold(&[]), Verdict::Allow);
-        assert_eq!(Decision::fold(&[finding(Info, Fail), finding(Deny, Pass)]), Verdict::Allow);
-        assert_eq!(Decision::fold(&[finding(Deny, NotApplicable)]), Verdict::Allow);
-        assert_eq!(Decision::fold(&[finding(Warn, Fail), finding(Info, Fail)]), Verdict::Review);
-        assert_eq!(Decision::fold(&[finding(Warn, Fail), finding(Deny, Fail)]), Verdict::Deny);
-        assert_eq!(Decision::fold(&[finding(Deny, Fail), finding(Info, Error)]), Verdict::Error);
+        assert_eq!(
+            Decision::fold(&[finding(Info, Fail), finding(Deny, Pass)]),
+            Verdict::Allow
+        );
+        assert_eq!(
+            Decision::fold(&[finding(Deny, NotApplicable)]),
+            Verdict::Allow
+        );
+        assert_eq!(
+            Decision::fold(&[finding(Warn, Fail), finding(Info, Fail)]),
+            Verdict::Review
+        );
+        assert_eq!(
+            Decision::fold(&[finding(Warn, Fail), finding(Deny, Fail)]),
+            Verdict::Deny
+        );
+        assert_eq!(
+            Decision::fold(&[finding(Deny, Fail), finding(Info, Error)]),
+            Verdict::Error
+        );
     }
 
     #[test]

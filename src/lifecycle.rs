@@ -25,12 +25,13 @@ pub fn legal_from(request: &Request) -> Vec<LifecycleState> {
         Scenario::Removal => {
             let scope = request.removal.as_ref().and_then(|r| r.scope);
             if scope == Some(RemovalScope::ServiceOffering) {
-                LifecycleState::ALL.iter().copied().filter(|s| *s != Removed).collect()
+                LifecycleState::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != Removed)
+                    .collect()
             } else {
-                let erase = request
-                    .termination
-                    .as_ref()
-                    .and_then(|t| t.customer_choice)
+                let erase = request.termination.as_ref().and_then(|t| t.customer_choice)
                     == Some(CustomerChoice::Erase);
                 let mut states = vec![DataRetained, Erasing];
                 if erase {
@@ -63,7 +64,10 @@ mod tests {
         Request {
             request_id: "R".into(),
             scenario,
-            service: Some(Service { lifecycle_state: state, ..Default::default() }),
+            service: Some(Service {
+                lifecycle_state: state,
+                ..Default::default()
+            }),
             ..Default::default()
         }
     }
@@ -86,12 +90,21 @@ mod tests {
     fn removal_depends_on_scope_and_choice() {
         use LifecycleState::*;
         let mut r = req(Scenario::Removal, Some(Terminating));
-        r.termination = Some(Termination { customer_choice: Some(CustomerChoice::Erase), ..Default::default() });
+        r.termination = Some(Termination {
+            customer_choice: Some(CustomerChoice::Erase),
+            ..Default::default()
+        });
         assert!(is_legal(&r));
         let mut offering = req(Scenario::Removal, Some(Active));
-        offering.removal = Some(Removal { scope: Some(RemovalScope::ServiceOffering), ..Default::default() });
+        offering.removal = Some(Removal {
+            scope: Some(RemovalScope::ServiceOffering),
+            ..Default::default()
+        });
         assert!(is_legal(&offering));
-        offering.service = Some(Service { lifecycle_state: Some(Removed), ..Default::default() });
+        offering.service = Some(Service {
+            lifecycle_state: Some(Removed),
+            ..Default::default()
+        });
         assert!(!is_legal(&offering), "nothing leaves removed");
         assert_eq!(target(Scenario::Removal), Removed);
     }

@@ -97,7 +97,11 @@ pub struct PackError(pub Vec<Diagnostic>);
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lines: Vec<String> = self.0.iter().map(|d| d.to_string()).collect();
-        write!(f, "the policy pack cannot be loaded:\n  {}", lines.join("\n  "))
+        write!(
+            f,
+            "the policy pack cannot be loaded:\n  {}",
+            lines.join("\n  ")
+        )
     }
 }
 
@@ -176,7 +180,11 @@ impl Pack {
         let mut pending = vec![dir.to_path_buf()];
         while let Some(folder) = pending.pop() {
             let entries = std::fs::read_dir(&folder).map_err(|e| {
-                Diagnostic::new("io", &folder.display().to_string(), format!("cannot read folder: {e}"))
+                Diagnostic::new(
+                    "io",
+                    &folder.display().to_string(),
+                    format!("cannot read folder: {e}"),
+                )
             })?;
             for entry in entries.flatten() {
                 let path = entry.path();
@@ -184,7 +192,10 @@ impl Pack {
                     pending.push(path);
                     continue;
                 }
-                let wanted = matches!(path.extension().and_then(|e| e.to_str()), Some("rhai" | "json"));
+                let wanted = matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("rhai" | "json")
+                );
                 if !wanted {
                     continue;
                 }
@@ -203,7 +214,9 @@ impl Pack {
 
     /// Builds a pack from `(relative path, text)` pairs: `pack.json`, `*.rhai` rules and
     /// `tests/*.json` cases. Every problem is reported, not just the first.
-    pub fn from_sources(files: impl IntoIterator<Item = (String, String)>) -> Result<Pack, PackError> {
+    pub fn from_sources(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Pack, PackError> {
         let mut manifest = None;
         let mut rules = Vec::new();
         let mut tests = Vec::new();
@@ -214,8 +227,12 @@ impl Pack {
                 match serde_json::from_str::<Manifest>(&text) {
                     Ok(m) => manifest = Some(m),
                     Err(e) => problems.push(
-                        Diagnostic::new("bad_manifest", &path, format!("pack.json is not a valid manifest: {e}"))
-                            .at(e.line(), e.column()),
+                        Diagnostic::new(
+                            "bad_manifest",
+                            &path,
+                            format!("pack.json is not a valid manifest: {e}"),
+                        )
+                        .at(e.line(), e.column()),
                     ),
                 }
             } else if path.ends_with(".rhai") {
@@ -260,7 +277,11 @@ impl Pack {
         }
         tests.sort();
         if problems.is_empty() {
-            Ok(Pack { manifest, rules, tests })
+            Ok(Pack {
+                manifest,
+                rules,
+                tests,
+            })
         } else {
             Err(PackError(problems))
         }
@@ -281,7 +302,12 @@ impl Pack {
                     "pack.json",
                     format!(
                         "unknown parameter `{key}`; the pack defines: {}",
-                        self.manifest.params.keys().cloned().collect::<Vec<_>>().join(", ")
+                        self.manifest
+                            .params
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
             }
@@ -304,7 +330,11 @@ impl Pack {
         field(self.manifest.name.as_bytes());
         field(self.manifest.version.as_bytes());
         // serde_json's map is ordered by key, so this text is canonical.
-        field(serde_json::Value::Object(self.manifest.params.clone()).to_string().as_bytes());
+        field(
+            serde_json::Value::Object(self.manifest.params.clone())
+                .to_string()
+                .as_bytes(),
+        );
         let mut sorted: Vec<&RuleSource> = self.rules.iter().collect();
         sorted.sort_by(|a, b| a.meta.file.cmp(&b.meta.file));
         for rule in sorted {
@@ -432,14 +462,14 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
         }
         match Scenario::ALL.iter().find(|s| s.as_str() == name) {
             Some(s) => scenarios.push(*s),
-            None => {
-                return Err(Diagnostic::new(
-                    "bad_header",
-                    file,
-                    format!("scenario `{name}` is not onboarding, termination, transfer, removal or all"),
-                )
-                .for_rule(&id))
-            }
+            None => return Err(Diagnostic::new(
+                "bad_header",
+                file,
+                format!(
+                    "scenario `{name}` is not onboarding, termination, transfer, removal or all"
+                ),
+            )
+            .for_rule(&id)),
         }
     }
     Ok(RuleSource {
@@ -478,7 +508,10 @@ mod tests {
         let meta = &p.rules[0].meta;
         assert_eq!(meta.id, "T-1");
         assert_eq!(meta.severity, Severity::Warn);
-        assert_eq!(meta.scenarios, vec![Scenario::Termination, Scenario::Transfer]);
+        assert_eq!(
+            meta.scenarios,
+            vec![Scenario::Termination, Scenario::Transfer]
+        );
         assert_eq!(meta.clauses["data_act"], vec!["25(2)(a)", "25(2)(d)"]);
         assert_eq!(p.rules[0].header_lines, 6);
     }
@@ -499,7 +532,10 @@ mod tests {
             ("x/T-1.rhai".to_string(), unknown),
         ])
         .unwrap_err();
-        assert_eq!((err.0[0].line, err.0[0].code.as_str()), (Some(5), "bad_header"));
+        assert_eq!(
+            (err.0[0].line, err.0[0].code.as_str()),
+            (Some(5), "bad_header")
+        );
     }
 
     #[test]

@@ -42,7 +42,10 @@ pub fn render_text(source: &str, d: &Decision) -> String {
             (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
             _ => String::new(),
         };
-        s.push_str(&format!("  ✗ invalid request [{}] at {}{at}: {}\n", e.code, e.path, e.message));
+        s.push_str(&format!(
+            "  ✗ invalid request [{}] at {}{at}: {}\n",
+            e.code, e.path, e.message
+        ));
     }
     let order = [Outcome::Error, Outcome::Fail];
     for outcome in order {
@@ -60,7 +63,10 @@ pub fn render_text(source: &str, d: &Decision) -> String {
                 s.push_str(&format!("      {m}\n"));
             }
             if let Some(p) = &f.position {
-                s.push_str(&format!("      at rule line {}, column {}\n", p.line, p.column));
+                s.push_str(&format!(
+                    "      at rule line {}, column {}\n",
+                    p.line, p.column
+                ));
             }
             if !f.paths.is_empty() {
                 s.push_str(&format!("      fields: {}\n", f.paths.join(", ")));
@@ -82,10 +88,17 @@ pub fn render_text(source: &str, d: &Decision) -> String {
     }
     if let Some(lc) = &d.lifecycle {
         let from = lc.from.as_deref().unwrap_or("(state not given)");
-        let legal = if lc.legal { "" } else { " — not a legal transition" };
+        let legal = if lc.legal {
+            ""
+        } else {
+            " — not a legal transition"
+        };
         s.push_str(&format!("  lifecycle: {from} → {}{legal}\n", lc.to));
     }
-    s.push_str(&format!("  pack: {} {} {}", d.pack.name, d.pack.version, d.pack.digest));
+    s.push_str(&format!(
+        "  pack: {} {} {}",
+        d.pack.name, d.pack.version, d.pack.digest
+    ));
     s
 }
 

@@ -1,6 +1,11 @@
 //! Data-driven cases in `tests/cases/*.json` (format: `cloudgate::cases`), over the base
 //! requests of the default pack. One file per topic; every case is reported, not just the first.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -11,22 +16,39 @@ fn case_files() {
     let engine = common::engine();
     let bases = pack_bases(&engine.pack().tests).unwrap();
     let dir = common::root().join("tests").join("cases");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let mut failures = Vec::new();
     let mut count = 0;
-    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         for case in prepare(&name, &common::read(path), &bases).unwrap() {
             count += 1;
             let report = run_case(&engine, &case);
             if !report.passed() {
-                failures.push(format!("{} :: {}\n    {}", report.file, report.name, report.problems.join("\n    ")));
+                failures.push(format!(
+                    "{} :: {}\n    {}",
+                    report.file,
+                    report.name,
+                    report.problems.join("\n    ")
+                ));
             }
         }
     }
     assert!(count > 0, "no cases found in {}", dir.display());
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

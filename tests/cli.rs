@@ -1,7 +1,12 @@
 //! The command line's contract: exit 0 when every request is allowed, 1 when any needs review
 //! or is denied, 2 on any error (refused request, unreadable file, pack that does not load or
 //! whose digest differs).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod hostile;
 
@@ -13,7 +18,10 @@ use cloudgate::{Pack, Verdict};
 use hostile::*;
 
 fn cloudgate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cloudgate")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_cloudgate"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -29,7 +37,11 @@ fn decisions(out: &Output) -> Vec<serde_json::Value> {
     if trimmed.starts_with('{') && trimmed.contains("\n  ") {
         return vec![serde_json::from_str(trimmed).unwrap()];
     }
-    trimmed.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+    trimmed
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -49,7 +61,12 @@ fn exit_codes_follow_the_worst_decision() {
             Verdict::Review | Verdict::Deny => 1,
             Verdict::Error => 2,
         };
-        assert_eq!(out.status.code(), Some(want), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(decisions(&out)[0]["decision"], verdict.as_str(), "{name}");
         seen.insert(want);
     }
@@ -72,16 +89,33 @@ fn hostile_requests_exit_2() {
     let mut args = vec!["check", "--as-of", "2026-09-15"];
     args.extend(paths.iter().map(String::as_str));
     let out = cloudgate(&args);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = decisions(&out);
     assert_eq!(got.len(), cases.len());
     for (d, (name, _, code, path)) in got.iter().zip(&cases) {
         assert_eq!(d["decision"], "error", "{name}");
-        assert_eq!((d["errors"][0]["code"].as_str().unwrap(), d["errors"][0]["path"].as_str().unwrap()), (*code, path.as_str()), "{name}");
+        assert_eq!(
+            (
+                d["errors"][0]["code"].as_str().unwrap(),
+                d["errors"][0]["path"].as_str().unwrap()
+            ),
+            (*code, path.as_str()),
+            "{name}"
+        );
     }
     // One at a time as well, for a few: the exit code is per invocation.
     for p in paths.iter().take(5) {
-        assert_eq!(cloudgate(&["check", "--as-of", "2026-09-15", p]).status.code(), Some(2));
+        assert_eq!(
+            cloudgate(&["check", "--as-of", "2026-09-15", p])
+                .status
+                .code(),
+            Some(2)
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -94,13 +128,23 @@ fn hostile_input_corpus() -> Vec<(String, String, &'static str, String)> {
 fn invalid_utf8_missing_files_and_empty_stdin_exit_2() {
     let dir = scratch("bytes");
     let bad = dir.join("latin1.json");
-    std::fs::write(&bad, b"{\"request_id\":\"R\xe9\",\"scenario\":\"removal\",\"removal\":{}}").unwrap();
+    std::fs::write(
+        &bad,
+        b"{\"request_id\":\"R\xe9\",\"scenario\":\"removal\",\"removal\":{}}",
+    )
+    .unwrap();
     let out = cloudgate(&["check", "--as-of", "2026-09-15", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let d = &decisions(&out)[0];
     assert_eq!(d["decision"], "error");
     assert_eq!(d["errors"][0]["path"], "$");
-    assert!(d["errors"][0]["message"].as_str().unwrap().contains("UTF-8"), "{d}");
+    assert!(
+        d["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8"),
+        "{d}"
+    );
 
     let out = cloudgate(&["check", dir.join("absent.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
@@ -124,7 +168,12 @@ fn invalid_utf8_missing_files_and_empty_stdin_exit_2() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(base("removal").as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(base("removal").as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_ne!(decisions(&out)[0]["decision"], "error");
     let _ = std::fs::remove_dir_all(&dir);
@@ -138,20 +187,48 @@ fn pack_digest_must_match() {
     let req = request.to_str().unwrap();
 
     let wrong = format!("sha256:{}", "0".repeat(64));
-    let out = cloudgate(&["check", "--pack-digest", &wrong, "--as-of", "2026-09-15", req]);
+    let out = cloudgate(&[
+        "check",
+        "--pack-digest",
+        &wrong,
+        "--as-of",
+        "2026-09-15",
+        req,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "decided with a tampered pack");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&right) && stderr.contains(&wrong) && stderr.contains("refusing"), "{stderr}");
+    assert!(
+        stderr.contains(&right) && stderr.contains(&wrong) && stderr.contains("refusing"),
+        "{stderr}"
+    );
 
     for malformed in ["", "sha256:", "md5:abc", &right.to_uppercase(), &right[7..]] {
-        let out = cloudgate(&["check", "--pack-digest", malformed, "--as-of", "2026-09-15", req]);
+        let out = cloudgate(&[
+            "check",
+            "--pack-digest",
+            malformed,
+            "--as-of",
+            "2026-09-15",
+            req,
+        ]);
         assert_eq!(out.status.code(), Some(2), "{malformed:?}");
         assert!(out.stdout.is_empty());
     }
 
-    let out = cloudgate(&["check", "--pack-digest", &right, "--as-of", "2026-09-15", req]);
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cloudgate(&[
+        "check",
+        "--pack-digest",
+        &right,
+        "--as-of",
+        "2026-09-15",
+        req,
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(decisions(&out)[0]["pack"]["digest"], right.as_str());
 
     // A pack edited on disk no longer matches the digest of the original.
@@ -162,12 +239,39 @@ fn pack_digest_must_match() {
         std::fs::write(target, text).unwrap();
     }
     let dir_arg = dir.to_str().unwrap();
-    let out = cloudgate(&["check", "--rules", dir_arg, "--pack-digest", &right, "--as-of", "2026-09-15", req]);
-    assert!(matches!(out.status.code(), Some(0 | 1)), "the unedited copy: {}", String::from_utf8_lossy(&out.stderr));
-    let rule = std::fs::read_dir(dir.join("removal")).unwrap().flatten().next().unwrap().path();
+    let out = cloudgate(&[
+        "check",
+        "--rules",
+        dir_arg,
+        "--pack-digest",
+        &right,
+        "--as-of",
+        "2026-09-15",
+        req,
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "the unedited copy: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rule = std::fs::read_dir(dir.join("removal"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
     let text = std::fs::read_to_string(&rule).unwrap();
     std::fs::write(&rule, text + "\n// tampered\n").unwrap();
-    let out = cloudgate(&["check", "--rules", dir_arg, "--pack-digest", &right, "--as-of", "2026-09-15", req]);
+    let out = cloudgate(&[
+        "check",
+        "--rules",
+        dir_arg,
+        "--pack-digest",
+        &right,
+        "--as-of",
+        "2026-09-15",
+        req,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
@@ -179,10 +283,20 @@ fn a_pack_that_does_not_load_exits_2_naming_file_and_line() {
     std::fs::write(dir.join("pack.json"), MANIFEST).unwrap();
     let (file, text) = rule("BAD-1", "eval(\"pass()\")");
     std::fs::write(dir.join(&file), text).unwrap();
-    let out = cloudgate(&["check", "--rules", dir.to_str().unwrap(), "--as-of", "2026-09-15", "-"]);
+    let out = cloudgate(&[
+        "check",
+        "--rules",
+        dir.to_str().unwrap(),
+        "--as-of",
+        "2026-09-15",
+        "-",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("BAD-1.rhai") && stderr.contains('6') && stderr.contains("eval"), "{stderr}");
+    assert!(
+        stderr.contains("BAD-1.rhai") && stderr.contains('6') && stderr.contains("eval"),
+        "{stderr}"
+    );
     let out = cloudgate(&["check", "--no-such-flag", "x.json"]);
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,5 +1,10 @@
 //! One engine shared by many threads decides exactly as it does on one thread.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod hostile;
 
@@ -13,8 +18,14 @@ fn one_engine_many_threads_same_decisions() {
     // A few refused requests in the mix, so that errors interleave with decisions.
     requests.push(("empty".into(), String::new()));
     requests.push(("deep".into(), "[".repeat(10_000)));
-    requests.push(("bad date".into(), base("removal").replace("\"REQ-RMV-1\"", "\"R\",\"as_of\":\"2026-02-30\"")));
-    let expected: Vec<serde_json::Value> = requests.iter().map(|(_, t)| comparable(&engine.evaluate_json(t, &as_of()))).collect();
+    requests.push((
+        "bad date".into(),
+        base("removal").replace("\"REQ-RMV-1\"", "\"R\",\"as_of\":\"2026-02-30\""),
+    ));
+    let expected: Vec<serde_json::Value> = requests
+        .iter()
+        .map(|(_, t)| comparable(&engine.evaluate_json(t, &as_of())))
+        .collect();
 
     let threads = 8;
     let rounds = 3;
@@ -29,7 +40,10 @@ fn one_engine_many_threads_same_decisions() {
                         // Each thread walks the requests from a different starting point.
                         for k in 0..requests.len() {
                             let i = (k + t * 3 + round) % requests.len();
-                            out.push((i, comparable(&engine.evaluate_json(&requests[i].1, &as_of()))));
+                            out.push((
+                                i,
+                                comparable(&engine.evaluate_json(&requests[i].1, &as_of())),
+                            ));
                         }
                     }
                     out

@@ -1,6 +1,11 @@
 //! `docs/rules.md` is the committed traceability matrix; it must match the pack.
 //! Regenerate with `cargo run -- rules --format markdown > docs/rules.md`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

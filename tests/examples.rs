@@ -1,5 +1,10 @@
 //! Every shared example is decided exactly as `../shared/examples/expected.json` says.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -16,13 +21,22 @@ fn shared_examples_match_expected() {
     let engine = common::engine();
     let mut problems = Vec::new();
     let cases = expected.as_object().unwrap();
-    assert!(cases.len() >= 8, "expected.json lists {} examples", cases.len());
+    assert!(
+        cases.len() >= 8,
+        "expected.json lists {} examples",
+        cases.len()
+    );
     for (file, want) in cases {
-        let decision = engine.evaluate_json(&common::read(&dir.join(file)), &EvalOptions::default());
+        let decision =
+            engine.evaluate_json(&common::read(&dir.join(file)), &EvalOptions::default());
         let mut failing: Vec<&str> = decision.failing();
         failing.sort_unstable();
-        let mut want_failing: Vec<&str> =
-            want["failing"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let mut want_failing: Vec<&str> = want["failing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         want_failing.sort_unstable();
         let want_decision = want["decision"].as_str().unwrap();
         if decision.decision.as_str() != want_decision || failing != want_failing {

@@ -1,6 +1,11 @@
 //! Property tests over mutated requests: no panic, always one of the four decisions, never
 //! `allow` once a field a deny rule needs is gone, and no state carried between requests.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod hostile;
 
@@ -57,8 +62,12 @@ fn parent_mut<'a>(root: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
 }
 
 fn apply(root: &mut Value, path: &[Step], m: &Mutation) {
-    let Some((last, parent_path)) = path.split_last() else { return };
-    let Some(parent) = parent_mut(root, parent_path) else { return };
+    let Some((last, parent_path)) = path.split_last() else {
+        return;
+    };
+    let Some(parent) = parent_mut(root, parent_path) else {
+        return;
+    };
     match (last, m, parent) {
         (Step::Key(k), Mutation::Delete, Value::Object(o)) => {
             o.remove(k);
@@ -73,7 +82,9 @@ fn apply(root: &mut Value, path: &[Step], m: &Mutation) {
         (Step::Key(k), Mutation::Replace(v), Value::Object(o)) => {
             o.insert(k.clone(), v.clone());
         }
-        (Step::Index(i), Mutation::Replace(v), Value::Array(a)) if *i < a.len() => a[*i] = v.clone(),
+        (Step::Index(i), Mutation::Replace(v), Value::Array(a)) if *i < a.len() => {
+            a[*i] = v.clone()
+        }
         _ => {}
     }
 }
@@ -85,13 +96,22 @@ fn arb_json() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(|n| json!(n)),
         (-1e6f64..1e6).prop_map(|f| json!(f)),
         "[a-z0-9_ -]{0,12}".prop_map(Value::String),
-        prop_oneof![Just("2026-09-15"), Just("2026-02-30"), Just("0001-01-01"), Just("9999-12-31"), Just("active"), Just("DE"), Just("customer")]
-            .prop_map(|s| Value::String(s.to_string())),
+        prop_oneof![
+            Just("2026-09-15"),
+            Just("2026-02-30"),
+            Just("0001-01-01"),
+            Just("9999-12-31"),
+            Just("active"),
+            Just("DE"),
+            Just("customer")
+        ]
+        .prop_map(|s| Value::String(s.to_string())),
     ];
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -111,25 +131,42 @@ fn arb_mutation() -> impl Strategy<Value = Mutation> {
 
 /// A base request with 1–4 mutations at (index into its paths, mutation).
 fn arb_request() -> impl Strategy<Value = String> {
-    let bases: Vec<Value> = base_requests().into_iter().map(|(_, t)| serde_json::from_str(&t).unwrap()).collect();
-    (0..bases.len(), prop::collection::vec((any::<prop::sample::Index>(), arb_mutation()), 1..5)).prop_map(move |(b, muts)| {
-        let mut v = bases[b].clone();
-        for (index, m) in muts {
-            let mut all = Vec::new();
-            paths(&v, &mut Vec::new(), &mut all);
-            if all.is_empty() {
-                break;
+    let bases: Vec<Value> = base_requests()
+        .into_iter()
+        .map(|(_, t)| serde_json::from_str(&t).unwrap())
+        .collect();
+    (
+        0..bases.len(),
+        prop::collection::vec((any::<prop::sample::Index>(), arb_mutation()), 1..5),
+    )
+        .prop_map(move |(b, muts)| {
+            let mut v = bases[b].clone();
+            for (index, m) in muts {
+                let mut all = Vec::new();
+                paths(&v, &mut Vec::new(), &mut all);
+                if all.is_empty() {
+                    break;
+                }
+                let path = index.get(&all).clone();
+                apply(&mut v, &path, &m);
             }
-            let path = index.get(&all).clone();
-            apply(&mut v, &path, &m);
-        }
-        v.to_string()
-    })
+            v.to_string()
+        })
 }
 
 fn check_shape(d: &Decision) {
-    assert!(matches!(d.decision, Verdict::Allow | Verdict::Review | Verdict::Deny | Verdict::Error));
-    assert_eq!(d.decision, Decision::fold(&d.findings).max(if d.errors.is_empty() { Verdict::Allow } else { Verdict::Error }));
+    assert!(matches!(
+        d.decision,
+        Verdict::Allow | Verdict::Review | Verdict::Deny | Verdict::Error
+    ));
+    assert_eq!(
+        d.decision,
+        Decision::fold(&d.findings).max(if d.errors.is_empty() {
+            Verdict::Allow
+        } else {
+            Verdict::Error
+        })
+    );
     if !d.errors.is_empty() {
         assert!(d.findings.is_empty());
         for e in &d.errors {
@@ -181,7 +218,12 @@ fn needing_engine() -> &'static Engine {
         let mut rules: Vec<_> = NEEDED
             .iter()
             .enumerate()
-            .map(|(i, path)| rule(&format!("N-{i}"), &format!("let v = need(req, \"{path}\"); pass()")))
+            .map(|(i, path)| {
+                rule(
+                    &format!("N-{i}"),
+                    &format!("let v = need(req, \"{path}\"); pass()"),
+                )
+            })
             .collect();
         rules.push(rule_with("INFO-1", "info", "all", "fail(\"noted\")"));
         engine_with(rules, false).unwrap()
@@ -199,7 +241,15 @@ fn remove_path(v: &mut Value, dotted: &str, null: bool) {
             None => steps.push(Step::Key(part.to_string())),
         }
     }
-    apply(v, &steps, if null { &Mutation::Null } else { &Mutation::Delete });
+    apply(
+        v,
+        &steps,
+        if null {
+            &Mutation::Null
+        } else {
+            &Mutation::Delete
+        },
+    );
 }
 
 proptest! {
@@ -243,16 +293,25 @@ fn default_pack_needed_fields_never_allow_when_removed() {
     let pack = engine.pack();
     let mut checked = 0;
     let mut problems = Vec::new();
-    for r in pack.rules.iter().filter(|r| r.meta.severity == cloudgate::Severity::Deny) {
+    for r in pack
+        .rules
+        .iter()
+        .filter(|r| r.meta.severity == cloudgate::Severity::Deny)
+    {
         for line in r.source.lines() {
             let code = line.trim_start();
             if line.starts_with(char::is_whitespace) || code.starts_with("//") {
                 continue;
             }
-            if ["if ", "for ", "while ", "return", "loop", "fn "].iter().any(|k| code.starts_with(k) || code.contains(&format!(" {k}"))) {
+            if ["if ", "for ", "while ", "return", "loop", "fn "]
+                .iter()
+                .any(|k| code.starts_with(k) || code.contains(&format!(" {k}")))
+            {
                 break;
             }
-            let Some(at) = line.find("need(req, \"") else { continue };
+            let Some(at) = line.find("need(req, \"") else {
+                continue;
+            };
             let rest = &line[at + 11..];
             let Some(end) = rest.find('"') else { continue };
             let path = &rest[..end];
@@ -265,7 +324,10 @@ fn default_pack_needed_fields_never_allow_when_removed() {
                 let d = engine.evaluate_json(&v.to_string(), &as_of());
                 checked += 1;
                 if d.decision == Verdict::Allow {
-                    problems.push(format!("{} needs {path}: removing it from {scenario} still allows", r.meta.id));
+                    problems.push(format!(
+                        "{} needs {path}: removing it from {scenario} still allows",
+                        r.meta.id
+                    ));
                 }
             }
         }

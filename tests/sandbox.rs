@@ -1,6 +1,11 @@
 //! Runaway and broken rules become `error` findings within the limits, and the same engine
 //! then decides the next request correctly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -13,15 +18,26 @@ const MANIFEST: &str = r#"{"name":"hostile","version":"0","params":{}}"#;
 fn rule(id: &str, body: &str) -> (String, String) {
     (
         format!("{id}.rhai"),
-        format!("//! id: {id}\n//! title: hostile\n//! severity: deny\n//! scenarios: all\n\n{body}\n"),
+        format!(
+            "//! id: {id}\n//! title: hostile\n//! severity: deny\n//! scenarios: all\n\n{body}\n"
+        ),
     )
 }
 
-fn engine_with(rules: Vec<(String, String)>, lenient: bool) -> Result<Engine, cloudgate::PackError> {
+fn engine_with(
+    rules: Vec<(String, String)>,
+    lenient: bool,
+) -> Result<Engine, cloudgate::PackError> {
     let mut files = vec![("pack.json".to_string(), MANIFEST.to_string())];
     files.extend(rules);
     let pack = Pack::from_sources(files)?;
-    Engine::with_options(pack, EngineOptions { lenient, ..Default::default() })
+    Engine::with_options(
+        pack,
+        EngineOptions {
+            lenient,
+            ..Default::default()
+        },
+    )
 }
 
 fn request() -> String {
@@ -38,7 +54,11 @@ fn runaway_rules_become_errors_and_the_engine_stays_usable() {
         ("H-THROW", "throw \"boom\"", "boom"),
         ("H-TYPE", "42", "did not end with"),
         ("H-UNDEF", "fail(nobody_defined_me)", "nobody_defined_me"),
-        ("H-HOSTCALL", "let d = \"2026-01-01\"; loop { d = add_days(d, 1); }", ""),
+        (
+            "H-HOSTCALL",
+            "let d = \"2026-01-01\"; loop { d = add_days(d, 1); }",
+            "",
+        ),
     ];
     let sources = hostile.iter().map(|(id, body, _)| rule(id, body)).collect();
     let engine = engine_with(sources, false).unwrap();
@@ -56,8 +76,19 @@ fn runaway_rules_become_errors_and_the_engine_stays_usable() {
     assert!(took < Duration::from_secs(5), "hostile pack took {took:?}");
 
     // The same engine, a well-behaved request and pack: still correct.
-    let good = engine_with(vec![rule("G-1", "if req.scenario == \"termination\" { pass() } else { fail(\"x\") }")], false).unwrap();
-    assert_eq!(good.evaluate_json(&request(), &EvalOptions::default()).decision, Verdict::Allow);
+    let good = engine_with(
+        vec![rule(
+            "G-1",
+            "if req.scenario == \"termination\" { pass() } else { fail(\"x\") }",
+        )],
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        good.evaluate_json(&request(), &EvalOptions::default())
+            .decision,
+        Verdict::Allow
+    );
     let again = engine.evaluate_json(&request(), &EvalOptions::default());
     assert_eq!(again.failing(), decision.failing());
     assert_eq!(again.erroring(), decision.erroring());
@@ -69,20 +100,40 @@ fn a_single_loop_is_stopped_well_under_a_second() {
     let started = Instant::now();
     let d = engine.evaluate_json(&request(), &EvalOptions::default());
     assert_eq!(d.decision, Verdict::Error);
-    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     let real = common::engine();
-    assert_ne!(real.evaluate_json(&request(), &EvalOptions::default()).decision, Verdict::Error);
+    assert_ne!(
+        real.evaluate_json(&request(), &EvalOptions::default())
+            .decision,
+        Verdict::Error
+    );
 }
 
 #[test]
 fn compile_time_refusals_name_file_line_and_column() {
-    let err = engine_with(vec![rule("S-1", "let x = ;")], false).err().unwrap();
+    let err = engine_with(vec![rule("S-1", "let x = ;")], false)
+        .err()
+        .unwrap();
     let d = &err.0[0];
-    assert_eq!((d.code.as_str(), d.file.as_str(), d.line), ("syntax", "S-1.rhai", Some(6)));
-    let err = engine_with(vec![rule("S-2", "eval(\"1\")")], false).err().unwrap();
+    assert_eq!(
+        (d.code.as_str(), d.file.as_str(), d.line),
+        ("syntax", "S-1.rhai", Some(6))
+    );
+    let err = engine_with(vec![rule("S-2", "eval(\"1\")")], false)
+        .err()
+        .unwrap();
     assert_eq!(err.0[0].line, Some(6));
-    let err = engine_with(vec![rule("S-3", "fn days(a, b) { 0 }\npass()")], false).err().unwrap();
-    assert_eq!((err.0[0].code.as_str(), err.0[0].line), ("shadows_host_function", Some(6)));
+    let err = engine_with(vec![rule("S-3", "fn days(a, b) { 0 }\npass()")], false)
+        .err()
+        .unwrap();
+    assert_eq!(
+        (err.0[0].code.as_str(), err.0[0].line),
+        ("shadows_host_function", Some(6))
+    );
 }
 
 #[test]
@@ -91,7 +142,10 @@ fn lenient_engines_keep_broken_rules_as_error_findings() {
     assert_eq!(engine.diagnostics().len(), 1);
     let d = engine.evaluate_json(&request(), &EvalOptions::default());
     assert_eq!(d.decision, Verdict::Error);
-    assert_eq!(d.finding("S-1").unwrap().position.as_ref().map(|p| p.line), Some(6));
+    assert_eq!(
+        d.finding("S-1").unwrap().position.as_ref().map(|p| p.line),
+        Some(6)
+    );
     assert_eq!(d.finding("OK-1").unwrap().outcome, Outcome::Pass);
 }
 

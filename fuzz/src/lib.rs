@@ -1,14 +1,23 @@
 //! The fuzz entry points. They depend only on `cloudgate` and `serde_json`, so the main crate's
 //! tests/fuzz_replay.rs includes this file and replays the saved corpora on a stable toolchain.
 //! Each entry panics (a finding for the fuzzer) when an invariant of the engine is broken.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::OnceLock;
 
-use cloudgate::{Date, Decision, Engine, EngineOptions, EvalOptions, Limits, Outcome, Pack, Verdict};
+use cloudgate::{
+    Date, Decision, Engine, EngineOptions, EvalOptions, Limits, Outcome, Pack, Verdict,
+};
 
 fn options() -> EvalOptions {
-    EvalOptions { as_of: Date::parse("2026-09-15").ok() }
+    EvalOptions {
+        as_of: Date::parse("2026-09-15").ok(),
+    }
 }
 
 fn default_engine() -> &'static Engine {
@@ -20,17 +29,30 @@ fn default_engine() -> &'static Engine {
 pub fn check_decision(d: &Decision) {
     let folded = Decision::fold(&d.findings);
     if d.errors.is_empty() {
-        assert_eq!(d.decision, folded, "the decision is not the fold of its findings");
+        assert_eq!(
+            d.decision, folded,
+            "the decision is not the fold of its findings"
+        );
     } else {
-        assert_eq!(d.decision, Verdict::Error, "a refused request was not an error");
+        assert_eq!(
+            d.decision,
+            Verdict::Error,
+            "a refused request was not an error"
+        );
         assert!(d.findings.is_empty(), "rules ran on a refused request");
         for e in &d.errors {
-            assert!(!e.code.is_empty() && !e.path.is_empty() && !e.message.is_empty(), "{e:?}");
+            assert!(
+                !e.code.is_empty() && !e.path.is_empty() && !e.message.is_empty(),
+                "{e:?}"
+            );
         }
     }
     for f in &d.findings {
         if f.outcome == Outcome::Error {
-            assert!(f.message.is_some() && f.position.is_some(), "error finding without message or position: {f:?}");
+            assert!(
+                f.message.is_some() && f.position.is_some(),
+                "error finding without message or position: {f:?}"
+            );
         }
     }
     let text = serde_json::to_string(d).unwrap();
@@ -40,7 +62,9 @@ pub fn check_decision(d: &Decision) {
 
 /// Any bytes as a request to the default pack. Deterministic: evaluating twice agrees.
 pub fn eval_json(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let engine = default_engine();
     let d = engine.evaluate_json(text, &options());
     check_decision(&d);
@@ -62,7 +86,9 @@ const MANIFEST: &str = r#"{"name":"fuzz","version":"0","params":{"days":30,"regi
 /// `pack.json` NUL rule file. Strict and lenient loading must agree; a lenient engine's broken
 /// rules must make the decision `error`.
 pub fn load_rules(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (manifest, rule) = match text.split_once('\0') {
         Some((m, r)) => (m.to_string(), r.to_string()),
         None => (
@@ -70,12 +96,33 @@ pub fn load_rules(data: &[u8]) {
             format!("//! id: F-1\n//! title: fuzzed\n//! severity: deny\n//! scenarios: all\n\n{text}\n"),
         ),
     };
-    let files = vec![("pack.json".to_string(), manifest), ("rules/F-1.rhai".to_string(), rule)];
-    let Ok(pack) = Pack::from_sources(files) else { return };
+    let files = vec![
+        ("pack.json".to_string(), manifest),
+        ("rules/F-1.rhai".to_string(), rule),
+    ];
+    let Ok(pack) = Pack::from_sources(files) else {
+        return;
+    };
     // Small budgets: the fuzzer should spend its time on many inputs, not on one loop.
-    let limits = Limits { max_operations: 20_000, max_millis_per_rule: 200, ..Limits::default() };
-    let strict = Engine::with_options(pack.clone(), EngineOptions { limits: limits.clone(), lenient: false });
-    let lenient = Engine::with_options(pack, EngineOptions { limits, lenient: true });
+    let limits = Limits {
+        max_operations: 20_000,
+        max_millis_per_rule: 200,
+        ..Limits::default()
+    };
+    let strict = Engine::with_options(
+        pack.clone(),
+        EngineOptions {
+            limits: limits.clone(),
+            lenient: false,
+        },
+    );
+    let lenient = Engine::with_options(
+        pack,
+        EngineOptions {
+            limits,
+            lenient: true,
+        },
+    );
     let lenient = match lenient {
         Ok(e) => e,
         Err(e) => {
@@ -83,19 +130,33 @@ pub fn load_rules(data: &[u8]) {
             return;
         }
     };
-    assert_eq!(strict.is_ok(), lenient.diagnostics().is_empty(), "strict and lenient disagree");
+    assert_eq!(
+        strict.is_ok(),
+        lenient.diagnostics().is_empty(),
+        "strict and lenient disagree"
+    );
     for d in lenient.diagnostics() {
         assert!(!d.code.is_empty() && !d.message.is_empty(), "{d:?}");
     }
     let d = lenient.evaluate_json(REQUEST, &options());
     check_decision(&d);
     if !lenient.diagnostics().is_empty() && d.errors.is_empty() && !d.findings.is_empty() {
-        assert_eq!(d.decision, Verdict::Error, "a rule that does not compile did not make the decision error");
+        assert_eq!(
+            d.decision,
+            Verdict::Error,
+            "a rule that does not compile did not make the decision error"
+        );
     }
     // The engine is unchanged by what the rule did: the same request decides the same way.
     let mut again = lenient.evaluate_json(REQUEST, &options());
     again.stats.micros = d.stats.micros;
-    if d.findings.iter().all(|f| f.message.as_deref() != Some("the rule was stopped: it ran past its time budget")) {
-        assert_eq!(again.findings, d.findings, "two evaluations of the same rule differ");
+    if d.findings
+        .iter()
+        .all(|f| f.message.as_deref() != Some("the rule was stopped: it ran past its time budget"))
+    {
+        assert_eq!(
+            again.findings, d.findings,
+            "two evaluations of the same rule differ"
+        );
     }
 }

@@ -1,5 +1,11 @@
 //! Shared helpers for the integration tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +20,9 @@ pub fn root() -> PathBuf {
 pub fn shared_examples() -> Option<PathBuf> {
     let shared = root().join("..").join("shared").join("examples");
     let local = root().join("examples").join("requests");
-    [shared, local].into_iter().find(|dir| dir.join("expected.json").exists())
+    [shared, local]
+        .into_iter()
+        .find(|dir| dir.join("expected.json").exists())
 }
 
 pub fn engine() -> Engine {

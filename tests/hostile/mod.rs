@@ -1,5 +1,11 @@
 //! Helpers shared by the hostile-rule, hostile-input, property, concurrency and fuzz-replay tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 pub mod inputs;
 
@@ -36,7 +42,13 @@ pub fn pack(rules: Vec<(String, String)>) -> Result<Pack, PackError> {
 }
 
 pub fn engine_with(rules: Vec<(String, String)>, lenient: bool) -> Result<Engine, PackError> {
-    Engine::with_options(pack(rules)?, EngineOptions { lenient, ..Default::default() })
+    Engine::with_options(
+        pack(rules)?,
+        EngineOptions {
+            lenient,
+            ..Default::default()
+        },
+    )
 }
 
 pub fn default_engine() -> Engine {
@@ -44,14 +56,21 @@ pub fn default_engine() -> Engine {
 }
 
 pub fn as_of() -> EvalOptions {
-    EvalOptions { as_of: Some(Date::parse("2026-09-15").unwrap()) }
+    EvalOptions {
+        as_of: Some(Date::parse("2026-09-15").unwrap()),
+    }
 }
 
 /// The base requests of the default pack's tests, by scenario.
 pub fn base_requests() -> Vec<(String, String)> {
     ["onboarding", "termination", "transfer", "removal"]
         .iter()
-        .map(|s| (s.to_string(), read(&root().join(format!("rules/tests/base/{s}.json")))))
+        .map(|s| {
+            (
+                s.to_string(),
+                read(&root().join(format!("rules/tests/base/{s}.json"))),
+            )
+        })
         .collect()
 }
 
@@ -62,12 +81,22 @@ pub fn base(scenario: &str) -> String {
 /// The shared example requests, when `../shared/examples` is beside the checkout.
 pub fn shared_examples() -> Vec<(String, String)> {
     let dir = root().join("..").join("shared").join("examples");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
     let mut out: Vec<(String, String)> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.file_name().is_some_and(|n| n != "expected.json"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(&p)))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "json")
+                && p.file_name().is_some_and(|n| n != "expected.json")
+        })
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(&p),
+            )
+        })
         .collect();
     out.sort();
     out
