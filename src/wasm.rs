@@ -16,7 +16,9 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::decision::{Decision, RequestHint};
-use crate::{Date, Diagnostic, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
+use crate::{
+    Date, Diagnostic, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError,
+};
 
 /// What `createEngine(options)` passes down (the JS wrapper removes `wasm` and serialises the
 /// rest). Unknown keys are refused so that a typo cannot silently leave a default in force.
@@ -50,7 +52,8 @@ fn pack_error(error: PackError) -> JsValue {
 
 /// Limits given by name, merged over the defaults; an unknown name is misuse.
 fn limits_from(given: Map<String, Value>) -> Result<Limits, JsValue> {
-    let defaults = serde_json::to_value(Limits::default()).map_err(|e| js_error(&e.to_string(), &[]))?;
+    let defaults =
+        serde_json::to_value(Limits::default()).map_err(|e| js_error(&e.to_string(), &[]))?;
     let Value::Object(mut merged) = defaults else {
         return Err(js_error("internal: limits are not an object", &[]));
     };
@@ -59,7 +62,10 @@ fn limits_from(given: Map<String, Value>) -> Result<Limits, JsValue> {
             (None, _) => {
                 let known: Vec<&str> = merged.keys().map(String::as_str).collect();
                 return Err(js_error(
-                    &format!("unknown limit `{key}`; the limits are: {}", known.join(", ")),
+                    &format!(
+                        "unknown limit `{key}`; the limits are: {}",
+                        known.join(", ")
+                    ),
                     &[],
                 ));
             }
@@ -68,7 +74,10 @@ fn limits_from(given: Map<String, Value>) -> Result<Limits, JsValue> {
                     if !slot.contains_key(&k) {
                         let known: Vec<&str> = slot.keys().map(String::as_str).collect();
                         return Err(js_error(
-                            &format!("unknown limit `{key}.{k}`; the input limits are: {}", known.join(", ")),
+                            &format!(
+                                "unknown limit `{key}.{k}`; the input limits are: {}",
+                                known.join(", ")
+                            ),
                             &[],
                         ));
                     }
@@ -78,7 +87,8 @@ fn limits_from(given: Map<String, Value>) -> Result<Limits, JsValue> {
             (Some(slot), value) => *slot = value,
         }
     }
-    serde_json::from_value(Value::Object(merged)).map_err(|e| js_error(&format!("limits: {e}"), &[]))
+    serde_json::from_value(Value::Object(merged))
+        .map_err(|e| js_error(&format!("limits: {e}"), &[]))
 }
 
 fn load_pack(rules: Option<BTreeMap<String, Option<String>>>) -> Result<Pack, JsValue> {
@@ -86,8 +96,12 @@ fn load_pack(rules: Option<BTreeMap<String, Option<String>>>) -> Result<Pack, Js
         return Pack::embedded().map_err(pack_error);
     };
     if files.contains_key("pack.json") {
-        return Pack::from_sources(files.into_iter().filter_map(|(path, text)| text.map(|t| (path, t))))
-            .map_err(pack_error);
+        return Pack::from_sources(
+            files
+                .into_iter()
+                .filter_map(|(path, text)| text.map(|t| (path, t))),
+        )
+        .map_err(pack_error);
     }
     let mut all = Pack::embedded().map_err(pack_error)?.files();
     for (path, text) in files {
@@ -140,8 +154,14 @@ impl PolicyEngine {
             Some(given) => limits_from(given)?,
             None => Limits::default(),
         };
-        let engine = Engine::with_options(pack, EngineOptions { limits, lenient: options.lenient })
-            .map_err(pack_error)?;
+        let engine = Engine::with_options(
+            pack,
+            EngineOptions {
+                limits,
+                lenient: options.lenient,
+            },
+        )
+        .map_err(pack_error)?;
         Ok(PolicyEngine { engine })
     }
 
@@ -150,10 +170,14 @@ impl PolicyEngine {
     #[wasm_bindgen(js_name = evaluateJson)]
     pub fn evaluate_json(&self, text: &str, as_of: Option<String>) -> Result<String, JsValue> {
         let as_of = match as_of {
-            Some(t) => Some(Date::parse(&t).map_err(|e| js_error(&format!("asOf `{t}`: {e}"), &[]))?),
+            Some(t) => {
+                Some(Date::parse(&t).map_err(|e| js_error(&format!("asOf `{t}`: {e}"), &[]))?)
+            }
             None => None,
         };
-        Ok(json(&self.engine.evaluate_json(text, &EvalOptions { as_of })))
+        Ok(json(
+            &self.engine.evaluate_json(text, &EvalOptions { as_of }),
+        ))
     }
 
     /// An `error` decision for a request the JS side refused before it reached the engine
