@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 use crate::clock;
-use crate::decision::{Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats};
+use crate::decision::{
+    Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
+};
 use crate::functions::{self, MissingField, ReadOnly, RuleResult, HOST_FUNCTIONS};
 use crate::input::{parse_request, InputError, InputLimits};
 use crate::lifecycle;
@@ -108,8 +110,9 @@ pub struct Engine {
 
 fn sandbox(limits: &Limits) -> rhai::Engine {
     use rhai::packages::{
-        ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
-        BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage, Package,
+        ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage,
+        BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage,
+        Package,
     };
     // `new_raw` + chosen packages: no `sleep` (which traps in wasm), no printing, no clock.
     let mut engine = rhai::Engine::new_raw();
@@ -142,9 +145,13 @@ fn compile_rule(rhai: &rhai::Engine, rule: &crate::pack::RuleSource) -> Result<A
     let meta = &rule.meta;
     let ast = rhai.compile(&rule.source).map_err(|e| {
         let pos = e.position();
-        Diagnostic::new("syntax", &meta.file, format!("{} does not compile: {}", meta.id, e.err_type()))
-            .for_rule(&meta.id)
-            .at(pos.line().unwrap_or(0), pos.position().unwrap_or(0))
+        Diagnostic::new(
+            "syntax",
+            &meta.file,
+            format!("{} does not compile: {}", meta.id, e.err_type()),
+        )
+        .for_rule(&meta.id)
+        .at(pos.line().unwrap_or(0), pos.position().unwrap_or(0))
     })?;
     for f in ast.iter_functions() {
         if HOST_FUNCTIONS.contains(&f.name) {
@@ -188,9 +195,15 @@ impl Engine {
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
         let rhai = sandbox(&options.limits);
-        let params = rhai::serde::to_dynamic(&pack.manifest.params).map(|p| ReadOnly::wrap("params", p)).map_err(|e| {
-            Diagnostic::new("bad_manifest", "pack.json", format!("parameters cannot be used by rules: {e}"))
-        })?;
+        let params = rhai::serde::to_dynamic(&pack.manifest.params)
+            .map(|p| ReadOnly::wrap("params", p))
+            .map_err(|e| {
+                Diagnostic::new(
+                    "bad_manifest",
+                    "pack.json",
+                    format!("parameters cannot be used by rules: {e}"),
+                )
+            })?;
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
         for rule in &pack.rules {
@@ -199,13 +212,25 @@ impl Engine {
                 diagnostics.push(d.clone());
             }
             let last_line = last_code_line(&rule.source);
-            rules.push(CompiledRule { meta: rule.meta.clone(), program, last_line });
+            rules.push(CompiledRule {
+                meta: rule.meta.clone(),
+                program,
+                last_line,
+            });
         }
         if !options.lenient && !diagnostics.is_empty() {
             return Err(PackError(diagnostics));
         }
         let info = pack.info();
-        Ok(Engine { rhai, rules, params, pack, info, limits: options.limits, diagnostics })
+        Ok(Engine {
+            rhai,
+            rules,
+            params,
+            pack,
+            info,
+            limits: options.limits,
+            diagnostics,
+        })
     }
 
     pub fn pack(&self) -> &Pack {
@@ -239,7 +264,9 @@ impl Engine {
 
     /// Decides a typed request.
     pub fn evaluate(&self, request: &Request, options: &EvalOptions) -> Decision {
-        with_stack(self.limits.max_millis_per_rule, || self.evaluate_on_this_stack(request, options))
+        with_stack(self.limits.max_millis_per_rule, || {
+            self.evaluate_on_this_stack(request, options)
+        })
     }
 
     fn evaluate_on_this_stack(&self, request: &Request, options: &EvalOptions) -> Decision {
@@ -258,7 +285,11 @@ impl Engine {
         let value = match rhai::serde::to_dynamic(request) {
             Ok(v) => v,
             Err(e) => {
-                let err = InputError::new("internal", format!("the request could not be prepared for the rules: {e}"), "$");
+                let err = InputError::new(
+                    "internal",
+                    format!("the request could not be prepared for the rules: {e}"),
+                    "$",
+                );
                 return Decision::rejected(self.info.clone(), vec![err], hint);
             }
         };
@@ -273,24 +304,33 @@ impl Engine {
 
         let mut findings = Vec::new();
         let mut operations = 0u64;
-        for (index, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.meta.applies_to(request.scenario)) {
+        for (index, rule) in self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.meta.applies_to(request.scenario))
+        {
             let (outcome, message, paths, position) = match &rule.program {
                 Err(d) => (
                     Outcome::Error,
                     Some(format!("rule does not compile: {}", d.message)),
                     Vec::new(),
-                    d.line.zip(d.column).map(|(line, column)| SourcePos { line, column }),
+                    d.line
+                        .zip(d.column)
+                        .map(|(line, column)| SourcePos { line, column }),
                 ),
                 Ok(ast) => {
                     clock::start_rule(self.limits.max_millis_per_rule);
                     let result = self.rhai.eval_ast_with_scope::<Dynamic>(&mut scope, ast);
                     operations += clock::rule_operations();
                     scope.rewind(base);
-                    let (outcome, message, paths, position) = interpret(result, self.limits.max_operations);
+                    let (outcome, message, paths, position) =
+                        interpret(result, self.limits.max_operations);
                     let position = match (outcome, position) {
                         (Outcome::Error, None) => Some(rule.last_line.clone()),
                         (Outcome::Error, Some(p)) => {
-                            let source = self.pack.rules.get(index).map_or("", |r| r.source.as_str());
+                            let source =
+                                self.pack.rules.get(index).map_or("", |r| r.source.as_str());
                             Some(at_written_constant(source, message.as_deref(), p))
                         }
                         (_, p) => p,
@@ -355,7 +395,10 @@ fn with_stack<R>(_max_millis_per_rule: u64, f: impl FnOnce() -> R) -> R {
 
 fn lifecycle_value(request: &Request, lc: &Lifecycle) -> Dynamic {
     let mut map = rhai::Map::new();
-    map.insert("from".into(), lc.from.clone().map_or(Dynamic::UNIT, Dynamic::from));
+    map.insert(
+        "from".into(),
+        lc.from.clone().map_or(Dynamic::UNIT, Dynamic::from),
+    );
     map.insert("to".into(), Dynamic::from(lc.to.clone()));
     map.insert("legal".into(), Dynamic::from(lc.legal));
     let legal_from: rhai::Array = lifecycle::legal_from(request)
@@ -412,17 +455,22 @@ fn interpret(result: Result<Dynamic, Box<EvalAltResult>>, max_operations: u64) -
 /// [`ReadOnly`]), and Rhai places that error at the member written; point at the constant
 /// itself instead, as Rhai does for its own constants.
 fn at_written_constant(source: &str, message: Option<&str>, pos: SourcePos) -> SourcePos {
-    let Some(name) = message.and_then(|m| m.strip_prefix("Cannot modify constant ")) else { return pos };
+    let Some(name) = message.and_then(|m| m.strip_prefix("Cannot modify constant ")) else {
+        return pos;
+    };
     if !matches!(name, "req" | "params") {
         return pos;
     }
-    let Some(line) = source.lines().nth(pos.line.saturating_sub(1)) else { return pos };
+    let Some(line) = source.lines().nth(pos.line.saturating_sub(1)) else {
+        return pos;
+    };
     let before: String = line.chars().take(pos.column.saturating_sub(1)).collect();
     let before = before.trim_end();
     match before.strip_suffix(name) {
-        Some(head) if !head.ends_with(|c: char| c.is_alphanumeric() || c == '_') => {
-            SourcePos { line: pos.line, column: head.chars().count() + 1 }
-        }
+        Some(head) if !head.ends_with(|c: char| c.is_alphanumeric() || c == '_') => SourcePos {
+            line: pos.line,
+            column: head.chars().count() + 1,
+        },
         _ => pos,
     }
 }
@@ -436,12 +484,18 @@ fn innermost(err: &EvalAltResult) -> &EvalAltResult {
 
 fn describe(err: &EvalAltResult, max_operations: u64) -> String {
     match err {
-        EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "the rule was stopped after {max_operations} operations (a runaway loop?)"
-        ),
-        EvalAltResult::ErrorStackOverflow(_) => "the rule nests function calls too deeply (runaway recursion?)".into(),
-        EvalAltResult::ErrorDataTooLarge(what, _) => format!("the rule built a value that is too large: {what}"),
-        EvalAltResult::ErrorTerminated(_, _) => "the rule was stopped: it ran past its time budget".into(),
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            format!("the rule was stopped after {max_operations} operations (a runaway loop?)")
+        }
+        EvalAltResult::ErrorStackOverflow(_) => {
+            "the rule nests function calls too deeply (runaway recursion?)".into()
+        }
+        EvalAltResult::ErrorDataTooLarge(what, _) => {
+            format!("the rule built a value that is too large: {what}")
+        }
+        EvalAltResult::ErrorTerminated(_, _) => {
+            "the rule was stopped: it ran past its time budget".into()
+        }
         EvalAltResult::ErrorRuntime(value, _) => format!("the rule raised an error: {value}"),
         other => {
             // Rhai appends " (line x, position y)"; the position is reported separately.

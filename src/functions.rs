@@ -45,23 +45,34 @@ pub struct ReadOnly {
 
 impl ReadOnly {
     pub fn wrap(name: &'static str, value: Dynamic) -> Dynamic {
-        Dynamic::from(ReadOnly { name, value: Shared::new(value) })
+        Dynamic::from(ReadOnly {
+            name,
+            value: Shared::new(value),
+        })
     }
 
     fn refuse_write(&self) -> Box<EvalAltResult> {
-        Box::new(EvalAltResult::ErrorAssignmentToConstant(self.name.to_string(), Position::NONE))
+        Box::new(EvalAltResult::ErrorAssignmentToConstant(
+            self.name.to_string(),
+            Position::NONE,
+        ))
     }
 
     /// A member, itself read-only so that `req.data_assets.push(x)` is refused as before.
     fn member(&self, key: &str) -> Dynamic {
         match self.value.as_map_ref() {
-            Ok(map) => map.get(key).cloned().map_or(Dynamic::UNIT, Dynamic::into_read_only),
+            Ok(map) => map
+                .get(key)
+                .cloned()
+                .map_or(Dynamic::UNIT, Dynamic::into_read_only),
             Err(_) => Dynamic::UNIT,
         }
     }
 
     fn contains(&self, key: &str) -> bool {
-        self.value.as_map_ref().is_ok_and(|map| map.contains_key(key))
+        self.value
+            .as_map_ref()
+            .is_ok_and(|map| map.contains_key(key))
     }
 }
 
@@ -73,8 +84,23 @@ pub struct MissingField(pub String);
 /// Names a rule may not define as its own functions: shadowing them could silently change
 /// what a rule checks.
 pub const HOST_FUNCTIONS: &[&str] = &[
-    "need", "field", "present", "empty", "days", "add_days", "add_months", "working_days", "min_date",
-    "max_date", "is_date", "is_eea", "da_scope", "join", "pass", "fail", "not_applicable",
+    "need",
+    "field",
+    "present",
+    "empty",
+    "days",
+    "add_days",
+    "add_months",
+    "working_days",
+    "min_date",
+    "max_date",
+    "is_date",
+    "is_eea",
+    "da_scope",
+    "join",
+    "pass",
+    "fail",
+    "not_applicable",
 ];
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -114,7 +140,8 @@ enum Step<'a> {
 /// Walks `path` from `root` and hands the value found (if any, and not null) to `f`, without
 /// cloning anything on the way. Recursion depth is the number of steps in the path.
 fn lookup<R>(root: &Dynamic, path: &str, f: impl FnOnce(Option<&Dynamic>) -> R) -> Res<R> {
-    let parsed = steps(path).ok_or_else(|| runtime_error(format!("malformed field path `{path}`")))?;
+    let parsed =
+        steps(path).ok_or_else(|| runtime_error(format!("malformed field path `{path}`")))?;
     Ok(walk(root, &parsed, f))
 }
 
@@ -149,7 +176,11 @@ fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
     match lookup(root, path, |v| v.cloned())? {
         Some(v) => Ok(v),
         None => {
-            let full = if prefix.is_empty() { path.to_string() } else { format!("{prefix}.{path}") };
+            let full = if prefix.is_empty() {
+                path.to_string()
+            } else {
+                format!("{prefix}.{path}")
+            };
             Err(Box::new(EvalAltResult::ErrorRuntime(
                 Dynamic::from(MissingField(full)),
                 Position::NONE,
@@ -179,12 +210,16 @@ fn date(text: &str) -> Res<Date> {
 }
 
 fn date_result(d: Result<Date, crate::calendar::DateError>) -> Res<String> {
-    d.map(|d| d.to_string()).map_err(|e| runtime_error(e.to_string()))
+    d.map(|d| d.to_string())
+        .map_err(|e| runtime_error(e.to_string()))
 }
 
 fn message_of(v: &Dynamic) -> String {
     if let Ok(a) = v.as_array_ref() {
-        a.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("; ")
+        a.iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
     } else {
         v.to_string()
     }
@@ -209,7 +244,9 @@ fn da_scope(req: &Dynamic) -> Res<bool> {
         .as_immutable_string_ref()
         .map(|s| is_eea(s.as_str()))
         .unwrap_or(false);
-    let non_production = get_value(req, "service.non_production")?.as_bool().unwrap_or(false);
+    let non_production = get_value(req, "service.non_production")?
+        .as_bool()
+        .unwrap_or(false);
     Ok(eea && !non_production)
 }
 
@@ -227,13 +264,17 @@ pub fn register(engine: &mut Engine) {
     // "Cannot modify constant req" rather than a message about indexers (it writes nothing).
     FuncRegistration::new("index$set$")
         .with_purity(true)
-        .register_into_engine(engine, |v: &mut ReadOnly, _: &str, _: Dynamic| -> Res<()> { Err(v.refuse_write()) });
+        .register_into_engine(engine, |v: &mut ReadOnly, _: &str, _: Dynamic| -> Res<()> {
+            Err(v.refuse_write())
+        });
     engine.register_fn("contains", |v: &mut ReadOnly, key: &str| v.contains(key));
     engine.register_fn("to_string", |v: &mut ReadOnly| v.value.to_string());
     engine.register_fn("to_debug", |v: &mut ReadOnly| format!("{:?}", *v.value));
     FuncRegistration::new("need")
         .with_purity(true)
-        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| need_value(&v.value, path, ""));
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
+            need_value(&v.value, path, "")
+        });
     FuncRegistration::new("need")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str, prefix: &str| {
@@ -241,7 +282,9 @@ pub fn register(engine: &mut Engine) {
         });
     FuncRegistration::new("field")
         .with_purity(true)
-        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| get_value(&v.value, path));
+        .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
+            get_value(&v.value, path)
+        });
     FuncRegistration::new("field")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str, default: Dynamic| {
@@ -258,7 +301,9 @@ pub fn register(engine: &mut Engine) {
 
     FuncRegistration::new("need")
         .with_purity(true)
-        .register_into_engine(engine, |v: &mut Dynamic, path: &str| need_value(v, path, ""));
+        .register_into_engine(engine, |v: &mut Dynamic, path: &str| {
+            need_value(v, path, "")
+        });
     FuncRegistration::new("need")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut Dynamic, path: &str, prefix: &str| {
@@ -284,11 +329,15 @@ pub fn register(engine: &mut Engine) {
         .with_purity(true)
         .register_into_engine(engine, |v: &mut Dynamic| da_scope(v));
 
-    engine.register_fn("days", |a: &str, b: &str| -> Res<i64> { Ok(date(a)?.days_until(date(b)?)) });
+    engine.register_fn("days", |a: &str, b: &str| -> Res<i64> {
+        Ok(date(a)?.days_until(date(b)?))
+    });
     engine.register_fn("working_days", |a: &str, b: &str| -> Res<i64> {
         Ok(date(a)?.working_days_until(date(b)?))
     });
-    engine.register_fn("add_days", |d: &str, n: i64| -> Res<String> { date_result(date(d)?.add_days(n)) });
+    engine.register_fn("add_days", |d: &str, n: i64| -> Res<String> {
+        date_result(date(d)?.add_days(n))
+    });
     engine.register_fn("add_months", |d: &str, n: i64| -> Res<String> {
         date_result(date(d)?.add_months(n))
     });
@@ -303,7 +352,10 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("is_eea", |code: &str| is_eea(code));
     engine.register_fn("is_eea", |_: ()| false);
     engine.register_fn("join", |a: Array, sep: &str| {
-        a.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(sep)
+        a.iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(sep)
     });
 
     engine.register_fn("pass", || RuleResult::Pass);
@@ -322,7 +374,9 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("not_applicable", |reason: &str| RuleResult::NotApplicable {
         reason: reason.to_string(),
     });
-    engine.register_fn("not_applicable", || RuleResult::NotApplicable { reason: String::new() });
+    engine.register_fn("not_applicable", || RuleResult::NotApplicable {
+        reason: String::new(),
+    });
 }
 
 #[cfg(test)]
@@ -353,7 +407,10 @@ mod tests {
         let err = need_value(&r, "b[1].c", "data.a").unwrap_err();
         match *err {
             EvalAltResult::ErrorRuntime(v, _) => {
-                assert_eq!(v.cast::<MissingField>(), MissingField("data.a.b[1].c".into()))
+                assert_eq!(
+                    v.cast::<MissingField>(),
+                    MissingField("data.a.b[1].c".into())
+                )
             }
             other => panic!("{other:?}"),
         }

@@ -5,7 +5,12 @@
 //! times single decisions (p50/p99, decisions per second) and writes them as JSON for
 //! `scripts/bench.sh`, which prints them next to the Node figures. Both modes first check that
 //! the hand-written version agrees with the engine on the termination examples.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod handwritten;
 
@@ -13,6 +18,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cloudgate::input::parse_request;
 use cloudgate::{Date, Engine, EvalOptions, Outcome, Request};
 use criterion::Criterion;
 
@@ -54,12 +60,19 @@ fn hand(text: &str, as_of: Date) -> (String, Vec<String>) {
     let req: Request = serde_json::from_str(text).unwrap();
     let as_of = req.as_of.unwrap_or(as_of);
     let out = handwritten::check(&req, as_of);
-    (out.verdict.as_str().to_string(), out.failing.iter().map(|s| s.to_string()).collect())
+    (
+        out.verdict.as_str().to_string(),
+        out.failing.iter().map(|s| s.to_string()).collect(),
+    )
 }
 
 /// Prints one line per example; a disagreement is a WARNING row, not a failure: the pack is
 /// edited by people, and the floor is only a yardstick.
-fn agreement(engine: &Engine, examples: &[(String, String)], as_of: Date) -> Vec<serde_json::Value> {
+fn agreement(
+    engine: &Engine,
+    examples: &[(String, String)],
+    as_of: Date,
+) -> Vec<serde_json::Value> {
     let options = EvalOptions { as_of: Some(as_of) };
     let mut rows = Vec::new();
     for (name, text) in examples {
@@ -115,16 +128,32 @@ fn measure(iterations: usize, mut f: impl FnMut()) -> serde_json::Value {
 }
 
 fn report(path: &str, engine: &Engine, allow: &str, deny: &str, checks: Vec<serde_json::Value>) {
-    let iterations: usize = std::env::var("CLOUDGATE_BENCH_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let iterations: usize = std::env::var("CLOUDGATE_BENCH_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000);
     let as_of = Date::parse(AS_OF).unwrap();
     let options = EvalOptions { as_of: Some(as_of) };
     let typed: Request = serde_json::from_str(allow).unwrap();
+    let limits = engine.limits().input.clone();
+    let decision = engine.evaluate_json(allow, &options);
     let started = Instant::now();
     let cold = Engine::default_pack().unwrap();
     let cold_us = started.elapsed().as_secs_f64() * 1e6;
     black_box(&cold);
+    // The parts of building an engine: read the embedded pack, hash it, compile the rules.
+    let t = Instant::now();
+    let pack = cloudgate::Pack::embedded().unwrap();
+    let pack_us = t.elapsed().as_secs_f64() * 1e6;
+    let t = Instant::now();
+    black_box(pack.digest());
+    let digest_us = t.elapsed().as_secs_f64() * 1e6;
+    let t = Instant::now();
+    black_box(Engine::new(pack).unwrap());
+    let compile_us = t.elapsed().as_secs_f64() * 1e6;
     let result = serde_json::json!({
         "engine_new_us": cold_us,
+        "engine_new_parts_us": {"pack_embedded": pack_us, "digest": digest_us, "engine_new_from_pack": compile_us},
         "agreement": checks,
         "engines": {
             "cloudgate-native": measure(iterations, || { black_box(engine.evaluate_json(black_box(allow), &options)); }),
@@ -135,6 +164,11 @@ fn report(path: &str, engine: &Engine, allow: &str, deny: &str, checks: Vec<serd
                 black_box(handwritten::check(&req, as_of));
             }),
             "rust-handwritten-typed": measure(iterations, || { black_box(handwritten::check(black_box(&typed), as_of)); }),
+        },
+        // Where the time of one `evaluate_json` goes, besides running the rules.
+        "parts": {
+            "parse_request": measure(iterations, || { black_box(parse_request(black_box(allow), &limits).is_ok()); }),
+            "decision_to_json": measure(iterations, || { black_box(serde_json::to_string(black_box(&decision)).map(|s| s.len()).unwrap_or(0)); }),
         }
     });
     std::fs::write(path, serde_json::to_string_pretty(&result).unwrap()).unwrap();
@@ -145,7 +179,12 @@ fn main() {
     let as_of = Date::parse(AS_OF).unwrap();
     let (allow_path, allow) = example("allow").expect("a termination allow example");
     let deny = example("deny").map(|(_, t)| t);
-    eprintln!("examples from {}", allow_path.parent().map_or(String::new(), |p| p.display().to_string()));
+    eprintln!(
+        "examples from {}",
+        allow_path
+            .parent()
+            .map_or(String::new(), |p| p.display().to_string())
+    );
     let mut examples = vec![("termination-allow".to_string(), allow.clone())];
     if let Some(d) = &deny {
         examples.push(("termination-deny".to_string(), d.clone()));
@@ -162,20 +201,30 @@ fn main() {
     let typed: Request = serde_json::from_str(&allow).unwrap();
     let mut c = Criterion::default().configure_from_args();
     let mut g = c.benchmark_group("termination");
-    g.bench_function("cloudgate/allow", |b| b.iter(|| engine.evaluate_json(black_box(&allow), &options)));
-    g.bench_function("cloudgate/deny", |b| b.iter(|| engine.evaluate_json(black_box(&deny), &options)));
-    g.bench_function("cloudgate/allow-typed", |b| b.iter(|| engine.evaluate(black_box(&typed), &options)));
+    g.bench_function("cloudgate/allow", |b| {
+        b.iter(|| engine.evaluate_json(black_box(&allow), &options))
+    });
+    g.bench_function("cloudgate/deny", |b| {
+        b.iter(|| engine.evaluate_json(black_box(&deny), &options))
+    });
+    g.bench_function("cloudgate/allow-typed", |b| {
+        b.iter(|| engine.evaluate(black_box(&typed), &options))
+    });
     g.bench_function("handwritten/allow", |b| {
         b.iter(|| {
             let req: Request = serde_json::from_str(black_box(&allow)).unwrap();
             handwritten::check(&req, as_of)
         })
     });
-    g.bench_function("handwritten/allow-typed", |b| b.iter(|| handwritten::check(black_box(&typed), as_of)));
+    g.bench_function("handwritten/allow-typed", |b| {
+        b.iter(|| handwritten::check(black_box(&typed), as_of))
+    });
     g.finish();
     g = c.benchmark_group("startup");
     g.sample_size(10);
-    g.bench_function("engine/default_pack", |b| b.iter(|| Engine::default_pack().unwrap()));
+    g.bench_function("engine/default_pack", |b| {
+        b.iter(|| Engine::default_pack().unwrap())
+    });
     g.finish();
     c.final_summary();
 }

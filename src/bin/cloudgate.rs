@@ -17,7 +17,11 @@ mod batch;
 mod generate;
 
 #[derive(Parser)]
-#[command(name = "cloudgate", version, about = "Decide whether a cloud tenancy lifecycle request may proceed")]
+#[command(
+    name = "cloudgate",
+    version,
+    about = "Decide whether a cloud tenancy lifecycle request may proceed"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -124,8 +128,9 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
             let (name, value) = item
                 .split_once('=')
                 .ok_or_else(|| format!("--param {item}: expected NAME=JSON"))?;
-            let value: serde_json::Value = serde_json::from_str(value)
-                .map_err(|e| format!("--param {name}: the value is not JSON ({e}); quote strings as '\"text\"'"))?;
+            let value: serde_json::Value = serde_json::from_str(value).map_err(|e| {
+                format!("--param {name}: the value is not JSON ({e}); quote strings as '\"text\"'")
+            })?;
             overrides.insert(name.to_string(), value);
         }
         pack.override_params(&overrides).map_err(show)?;
@@ -138,12 +143,27 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
             ));
         }
     }
-    Engine::with_options(pack, EngineOptions { limits: Limits::default(), lenient: false }).map_err(show)
+    Engine::with_options(
+        pack,
+        EngineOptions {
+            limits: Limits::default(),
+            lenient: false,
+        },
+    )
+    .map_err(show)
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
-        Command::Check { pack, as_of, format, ndjson, jobs, summary, files } => {
+        Command::Check {
+            pack,
+            as_of,
+            format,
+            ndjson,
+            jobs,
+            summary,
+            files,
+        } => {
             let engine = load_engine(&pack)?;
             let as_of = match as_of {
                 Some(text) => Some(Date::parse(&text).map_err(|e| format!("--as-of: {e}"))?),
@@ -163,7 +183,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 }
             }
         }
-        Command::Generate { count, seed, scenario } => {
+        Command::Generate {
+            count,
+            seed,
+            scenario,
+        } => {
             generate::run(count, seed, scenario.as_deref())?;
             Ok(0)
         }
@@ -210,7 +234,10 @@ fn run(cli: Cli) -> Result<u8, String> {
                 .map(|(id, n)| format!("{id} ({n})"))
                 .collect();
             if !thin.is_empty() {
-                println!("note: rules with fewer than 2 cases in tests/<ID>.json: {}", thin.join(", "));
+                println!(
+                    "note: rules with fewer than 2 cases in tests/<ID>.json: {}",
+                    thin.join(", ")
+                );
             }
             println!(
                 "pack {} {}: {} cases over {} rules",
@@ -219,12 +246,19 @@ fn run(cli: Cli) -> Result<u8, String> {
                 reports.len(),
                 engine.rules().count()
             );
-            println!("{} passed, {} failed", reports.len() - failed.len(), failed.len());
+            println!(
+                "{} passed, {} failed",
+                reports.len() - failed.len(),
+                failed.len()
+            );
             Ok(if failed.is_empty() { 0 } else { 1 })
         }
         Command::Schema => {
             let schema = cloudgate::request_schema();
-            println!("{}", serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
+            );
             Ok(0)
         }
     }
@@ -237,15 +271,25 @@ pub(crate) fn read_input(path: &Path) -> Result<String, String> {
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
     } else {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         text = String::from_utf8(bytes).map_err(|e| {
-            format!("{} is not UTF-8 text (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+            format!(
+                "{} is not UTF-8 text (first bad byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
         })?;
     }
     Ok(text)
 }
 
-pub(crate) fn check(engine: &Engine, files: &[PathBuf], options: &EvalOptions, format: Format) -> Result<u8, String> {
+pub(crate) fn check(
+    engine: &Engine,
+    files: &[PathBuf],
+    options: &EvalOptions,
+    format: Format,
+) -> Result<u8, String> {
     let mut worst = Verdict::Allow;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -273,4 +317,3 @@ pub(crate) fn check(engine: &Engine, files: &[PathBuf], options: &EvalOptions, f
         Verdict::Error => 2,
     })
 }
-

@@ -23,6 +23,8 @@ use crate::{read_input, Format};
 const CHUNK: usize = 4096;
 /// Requests a thread takes at a time.
 const BLOCK: usize = 16;
+/// Stack of each worker thread (virtual memory; only touched pages are used).
+const WORKER_STACK: usize = 64 << 20;
 
 pub struct Batch {
     jobs: usize,
@@ -66,7 +68,8 @@ pub fn expand_folders(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for arg in args {
         if arg.is_dir() {
-            let entries = std::fs::read_dir(arg).map_err(|e| format!("cannot list {}: {e}", arg.display()))?;
+            let entries = std::fs::read_dir(arg)
+                .map_err(|e| format!("cannot list {}: {e}", arg.display()))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
@@ -81,7 +84,12 @@ pub fn expand_folders(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Decides `items` on `jobs` threads; the result is in the order of `items`.
-fn decide_all<T: Sync>(jobs: usize, items: &[T], decide: impl Fn(&T) -> Decision + Sync, bar: &ProgressBar) -> Vec<Decision> {
+fn decide_all<T: Sync>(
+    jobs: usize,
+    items: &[T],
+    decide: impl Fn(&T) -> Decision + Sync,
+    bar: &ProgressBar,
+) -> Vec<Decision> {
     if jobs <= 1 || items.len() <= BLOCK {
         return items
             .iter()
@@ -95,30 +103,58 @@ fn decide_all<T: Sync>(jobs: usize, items: &[T], decide: impl Fn(&T) -> Decision
     let next = AtomicUsize::new(0);
     let mut parts: Vec<(usize, Vec<Decision>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..jobs)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let start = next.fetch_add(BLOCK, Ordering::Relaxed);
-                        let Some(block) = items.get(start..(start + BLOCK).min(items.len())) else { break };
-                        if block.is_empty() {
-                            break;
+            .filter_map(|_| {
+                // Stack enough that the engine never has to move an evaluation to a fresh stack
+                // (it does on small-stack threads; see `Engine::evaluate`).
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(s, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let start = next.fetch_add(BLOCK, Ordering::Relaxed);
+                            let Some(block) = items.get(start..(start + BLOCK).min(items.len()))
+                            else {
+                                break;
+                            };
+                            if block.is_empty() {
+                                break;
+                            }
+                            done.push((start, block.iter().map(&decide).collect::<Vec<_>>()));
+                            bar.inc(block.len() as u64);
                         }
-                        done.push((start, block.iter().map(&decide).collect::<Vec<_>>()));
-                        bar.inc(block.len() as u64);
-                    }
-                    done
-                })
+                        done
+                    })
+                    .ok()
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
     });
+    // Any request a thread left undecided (one that could not start or that failed) is
+    // decided here, so there is always exactly one decision per request, in order.
     parts.sort_unstable_by_key(|(start, _)| *start);
-    parts.into_iter().flat_map(|(_, ds)| ds).collect()
+    let mut out: Vec<Decision> = Vec::with_capacity(items.len());
+    for (start, ds) in parts {
+        while out.len() < start {
+            let Some(item) = items.get(out.len()) else {
+                break;
+            };
+            out.push(decide(item));
+            bar.inc(1);
+        }
+        if out.len() == start {
+            out.extend(ds);
+        }
+    }
+    while let Some(item) = items.get(out.len()) {
+        out.push(decide(item));
+        bar.inc(1);
+    }
+    out
 }
 
-/// A bar over `len` units (requests, or bytes of a stream), or a counter when the length is
-/// unknown; hidden unless stderr is a terminal, so logs and pipes stay clean.
 fn progress(len: Option<u64>, bytes: bool) -> ProgressBar {
     let template = if bytes {
         "{bar:40} {bytes}/{total_bytes}  {binary_bytes_per_sec}  eta {eta}"
@@ -130,8 +166,7 @@ fn progress(len: Option<u64>, bytes: bool) -> ProgressBar {
     }
     match len {
         Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template(template)
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
             ProgressStyle::with_template("{spinner} {pos} requests  {per_sec}")
@@ -151,7 +186,10 @@ fn unreadable(engine: &Engine, message: String) -> Decision {
 impl Batch {
     pub fn new(jobs: Option<usize>, summary: bool) -> Batch {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Batch { jobs: jobs.unwrap_or(cores).clamp(1, 1024), summary: summary || std::io::stderr().is_terminal() }
+        Batch {
+            jobs: jobs.unwrap_or(cores).clamp(1, 1024),
+            summary: summary || std::io::stderr().is_terminal(),
+        }
     }
 
     fn finish(&self, tally: &Tally, started: Instant) {
@@ -159,7 +197,11 @@ impl Batch {
             return;
         }
         let secs = started.elapsed().as_secs_f64();
-        let rate = if secs > 0.0 { tally.count as f64 / secs } else { 0.0 };
+        let rate = if secs > 0.0 {
+            tally.count as f64 / secs
+        } else {
+            0.0
+        };
         let [allow, review, deny, error] = tally.verdicts;
         eprintln!(
             "{} decisions in {:.3} s: {:.0} decisions/s on {} threads (allow {allow}, review {review}, deny {deny}, error {error})",
@@ -168,7 +210,13 @@ impl Batch {
     }
 
     /// Many request files, one compact decision per line.
-    pub fn files(&self, engine: &Engine, files: &[PathBuf], options: &EvalOptions, format: Format) -> Result<u8, String> {
+    pub fn files(
+        &self,
+        engine: &Engine,
+        files: &[PathBuf],
+        options: &EvalOptions,
+        format: Format,
+    ) -> Result<u8, String> {
         let started = Instant::now();
         let bar = progress(Some(files.len() as u64), false);
         let decisions = decide_all(
@@ -194,19 +242,30 @@ impl Batch {
     }
 
     /// An NDJSON stream: one decision per non-blank line, in order.
-    pub fn ndjson(&self, engine: &Engine, input: &Path, options: &EvalOptions, format: Format) -> Result<u8, String> {
+    pub fn ndjson(
+        &self,
+        engine: &Engine,
+        input: &Path,
+        options: &EvalOptions,
+        format: Format,
+    ) -> Result<u8, String> {
         let started = Instant::now();
         let (reader, size): (Box<dyn Read>, Option<u64>) = if input == Path::new("-") {
             (Box::new(std::io::stdin().lock()), None)
         } else {
-            let file = std::fs::File::open(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+            let file = std::fs::File::open(input)
+                .map_err(|e| format!("cannot read {}: {e}", input.display()))?;
             let size = file.metadata().ok().map(|m| m.len());
             (Box::new(file), size)
         };
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         // Progress in bytes when the size is known, else a counter of requests.
         let bar = progress(size, true);
-        let counter = if size.is_some() { ProgressBar::hidden() } else { bar.clone() };
+        let counter = if size.is_some() {
+            ProgressBar::hidden()
+        } else {
+            bar.clone()
+        };
         let max_bytes = engine.limits().input.max_bytes;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
@@ -216,7 +275,8 @@ impl Batch {
         while !eof {
             let mut chunk: Vec<(usize, Line)> = Vec::with_capacity(CHUNK);
             while chunk.len() < CHUNK {
-                let (line, consumed) = read_line(&mut reader, max_bytes).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+                let (line, consumed) = read_line(&mut reader, max_bytes)
+                    .map_err(|e| format!("cannot read {}: {e}", input.display()))?;
                 if size.is_some() {
                     bar.inc(consumed);
                 }
@@ -315,10 +375,18 @@ fn read_line(reader: &mut impl BufRead, max: usize) -> std::io::Result<(Option<L
     while matches!(buf.last(), Some(b'\n' | b'\r')) {
         buf.pop();
     }
-    Ok((Some(String::from_utf8(buf).map_or(Line::NotUtf8, Line::Text)), consumed))
+    Ok((
+        Some(String::from_utf8(buf).map_or(Line::NotUtf8, Line::Text)),
+        consumed,
+    ))
 }
 
-fn write_decision(out: &mut impl Write, d: &Decision, format: Format, label: &str) -> Result<(), String> {
+fn write_decision(
+    out: &mut impl Write,
+    d: &Decision,
+    format: Format,
+    label: &str,
+) -> Result<(), String> {
     let text = match format {
         Format::Json => serde_json::to_string(d).map_err(|e| e.to_string())?,
         Format::Text => render_text(label, d),
@@ -347,6 +415,9 @@ mod tests {
     #[test]
     fn lines_are_split_and_bounded() {
         assert_eq!(lines("a\nbb\r\n\nccc", 10), ["a", "bb", "", "ccc"]);
-        assert_eq!(lines("short\nthis line is long\nok\n", 8), ["short", "<too long>", "ok"]);
+        assert_eq!(
+            lines("short\nthis line is long\nok\n", 8),
+            ["short", "<too long>", "ok"]
+        );
     }
 }

@@ -62,7 +62,9 @@ fn perturb(v: &mut Value, rng: &mut Rng) {
         Value::Number(n) => {
             *v = match n.as_i64() {
                 Some(i) => Value::from((i + rng.between(-20, 20)).max(0)),
-                None => Value::from(n.as_f64().unwrap_or(0.0) * (rng.between(50, 150) as f64) / 100.0),
+                None => {
+                    Value::from(n.as_f64().unwrap_or(0.0) * (rng.between(50, 150) as f64) / 100.0)
+                }
             }
         }
         Value::String(s) => {
@@ -80,7 +82,9 @@ fn perturb(v: &mut Value, rng: &mut Rng) {
 }
 
 fn remove(root: &mut Value, pointer: &str) {
-    let Some((parent, key)) = pointer.rsplit_once('/') else { return };
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
     if let Some(Value::Object(map)) = root.pointer_mut(parent) {
         map.remove(key);
     }
@@ -90,7 +94,12 @@ pub fn run(count: usize, seed: u64, only: Option<&str>) -> Result<(), String> {
     let pack = Pack::embedded().map_err(|e| e.to_string())?;
     let mut bases: Vec<(String, Value)> = Vec::new();
     for (path, text) in &pack.tests {
-        let Some(name) = path.strip_prefix("tests/base/").and_then(|p| p.strip_suffix(".json")) else { continue };
+        let Some(name) = path
+            .strip_prefix("tests/base/")
+            .and_then(|p| p.strip_suffix(".json"))
+        else {
+            continue;
+        };
         if only.is_some_and(|o| o != name) {
             continue;
         }
@@ -108,10 +117,15 @@ pub fn run(count: usize, seed: u64, only: Option<&str>) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for i in 0..count {
-        let Some((name, base)) = bases.get(i % bases.len()) else { break };
+        let Some((name, base)) = bases.get(i % bases.len()) else {
+            break;
+        };
         let mut request = base.clone();
         if let Value::Object(map) = &mut request {
-            map.insert("request_id".into(), Value::from(format!("GEN-{seed}-{i}-{name}")));
+            map.insert(
+                "request_id".into(),
+                Value::from(format!("GEN-{seed}-{i}-{name}")),
+            );
         }
         // About a third stay as they are (allow); the rest get one to four changes.
         if !rng.chance(33) {
@@ -120,10 +134,20 @@ pub fn run(count: usize, seed: u64, only: Option<&str>) -> Result<(), String> {
             paths.retain(|p| !matches!(p.as_str(), "/request_id" | "/scenario"));
             // Half the changes hit the scenario's own block, where most rules look.
             let block = format!("/{name}/");
-            let focused: Vec<String> = paths.iter().filter(|p| p.starts_with(&block)).cloned().collect();
+            let focused: Vec<String> = paths
+                .iter()
+                .filter(|p| p.starts_with(&block))
+                .cloned()
+                .collect();
             for _ in 0..rng.between(1, 4) {
-                let pool = if !focused.is_empty() && rng.chance(50) { &focused } else { &paths };
-                let Some(path) = pool.get(rng.below(pool.len())) else { break };
+                let pool = if !focused.is_empty() && rng.chance(50) {
+                    &focused
+                } else {
+                    &paths
+                };
+                let Some(path) = pool.get(rng.below(pool.len())) else {
+                    break;
+                };
                 if rng.chance(5) {
                     remove(&mut request, path);
                 } else if let Some(target) = request.pointer_mut(path) {

@@ -1,0 +1,278 @@
+// The benchmark harness: the same termination requests through cloudgate (wasm in Node),
+// json-rules-engine and a hand-written JavaScript function, side by side in one process,
+// plus the native figures scripts/bench.sh collected (criterion bench, batch CLI).
+// Prints the table and writes bench/results.json. See bench/README.md.
+//
+//   node run.mjs [--smoke] [--iterations N] [--requests FILE.ndjson] [--native FILE.json]
+//                [--batch FILE.json] [--out FILE.json] [--command TEXT]
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { checkTermination } from './engines/handwritten.mjs';
+import { createJre } from './engines/jre.mjs';
+import { loadCloudgate, wasmFiles } from './engines/cloudgate.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const AS_OF = '2026-09-02';
+
+// --- arguments -----------------------------------------------------------------------------
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const smoke = args.includes('--smoke');
+const iterations = Number(opt('--iterations', smoke ? 200 : 20000));
+const coldRuns = smoke ? 1 : 5;
+const outFile = opt('--out', path.join(HERE, 'results.json'));
+const readJson = (file) => (file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
+const native = readJson(opt('--native'));
+const batch = readJson(opt('--batch'));
+const warnings = [];
+const warn = (text) => {
+  warnings.push(text);
+  console.log(`WARNING  ${text}`);
+};
+
+// --- requests ------------------------------------------------------------------------------
+function example(kind) {
+  const candidates = [
+    path.join(ROOT, `examples/requests/termination-${kind}.json`),
+    path.join(ROOT, `../shared/examples/termination-${kind}.json`),
+    `/work/shared/examples/termination-${kind}.json`,
+  ];
+  if (kind === 'allow') candidates.push(path.join(ROOT, 'rules/tests/base/termination.json'));
+  const file = candidates.find((f) => fs.existsSync(f));
+  return file ? { file, text: fs.readFileSync(file, 'utf8') } : null;
+}
+const allow = example('allow');
+if (!allow) throw new Error('no termination allow example found (examples/requests/termination-allow.json)');
+const deny = example('deny');
+const examples = [['termination-allow', allow], ...(deny ? [['termination-deny', deny]] : [])];
+const requestsFile = opt('--requests');
+const mixed = requestsFile && fs.existsSync(requestsFile)
+  ? fs.readFileSync(requestsFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
+  : [];
+
+// --- engines -------------------------------------------------------------------------------
+const jre = createJre();
+const { createEngine } = await loadCloudgate();
+const cloudgate = await createEngine();
+const engines = [
+  { name: 'cloudgate (wasm, object in)', key: 'cloudgate-wasm', run: (r) => cloudgate.evaluate(r, { asOf: AS_OF }) },
+  { name: 'cloudgate (wasm, JSON text in)', key: 'cloudgate-wasm-text', text: true, run: (t) => cloudgate.evaluate(t, { asOf: AS_OF }) },
+  { name: 'json-rules-engine', key: 'json-rules-engine', async: true, run: (r) => jre.evaluate(r, AS_OF) },
+  { name: 'hand-written JS', key: 'js-handwritten', run: (r) => checkTermination(r, AS_OF) },
+];
+
+const verdictOf = (d) => ({
+  decision: d.decision,
+  failing: (d.failing ?? d.findings.filter((f) => f.outcome === 'fail' || f.outcome === 'error').map((f) => f.rule)).slice().sort(),
+});
+const same = (a, b) => a.decision === b.decision && a.failing.join() === b.failing.join();
+
+// --- agreement -----------------------------------------------------------------------------
+const agreement = [];
+for (const [name, ex] of examples) {
+  const request = JSON.parse(ex.text);
+  const reference = verdictOf(cloudgate.evaluate(request, { asOf: AS_OF }));
+  for (const e of engines.slice(1)) {
+    const got = verdictOf(await e.run(e.text ? ex.text : request));
+    const agree = same(reference, got);
+    agreement.push({ example: name, engine: e.key, agree, cloudgate: reference, got });
+    if (!agree) warn(`${e.key} disagrees with cloudgate on ${name}: ${JSON.stringify(got)} vs ${JSON.stringify(reference)}`);
+  }
+  console.log(`agreement on ${name}: cloudgate ${reference.decision} [${reference.failing.join(', ')}]`);
+}
+for (const row of native?.agreement ?? []) {
+  agreement.push({ example: row.example, engine: 'rust-handwritten', agree: row.agree });
+  if (!row.agree) warn(`rust-handwritten disagrees with cloudgate (native) on ${row.example}`);
+}
+let mixedAgreement = null;
+if (mixed.length) {
+  const reference = mixed.map((r) => verdictOf(cloudgate.evaluate(r, { asOf: AS_OF })));
+  mixedAgreement = { requests: mixed.length, errors: reference.filter((v) => v.decision === 'error').length };
+  for (const e of [engines[2], engines[3]]) {
+    let disagree = 0;
+    for (let i = 0; i < mixed.length; i++) {
+      // The others do not validate requests: compare only where cloudgate accepted the request.
+      if (reference[i].decision === 'error') continue;
+      if (!same(reference[i], verdictOf(await e.run(mixed[i])))) disagree++;
+    }
+    mixedAgreement[e.key] = disagree;
+    if (disagree) warn(`${e.key} disagrees with cloudgate on ${disagree} of ${mixed.length} generated termination requests`);
+  }
+  const counts = {};
+  for (const v of reference) counts[v.decision] = (counts[v.decision] ?? 0) + 1;
+  mixedAgreement.decisions = counts;
+  console.log(`agreement on ${mixed.length} generated termination requests: ${JSON.stringify(mixedAgreement)}`);
+}
+
+// --- latency and throughput ----------------------------------------------------------------
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))];
+
+async function measure(e, inputs) {
+  const n = iterations;
+  const warm = Math.min(2000, Math.max(20, n >> 2));
+  const pick = (i) => inputs[i % inputs.length];
+  for (let i = 0; i < warm; i++) await e.run(pick(i));
+  const samples = new Float64Array(n);
+  if (e.async) {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await e.run(pick(i));
+      samples[i] = (performance.now() - t) * 1000;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      e.run(pick(i));
+      samples[i] = (performance.now() - t) * 1000;
+    }
+  }
+  samples.sort();
+  const t = performance.now();
+  if (e.async) for (let i = 0; i < n; i++) await e.run(pick(i));
+  else for (let i = 0; i < n; i++) e.run(pick(i));
+  const seconds = (performance.now() - t) / 1000;
+  return { iterations: n, p50_us: pct(samples, 0.5), p99_us: pct(samples, 0.99), per_second: n / seconds };
+}
+
+const allowObject = JSON.parse(allow.text);
+const figures = {};
+for (const e of engines) {
+  const single = await measure(e, [e.text ? allow.text : allowObject]);
+  let mixedFig = null;
+  if (mixed.length) mixedFig = await measure(e, e.text ? mixed.map((r) => JSON.stringify(r)) : mixed);
+  figures[e.key] = { name: e.name, ...single, mixed: mixedFig };
+}
+
+// --- cold start and memory (fresh processes) -----------------------------------------------
+function cold(engine) {
+  const runs = [];
+  for (let i = 0; i < coldRuns; i++) {
+    const out = execFileSync(process.execPath, [path.join(HERE, 'cold.mjs'), engine, allow.file, AS_OF, String(smoke ? 100 : 2000)], { encoding: 'utf8' });
+    runs.push(JSON.parse(out.trim().split('\n').pop()));
+  }
+  const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[runs.length >> 1];
+  return {
+    import_ms: median('import_ms'), create_ms: median('create_ms'), ready_ms: median('ready_ms'),
+    first_decision_ms: median('first_decision_ms'), max_rss_bytes: median('max_rss_bytes'),
+    heap_used_bytes: median('heap_used_bytes'), external_bytes: median('external_bytes'),
+  };
+}
+const baseline = cold('baseline');
+for (const [key, engine] of [['cloudgate-wasm', 'cloudgate'], ['json-rules-engine', 'json-rules-engine'], ['js-handwritten', 'js-handwritten']]) {
+  const c = cold(engine);
+  c.rss_over_node_bytes = c.max_rss_bytes - baseline.max_rss_bytes;
+  figures[key].cold = c;
+}
+
+// --- the .wasm -----------------------------------------------------------------------------
+const wasm = wasmFiles().map((file) => {
+  const bytes = fs.readFileSync(file);
+  return { file: path.relative(ROOT, file), raw_bytes: bytes.length, gzip_bytes: zlib.gzipSync(bytes, { level: 9 }).length };
+});
+if (wasm.length !== 1) warn(`expected one .wasm in js/, found ${wasm.length}`);
+
+// --- the table -----------------------------------------------------------------------------
+const us = (x) => (x == null ? '—' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+const int = (x) => (x == null ? '—' : Math.round(x).toLocaleString('en-US'));
+const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
+const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+const cg = figures['cloudgate-wasm'];
+const rows = [];
+const row = (name, f) => rows.push(`${pad(name, 34)}${lpad(us(f.p50_us), 9)}${lpad(us(f.p99_us), 9)}${lpad(int(f.per_second), 13)}${lpad(f.mixed ? int(f.mixed.per_second) : '—', 13)}${lpad(`${(f.p50_us / cg.p50_us).toFixed(2)}`, 12)}`);
+console.log('');
+console.log(`termination allow example, ${iterations} decisions per engine${mixed.length ? `; mixed = ${mixed.length} generated termination requests` : ''}`);
+console.log(`${pad('engine', 34)}${lpad('p50 µs', 9)}${lpad('p99 µs', 9)}${lpad('decisions/s', 13)}${lpad('mixed /s', 13)}${lpad('p50 ÷ cg', 12)}`);
+for (const e of engines) row(e.name, figures[e.key]);
+const nativeEngines = native?.engines ?? {};
+const nativeNames = {
+  'cloudgate-native': 'cloudgate (native, JSON text in)',
+  'cloudgate-native-typed': 'cloudgate (native, typed in)',
+  'rust-handwritten': 'hand-written Rust (JSON text in)',
+  'rust-handwritten-typed': 'hand-written Rust (typed in)',
+};
+for (const [key, name] of Object.entries(nativeNames)) if (nativeEngines[key]) row(name, nativeEngines[key]);
+rows.forEach((r) => console.log(r));
+const jreF = figures['json-rules-engine'];
+const ratio = jreF.p50_us / cg.p50_us;
+const ratioThroughput = cg.per_second / jreF.per_second;
+console.log('');
+console.log(`cloudgate vs json-rules-engine: ${ratio.toFixed(1)}× faster at p50, ${ratioThroughput.toFixed(1)}× the throughput`);
+console.log(`cloudgate vs hand-written JS:   ${(cg.p50_us / figures['js-handwritten'].p50_us).toFixed(1)}× slower at p50`);
+console.log(`cold start (fresh node, median of ${coldRuns}): cloudgate import ${us(cg.cold.import_ms)} ms + createEngine ${us(cg.cold.create_ms)} ms = ${us(cg.cold.ready_ms)} ms; first decision ${us(cg.cold.first_decision_ms)} ms; json-rules-engine ready ${us(jreF.cold.ready_ms)} ms`);
+for (const w of wasm) console.log(`.wasm ${w.file}: ${kb(w.raw_bytes)} raw, ${kb(w.gzip_bytes)} gzip`);
+console.log(`peak RSS after ${smoke ? 100 : 2000} decisions: cloudgate ${mb(cg.cold.max_rss_bytes)} (+${mb(cg.cold.rss_over_node_bytes)} over bare node ${mb(baseline.max_rss_bytes)}), json-rules-engine ${mb(jreF.cold.max_rss_bytes)}, hand-written JS ${mb(figures['js-handwritten'].cold.max_rss_bytes)}; cloudgate JS heap ${mb(cg.cold.heap_used_bytes)}, external ${mb(cg.cold.external_bytes)}`);
+if (native) {
+  console.log(`native Engine::default_pack() (compile the pack): ${us(native.engine_new_us / 1000)} ms`);
+}
+if (batch) {
+  console.log(`native batch: cloudgate check --ndjson, ${int(batch.requests)} generated requests (all scenarios) on ${batch.threads} threads: ${int(batch.per_second)} decisions/s = ${int(batch.per_second_per_core)} per core (${batch.seconds.toFixed(2)} s)`);
+}
+
+// --- targets (issue 6) ---------------------------------------------------------------------
+const gzip = wasm[0]?.gzip_bytes;
+const targets = [
+  ['p50 ≤ 30 µs per decision (Node, termination allow)', cg.p50_us <= 30, `${us(cg.p50_us)} µs`],
+  ['≥ 5× faster than json-rules-engine (p50, same run)', ratio >= 5, `${ratio.toFixed(1)}×`],
+  ['cold start ≤ 15 ms (import + createEngine)', cg.cold.ready_ms <= 15, `${us(cg.cold.ready_ms)} ms`],
+  ['.wasm ≤ 350 KB gzip', gzip != null && gzip <= 350 * 1024, gzip != null ? kb(gzip) : 'no .wasm'],
+  ['native batch ≥ 50,000 decisions/s/core', batch ? batch.per_second_per_core >= 50000 : false, batch ? `${int(batch.per_second_per_core)}/s/core` : 'not measured'],
+];
+console.log('');
+for (const [what, met, value] of targets) console.log(`${met ? 'MET    ' : 'NOT MET'}  ${what}: ${value}`);
+for (const w of warnings) console.log(`WARNING  ${w}`);
+
+// --- results.json --------------------------------------------------------------------------
+const sh = (cmd, a) => {
+  try {
+    return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+};
+const results = {
+  date: new Date().toISOString(),
+  command: opt('--command', `node bench/run.mjs ${args.join(' ')}`),
+  smoke,
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memory_bytes: os.totalmem(),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    rustc: sh('rustc', ['--version']),
+    load_average: os.loadavg(),
+  },
+  git: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+  as_of: AS_OF,
+  iterations,
+  examples: Object.fromEntries(examples.map(([n, e]) => [n, path.relative(ROOT, e.file)])),
+  engines: figures,
+  native: native ?? null,
+  batch: batch ?? null,
+  cloudgate: {
+    wasm,
+    cold_start_ms: cg.cold.ready_ms,
+    pack: cloudgate.pack,
+  },
+  baseline_node: baseline,
+  ratios: { vs_json_rules_engine_p50: ratio, vs_json_rules_engine_throughput: ratioThroughput },
+  agreement,
+  mixed_agreement: mixedAgreement,
+  targets: targets.map(([what, met, value]) => ({ target: what, met, value })),
+  warnings,
+};
+fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${path.relative(process.cwd(), outFile) || outFile}`);
+cloudgate.free?.();
