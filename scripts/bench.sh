@@ -23,6 +23,16 @@ if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt 
 fi
 
 # 3. Native: the criterion bench binary in report mode, and the CLI for batch mode.
+# Linking the CLI against the freshly built library has been seen to fail now and then on these
+# machines ("undefined symbol: cloudgate::…", the rlib out of step with what the binary was
+# compiled against); rebuilding the cloudgate crate alone (not its dependencies) clears it.
+retry() {
+  if ! "$@"; then
+    echo "bench.sh: retrying after rebuilding the cloudgate crate: $*" >&2
+    cargo clean --quiet --release -p cloudgate
+    "$@"
+  fi
+}
 if [[ $smoke == 1 ]]; then
   cargo build --quiet
   cli=target/debug/cloudgate
@@ -30,9 +40,9 @@ if [[ $smoke == 1 ]]; then
   count=200
   node_args=(--smoke --out "$tmp/results.json")
 else
-  cargo build --release --quiet
+  retry cargo build --release --quiet
   cli=target/release/cloudgate
-  CLOUDGATE_BENCH_REPORT="$tmp/native.json" cargo bench --quiet --bench engine
+  CLOUDGATE_BENCH_REPORT="$tmp/native.json" retry cargo bench --quiet --bench engine
   count=10000
   node_args=(--out bench/results.json)
 fi
