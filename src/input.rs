@@ -90,21 +90,12 @@ pub fn parse_request(
         )));
     }
 
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed: Result<Request, InputError> = serde_path_to_error::deserialize(&mut de)
-        .map_err(classify)
-        .and_then(|r| {
-            de.end().map_err(|e| InputError {
-                line: Some(e.line()),
-                column: Some(e.column()),
-                ..InputError::new(
-                    "not_json",
-                    "the request is not valid JSON: text follows the request object",
-                    "$",
-                )
-            })?;
-            Ok(r)
-        });
+    // Fast path: plain serde_json. Path tracking costs more than the parse itself, so it is
+    // paid only to explain a request that failed (the same parse again, with paths).
+    let parsed = match serde_json::from_str::<Request>(text) {
+        Ok(request) => Ok(request),
+        Err(_) => parse_with_paths(text),
+    };
     match parsed {
         Ok(request) => {
             let mut errors = Vec::new();
@@ -145,6 +136,25 @@ pub fn parse_request(
             Err((vec![err], salvage_hint(text)))
         }
     }
+}
+
+/// The slow parse, for a request already known to be invalid: serde with JSON paths.
+fn parse_with_paths(text: &str) -> Result<Request, InputError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de)
+        .map_err(classify)
+        .and_then(|r| {
+            de.end().map_err(|e| InputError {
+                line: Some(e.line()),
+                column: Some(e.column()),
+                ..InputError::new(
+                    "not_json",
+                    "the request is not valid JSON: text follows the request object",
+                    "$",
+                )
+            })?;
+            Ok(r)
+        })
 }
 
 fn hint_from(request: &Request) -> RequestHint {
