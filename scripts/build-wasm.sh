@@ -12,7 +12,7 @@ bash scripts/setup-wasm.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # The `cli` feature (clap, schemars) is native only.
-cargo build --quiet --lib --target wasm32-unknown-unknown --no-default-features --profile wasm-release
+cargo rustc --quiet --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features --profile wasm-release
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 raw="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate.wasm"
 out="$root/js/pkg"

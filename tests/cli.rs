@@ -301,3 +301,45 @@ fn a_pack_that_does_not_load_exits_2_naming_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn limits_can_be_changed_from_the_command_line() {
+    let example = common_example("termination-allow.json");
+    let allowed = cloudgate(&["check", example.to_str().unwrap()]);
+    assert_eq!(allowed.status.code(), Some(0));
+    let small = cloudgate(&[
+        "check",
+        "--limit",
+        "input.max_bytes=100",
+        example.to_str().unwrap(),
+    ]);
+    assert_eq!(small.status.code(), Some(2));
+    assert_eq!(decisions(&small)[0]["errors"][0]["code"], "too_large");
+    let starved = cloudgate(&[
+        "check",
+        "--limit",
+        "max_operations=5",
+        example.to_str().unwrap(),
+    ]);
+    assert_eq!(starved.status.code(), Some(2));
+    assert_eq!(decisions(&starved)[0]["decision"], "error");
+    for bad in [
+        "bogus=1",
+        "input=1",
+        "max_operations=many",
+        "max_operations",
+    ] {
+        let out = cloudgate(&["check", "--limit", bad, example.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--limit"),
+            "{bad}"
+        );
+    }
+}
+
+fn common_example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/requests")
+        .join(name)
+}

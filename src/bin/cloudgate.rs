@@ -38,6 +38,38 @@ struct PackArgs {
     /// Refuse to run unless the pack's digest is exactly this (`sha256:…`).
     #[arg(long, value_name = "DIGEST")]
     pack_digest: Option<String>,
+    /// Change a sandbox or request limit: NAME=VALUE, e.g. max_operations=200000 or
+    /// input.max_bytes=2097152 (names: docs/limits.md). Repeatable.
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limits: Vec<String>,
+}
+
+/// Applies `--limit NAME=VALUE` overrides through the limits' own serde names, so every field
+/// of `Limits` and `InputLimits` is reachable and an unknown name is refused.
+fn limits_from(args: &[String]) -> Result<Limits, String> {
+    let mut value = serde_json::to_value(Limits::default()).map_err(|e| e.to_string())?;
+    for item in args {
+        let (name, raw) = item
+            .split_once('=')
+            .ok_or_else(|| format!("--limit {item}: expected NAME=VALUE"))?;
+        let number: u64 = raw
+            .trim()
+            .parse()
+            .map_err(|_| format!("--limit {name}: `{raw}` is not a whole number"))?;
+        let mut slot = &mut value;
+        for part in name.split('.') {
+            slot = slot
+                .get_mut(part)
+                .ok_or_else(|| format!("--limit {name}: unknown limit (see docs/limits.md)"))?;
+        }
+        if !slot.is_u64() {
+            return Err(format!(
+                "--limit {name}: unknown limit (see docs/limits.md)"
+            ));
+        }
+        *slot = serde_json::Value::from(number);
+    }
+    serde_json::from_value(value).map_err(|e| format!("--limit: {e}"))
 }
 
 #[derive(Subcommand)]
@@ -146,7 +178,7 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
     Engine::with_options(
         pack,
         EngineOptions {
-            limits: Limits::default(),
+            limits: limits_from(&args.limits)?,
             lenient: false,
         },
     )
