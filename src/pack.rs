@@ -462,14 +462,16 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
         }
         match Scenario::ALL.iter().find(|s| s.as_str() == name) {
             Some(s) => scenarios.push(*s),
-            None => return Err(Diagnostic::new(
-                "bad_header",
-                file,
-                format!(
+            None => {
+                return Err(Diagnostic::new(
+                    "bad_header",
+                    file,
+                    format!(
                     "scenario `{name}` is not onboarding, termination, transfer, removal or all"
                 ),
-            )
-            .for_rule(&id)),
+                )
+                .for_rule(&id))
+            }
         }
     }
     Ok(RuleSource {
