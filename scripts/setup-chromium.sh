@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian's chromium for the browser tests (playwright-core drives it; no browser download).
+# Debian's chromium for the browser tests (playwright-core drives it; no browser download), with
+# two font packages so pages lay out as they would for a person (recommends are skipped).
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then exit 0; fi
 sudo=""
@@ -11,4 +12,4 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "setup-chromium: installing Debian's chromium" >&2
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null

@@ -21,11 +21,7 @@ fi
 # --- the browser: Debian's chromium, never a downloaded one
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium_bin" ]; then
-  echo "test-www: installing Debian chromium"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  bash scripts/setup-chromium.sh
 fi
 export CHROMIUM="$chromium_bin"
 
