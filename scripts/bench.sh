@@ -23,9 +23,10 @@ if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt 
 fi
 
 # 3. Native: the criterion bench binary in report mode, and the CLI for batch mode.
-# Linking the CLI against the freshly built library has been seen to fail now and then on these
-# machines ("undefined symbol: cloudgate::…", the rlib out of step with what the binary was
-# compiled against); rebuilding the cloudgate crate alone (not its dependencies) clears it.
+# Linking the CLI against the freshly built library used to fail now and then ("undefined
+# symbol: cloudgate::…") while the crate declared rlib + cdylib under LTO; it is rlib-only now
+# (the wasm build asks for its cdylib). The retry, rebuilding the cloudgate crate alone, stays as
+# a cheap guard.
 retry() {
   if ! "$@"; then
     echo "bench.sh: retrying after rebuilding the cloudgate crate: $*" >&2
