@@ -7,6 +7,7 @@
 // Pure data plus two helpers, importable from the page and from Node
 // (test/check-exercises.mjs proves each one is denied as set and allowed once solved).
 
+import { ENUMS } from './lib/form.js';
 import { clone, setPath, unsetPath } from './lib/paths.js';
 
 export const STAGES = [
@@ -46,18 +47,8 @@ export const STAGES = [
   },
 ];
 
-/** The lifecycle path drawn in the simulator (domain.md §3), in order. */
-export const LIFECYCLE = [
-  'agreed',
-  'onboarding',
-  'active',
-  'suspended',
-  'terminating',
-  'transferring',
-  'data_retained',
-  'erasing',
-  'removed',
-];
+/** The lifecycle path drawn in the simulator (domain.md §3), in order: the schema's own list. */
+export const LIFECYCLE = ENUMS['service.lifecycle_state'];
 
 export const EXERCISES = [
   // ---------------------------------------------------------------- onboarding
