@@ -26,6 +26,7 @@ use serde_json::Value;
 use crate::calendar::Date;
 use crate::decision::{Decision, Outcome, Verdict};
 use crate::engine::{Engine, EvalOptions};
+use crate::functions::{parse_path, Step as PathStep};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,37 +111,12 @@ pub struct Prepared {
 }
 
 /// Steps of a `set`/`unset` path such as `data_assets[0].deletion.status`.
-fn path_steps(path: &str) -> Result<Vec<PathStep>, String> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let (name, mut rest) = match part.find('[') {
-            Some(i) => (part.get(..i).unwrap_or(""), part.get(i..).unwrap_or("")),
-            None => (part, ""),
-        };
-        if !name.is_empty() {
-            out.push(PathStep::Key(name.to_string()));
-        }
-        while !rest.is_empty() {
-            let close = rest
-                .find(']')
-                .ok_or_else(|| format!("malformed path `{path}`"))?;
-            let index = rest
-                .get(1..close)
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| format!("malformed index in `{path}`"))?;
-            out.push(PathStep::Index(index));
-            rest = rest.get(close + 1..).unwrap_or("");
-        }
+fn path_steps(path: &str) -> Result<Vec<PathStep<'_>>, String> {
+    match parse_path(path) {
+        Some(steps) if !steps.is_empty() => Ok(steps),
+        Some(_) => Err(format!("empty path `{path}`")),
+        None => Err(format!("malformed path `{path}`")),
     }
-    if out.is_empty() {
-        return Err(format!("empty path `{path}`"));
-    }
-    Ok(out)
-}
-
-enum PathStep {
-    Key(String),
-    Index(usize),
 }
 
 /// Sets `path` to `value`, creating objects on the way; index `len` appends.
@@ -158,10 +134,10 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
                     .as_object_mut()
                     .ok_or_else(|| format!("`{path}`: not an object"))?;
                 if last {
-                    map.insert(key.clone(), value);
+                    map.insert(key.to_string(), value);
                     return Ok(());
                 }
-                map.entry(key.clone()).or_insert(Value::Null)
+                map.entry(key.to_string()).or_insert(Value::Null)
             }
             PathStep::Index(index) => {
                 let array = current
@@ -191,7 +167,7 @@ pub fn unset_path(root: &mut Value, path: &str) -> Result<(), String> {
     let mut current = root;
     for step in &steps {
         current = match step {
-            PathStep::Key(key) => current.get_mut(key.as_str()),
+            PathStep::Key(key) => current.get_mut(*key),
             PathStep::Index(i) => current.get_mut(*i),
         }
         .ok_or_else(|| format!("`{path}` does not exist in the request"))?;
@@ -199,7 +175,7 @@ pub fn unset_path(root: &mut Value, path: &str) -> Result<(), String> {
     let removed = match last {
         PathStep::Key(key) => current
             .as_object_mut()
-            .and_then(|m| m.remove(&key))
+            .and_then(|m| m.remove(key))
             .is_some(),
         PathStep::Index(i) => match current.as_array_mut() {
             Some(a) if i < a.len() => {

@@ -16,7 +16,7 @@ thread_local! {
 
 /// Called by Rhai on every operation of a rule: records the count and stops a rule that has
 /// run past its wall-clock budget (checked every 1024 operations).
-pub fn progress(ops: u64, _max_millis: u64) -> Option<Dynamic> {
+pub fn progress(ops: u64) -> Option<Dynamic> {
     OPERATIONS.with(|c| c.set(ops));
     #[cfg(not(target_arch = "wasm32"))]
     if ops & 1023 == 0 {
@@ -32,11 +32,13 @@ pub fn progress(ops: u64, _max_millis: u64) -> Option<Dynamic> {
 }
 
 /// Resets the per-rule counters before a rule runs.
-pub fn start_rule(_max_millis: u64) {
+// The wall-clock budget is native only: edge runtimes do not advance the clock mid-computation.
+#[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
+pub fn start_rule(max_millis: u64) {
     OPERATIONS.with(|c| c.set(0));
     #[cfg(not(target_arch = "wasm32"))]
     DEADLINE.with(|d| {
-        d.set(std::time::Instant::now().checked_add(std::time::Duration::from_millis(_max_millis)))
+        d.set(std::time::Instant::now().checked_add(std::time::Duration::from_millis(max_millis)))
     });
 }
 

@@ -146,8 +146,7 @@ fn sandbox(limits: &Limits) -> rhai::Engine {
     engine.set_max_variables(1_000);
     engine.set_max_functions(256);
     engine.set_fail_on_invalid_map_property(false);
-    let millis = limits.max_millis_per_rule;
-    engine.on_progress(move |ops| clock::progress(ops, millis));
+    engine.on_progress(clock::progress);
     functions::register(&mut engine);
     engine
 }

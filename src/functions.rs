@@ -109,8 +109,9 @@ fn runtime_error(message: String) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(message.into(), Position::NONE))
 }
 
-/// Splits `a.b[0].c` into steps. Returns `None` for a malformed path (a rule bug).
-fn steps(path: &str) -> Option<Vec<Step<'_>>> {
+/// Splits `a.b[0].c` into steps. Returns `None` for a malformed path. One grammar for the
+/// rules' lookups and the test cases' `set`/`unset`.
+pub(crate) fn parse_path(path: &str) -> Option<Vec<Step<'_>>> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (name, mut rest) = match part.find('[') {
@@ -132,7 +133,7 @@ fn steps(path: &str) -> Option<Vec<Step<'_>>> {
     Some(out)
 }
 
-enum Step<'a> {
+pub(crate) enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -141,7 +142,7 @@ enum Step<'a> {
 /// cloning anything on the way. Recursion depth is the number of steps in the path.
 fn lookup<R>(root: &Dynamic, path: &str, f: impl FnOnce(Option<&Dynamic>) -> R) -> Res<R> {
     let parsed =
-        steps(path).ok_or_else(|| runtime_error(format!("malformed field path `{path}`")))?;
+        parse_path(path).ok_or_else(|| runtime_error(format!("malformed field path `{path}`")))?;
     Ok(walk(root, &parsed, f))
 }
 

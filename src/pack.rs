@@ -136,8 +136,6 @@ impl RuleMeta {
 pub struct RuleSource {
     pub meta: RuleMeta,
     pub source: String,
-    /// Lines taken by the header, so positions can still be reported against the file.
-    pub header_lines: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -387,7 +385,6 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     let mut clauses = Clauses::new();
     let mut description = Vec::new();
-    let mut header_lines = 0;
     for (n, line) in text.lines().enumerate() {
         let Some(body) = line.trim_start().strip_prefix("//!") else {
             if line.trim().is_empty() && fields.is_empty() {
@@ -395,7 +392,6 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
             }
             break;
         };
-        header_lines = n + 1;
         let body = body.trim();
         if body.is_empty() {
             continue;
@@ -485,7 +481,6 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
             file: file.to_string(),
         },
         source: text.to_string(),
-        header_lines,
     })
 }
 
@@ -515,7 +510,6 @@ mod tests {
             vec![Scenario::Termination, Scenario::Transfer]
         );
         assert_eq!(meta.clauses["data_act"], vec!["25(2)(a)", "25(2)(d)"]);
-        assert_eq!(p.rules[0].header_lines, 6);
     }
 
     #[test]
