@@ -111,7 +111,7 @@ pub struct Prepared {
 }
 
 /// Steps of a `set`/`unset` path such as `data_assets[0].deletion.status`.
-fn path_steps(path: &str) -> Result<Vec<PathStep<'_>>, String> {
+fn path_steps(path: &str) -> Result<Vec<PathStep>, String> {
     match parse_path(path) {
         Some(steps) if !steps.is_empty() => Ok(steps),
         Some(_) => Err(format!("empty path `{path}`")),
@@ -167,7 +167,7 @@ pub fn unset_path(root: &mut Value, path: &str) -> Result<(), String> {
     let mut current = root;
     for step in &steps {
         current = match step {
-            PathStep::Key(key) => current.get_mut(*key),
+            PathStep::Key(key) => current.get_mut(key.as_str()),
             PathStep::Index(i) => current.get_mut(*i),
         }
         .ok_or_else(|| format!("`{path}` does not exist in the request"))?;
@@ -175,7 +175,7 @@ pub fn unset_path(root: &mut Value, path: &str) -> Result<(), String> {
     let removed = match last {
         PathStep::Key(key) => current
             .as_object_mut()
-            .and_then(|m| m.remove(key))
+            .and_then(|m| m.remove(key.as_str()))
             .is_some(),
         PathStep::Index(i) => match current.as_array_mut() {
             Some(a) if i < a.len() => {
@@ -401,6 +401,7 @@ pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
     let options_engine = crate::engine::EngineOptions {
         limits: engine.limits().clone(),
         lenient: false,
+        ..Default::default()
     };
     match Engine::with_options(pack, options_engine) {
         Ok(custom) => report(check(

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 use crate::clock;
+use crate::compiled;
 use crate::decision::{
     Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
 };
@@ -67,6 +68,10 @@ pub struct EngineOptions {
     /// [`Engine::diagnostics`] and yields an `error` finding (so decisions fail closed) instead
     /// of refusing the whole pack. Editors want this; gates keep the default `strict`.
     pub lenient: bool,
+    /// Run every rule in Rhai's interpreter, never in its compiled form (see [`crate::compiled`]).
+    /// Decisions are the same either way (tests/compiled.rs checks it); this exists for those
+    /// tests and for measuring the difference.
+    pub interpreted_only: bool,
 }
 
 /// Per-call options.
@@ -79,6 +84,8 @@ pub struct EvalOptions {
 struct CompiledRule {
     meta: RuleMeta,
     program: Result<AST, Diagnostic>,
+    /// The same rule lowered for the fast path; `None` when it uses something only Rhai runs.
+    fast: Option<compiled::Program>,
     /// The last line of code, blamed when the rule returns something other than a result.
     last_line: SourcePos,
 }
@@ -221,10 +228,15 @@ impl Engine {
             if let Err(d) = &program {
                 diagnostics.push(d.clone());
             }
+            let fast = match &program {
+                Ok(ast) if !options.interpreted_only => compiled::lower(ast).ok(),
+                _ => None,
+            };
             let last_line = last_code_line(&rule.source);
             rules.push(CompiledRule {
                 meta: rule.meta.clone(),
                 program,
+                fast,
                 last_line,
             });
         }
@@ -253,6 +265,14 @@ impl Engine {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Whether the rule runs in its compiled form (see [`crate::compiled`]) rather than always
+    /// in Rhai's interpreter. Both decide alike; the compiled form is several times faster.
+    pub fn is_compiled(&self, rule_id: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.meta.id == rule_id && r.fast.is_some())
     }
 
     /// Rules that did not compile (only in a lenient engine).
@@ -304,13 +324,22 @@ impl Engine {
             }
         };
 
-        let mut scope = Scope::new();
-        scope.push_constant_dynamic("req", ReadOnly::wrap("req", value));
-        scope.push_constant_dynamic("params", self.params.clone());
-        scope.push_constant("as_of", as_of.to_string());
-        scope.push_constant("scenario", request.scenario.as_str().to_string());
-        scope.push_constant_dynamic("lifecycle", lifecycle_value(request, &lifecycle));
-        let base = scope.len();
+        // The constants every rule sees, built once per decision. Rhai's scope is built only
+        // if some rule runs in Rhai (one without a compiled form, or one that bailed).
+        let req = ReadOnly::new("req", value);
+        let req_dynamic = Dynamic::from(req.clone());
+        let as_of_dynamic = Dynamic::from(as_of.to_string());
+        let scenario_dynamic = Dynamic::from(request.scenario.as_str().to_string());
+        let lifecycle_dynamic = lifecycle_value(request, &lifecycle);
+        let globals = compiled::Globals {
+            req: &req_dynamic,
+            req_value: req.inner(),
+            params: &self.params,
+            as_of: &as_of_dynamic,
+            scenario: &scenario_dynamic,
+            lifecycle: &lifecycle_dynamic,
+        };
+        let mut scope: Option<Scope> = None;
 
         let mut findings = Vec::new();
         let mut operations = 0u64;
@@ -320,7 +349,37 @@ impl Engine {
             .enumerate()
             .filter(|(_, r)| r.meta.applies_to(request.scenario))
         {
-            let (outcome, message, paths, position) = match &rule.program {
+            let fast = rule.fast.as_ref().and_then(|program| {
+                let (run, ops) = compiled::run(program, &globals, &self.limits);
+                let run = run.ok()?;
+                operations += ops;
+                Some(run)
+            });
+            let result = match (&rule.program, fast) {
+                (Err(d), _) => Err(d),
+                (Ok(_), Some(compiled::Run::Value(value))) => Ok(Ok(value)),
+                (Ok(_), Some(compiled::Run::Missing(path))) => Ok(Err(Box::new(
+                    EvalAltResult::ErrorRuntime(Dynamic::from(MissingField(path)), rhai::Position::NONE),
+                ))),
+                (Ok(ast), None) => {
+                    let scope = scope.get_or_insert_with(|| {
+                        let mut scope = Scope::new();
+                        scope.push_constant_dynamic("req", req_dynamic.clone());
+                        scope.push_constant_dynamic("params", self.params.clone());
+                        scope.push_constant_dynamic("as_of", as_of_dynamic.clone());
+                        scope.push_constant_dynamic("scenario", scenario_dynamic.clone());
+                        scope.push_constant_dynamic("lifecycle", lifecycle_dynamic.clone());
+                        scope
+                    });
+                    let base = scope.len();
+                    clock::start_rule(self.limits.max_millis_per_rule);
+                    let result = self.rhai.eval_ast_with_scope::<Dynamic>(scope, ast);
+                    operations += clock::rule_operations();
+                    scope.rewind(base);
+                    Ok(result)
+                }
+            };
+            let (outcome, message, paths, position) = match result {
                 Err(d) => (
                     Outcome::Error,
                     Some(format!("rule does not compile: {}", d.message)),
@@ -329,11 +388,7 @@ impl Engine {
                         .zip(d.column)
                         .map(|(line, column)| SourcePos { line, column }),
                 ),
-                Ok(ast) => {
-                    clock::start_rule(self.limits.max_millis_per_rule);
-                    let result = self.rhai.eval_ast_with_scope::<Dynamic>(&mut scope, ast);
-                    operations += clock::rule_operations();
-                    scope.rewind(base);
+                Ok(result) => {
                     let (outcome, message, paths, position) =
                         interpret(result, self.limits.max_operations);
                     let position = match (outcome, position) {

@@ -45,10 +45,19 @@ pub struct ReadOnly {
 
 impl ReadOnly {
     pub fn wrap(name: &'static str, value: Dynamic) -> Dynamic {
-        Dynamic::from(ReadOnly {
+        Dynamic::from(ReadOnly::new(name, value))
+    }
+
+    pub fn new(name: &'static str, value: Dynamic) -> ReadOnly {
+        ReadOnly {
             name,
             value: Shared::new(value),
-        })
+        }
+    }
+
+    /// The value behind the pointer, for the compiled form of the rules (which reads it in place).
+    pub(crate) fn inner(&self) -> &Dynamic {
+        &self.value
     }
 
     fn refuse_write(&self) -> Box<EvalAltResult> {
@@ -59,7 +68,7 @@ impl ReadOnly {
     }
 
     /// A member, itself read-only so that `req.data_assets.push(x)` is refused as before.
-    fn member(&self, key: &str) -> Dynamic {
+    pub(crate) fn member(&self, key: &str) -> Dynamic {
         match self.value.as_map_ref() {
             Ok(map) => map
                 .get(key)
@@ -69,7 +78,7 @@ impl ReadOnly {
         }
     }
 
-    fn contains(&self, key: &str) -> bool {
+    pub(crate) fn contains(&self, key: &str) -> bool {
         self.value
             .as_map_ref()
             .is_ok_and(|map| map.contains_key(key))
@@ -111,7 +120,7 @@ fn runtime_error(message: String) -> Box<EvalAltResult> {
 
 /// Splits `a.b[0].c` into steps. Returns `None` for a malformed path. One grammar for the
 /// rules' lookups and the test cases' `set`/`unset`.
-pub(crate) fn parse_path(path: &str) -> Option<Vec<Step<'_>>> {
+pub(crate) fn parse_path(path: &str) -> Option<Vec<Step>> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (name, mut rest) = match part.find('[') {
@@ -119,7 +128,7 @@ pub(crate) fn parse_path(path: &str) -> Option<Vec<Step<'_>>> {
             None => (part, ""),
         };
         if !name.is_empty() {
-            out.push(Step::Key(name));
+            out.push(Step::Key(name.into()));
         } else if out.is_empty() && rest.is_empty() {
             return None;
         }
@@ -133,8 +142,11 @@ pub(crate) fn parse_path(path: &str) -> Option<Vec<Step<'_>>> {
     Some(out)
 }
 
-pub(crate) enum Step<'a> {
-    Key(&'a str),
+/// One step of a field path. Keys are owned (inline for up to 23 bytes, so parsing a path
+/// rarely allocates) so that the compiled form of a rule can keep its paths parsed.
+#[derive(Clone, Debug)]
+pub(crate) enum Step {
+    Key(rhai::Identifier),
     Index(usize),
 }
 
@@ -146,14 +158,14 @@ fn lookup<R>(root: &Dynamic, path: &str, f: impl FnOnce(Option<&Dynamic>) -> R) 
     Ok(walk(root, &parsed, f))
 }
 
-fn walk<R>(current: &Dynamic, steps: &[Step<'_>], f: impl FnOnce(Option<&Dynamic>) -> R) -> R {
+pub(crate) fn walk<R>(current: &Dynamic, steps: &[Step], f: impl FnOnce(Option<&Dynamic>) -> R) -> R {
     if current.is_unit() {
         return f(None);
     }
     match steps.split_first() {
         None => f(Some(current)),
         Some((Step::Key(key), rest)) => match current.as_map_ref() {
-            Ok(map) => match map.get(*key) {
+            Ok(map) => match map.get(key.as_str()) {
                 Some(next) => walk(next, rest, f),
                 None => f(None),
             },
@@ -173,7 +185,7 @@ fn get_value(root: &Dynamic, path: &str) -> Res<Dynamic> {
     lookup(root, path, |v| v.cloned().unwrap_or(Dynamic::UNIT))
 }
 
-fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
+pub(crate) fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
     match lookup(root, path, |v| v.cloned())? {
         Some(v) => Ok(v),
         None => {
@@ -190,7 +202,7 @@ fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
     }
 }
 
-fn is_empty_value(v: &Dynamic) -> bool {
+pub(crate) fn is_empty_value(v: &Dynamic) -> bool {
     if v.is_unit() {
         return true;
     }
@@ -206,7 +218,7 @@ fn is_empty_value(v: &Dynamic) -> bool {
     false
 }
 
-fn date(text: &str) -> Res<Date> {
+pub(crate) fn date(text: &str) -> Res<Date> {
     Date::parse(text).map_err(|e| runtime_error(e.to_string()))
 }
 
@@ -215,7 +227,7 @@ fn date_result(d: Result<Date, crate::calendar::DateError>) -> Res<String> {
         .map_err(|e| runtime_error(e.to_string()))
 }
 
-fn message_of(v: &Dynamic) -> String {
+pub(crate) fn message_of(v: &Dynamic) -> String {
     if let Ok(a) = v.as_array_ref() {
         a.iter()
             .map(|m| m.to_string())
@@ -226,7 +238,7 @@ fn message_of(v: &Dynamic) -> String {
     }
 }
 
-fn paths_of(paths: &Array) -> Vec<String> {
+pub(crate) fn paths_of(paths: &Array) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paths.len());
     for p in paths {
         let p = p.to_string();
@@ -239,7 +251,7 @@ fn paths_of(paths: &Array) -> Vec<String> {
 
 /// Whether the Data Act's switching chapter applies: an EEA customer and a production service.
 /// A missing jurisdiction fails the calling rule (fail closed) rather than guessing either way.
-fn da_scope(req: &Dynamic) -> Res<bool> {
+pub(crate) fn da_scope(req: &Dynamic) -> Res<bool> {
     let jurisdiction = need_value(req, "customer.jurisdiction", "")?;
     let eea = jurisdiction
         .as_immutable_string_ref()

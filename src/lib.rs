@@ -42,6 +42,7 @@
 pub mod calendar;
 pub mod cases;
 mod clock;
+mod compiled;
 pub mod decision;
 pub mod engine;
 pub mod functions;

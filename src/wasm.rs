@@ -159,6 +159,7 @@ impl PolicyEngine {
             EngineOptions {
                 limits,
                 lenient: options.lenient,
+                ..Default::default()
             },
         )
         .map_err(pack_error)?;

@@ -196,6 +196,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The compiled form of the rules (src/compiled) and Rhai's interpreter decide alike, also
+    /// on requests no test case wrote (tests/compiled.rs covers the written ones).
+    #[test]
+    fn compiled_and_interpreted_rules_decide_alike(text in arb_request()) {
+        let fast = shared_engine().evaluate_json(&text, &as_of());
+        let slow = interpreted_engine().evaluate_json(&text, &as_of());
+        prop_assert_eq!(&fast.findings, &slow.findings);
+        prop_assert_eq!(&fast.errors, &slow.errors);
+        prop_assert_eq!(fast.decision, slow.decision);
+    }
+}
+
+fn interpreted_engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::with_options(
+            cloudgate::Pack::embedded().unwrap(),
+            cloudgate::EngineOptions {
+                interpreted_only: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    })
+}
+
 fn shared_engine() -> &'static Engine {
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     ENGINE.get_or_init(default_engine)

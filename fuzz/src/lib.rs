@@ -114,6 +114,7 @@ pub fn load_rules(data: &[u8]) {
         EngineOptions {
             limits: limits.clone(),
             lenient: false,
+            ..Default::default()
         },
     );
     let lenient = Engine::with_options(
@@ -121,6 +122,7 @@ pub fn load_rules(data: &[u8]) {
         EngineOptions {
             limits,
             lenient: true,
+            ..Default::default()
         },
     );
     let lenient = match lenient {

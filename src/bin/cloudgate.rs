@@ -180,6 +180,7 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
         EngineOptions {
             limits: limits_from(&args.limits)?,
             lenient: false,
+            ..Default::default()
         },
     )
     .map_err(show)

@@ -1,0 +1,842 @@
+//! Runs a compiled rule. Every operation mirrors what Rhai does for the same types (the operator
+//! tables of Rhai's `func/builtin.rs`, the package functions, the host functions of
+//! `functions.rs`); for any other type, and for anything Rhai would report as an error, it bails
+//! and the engine asks Rhai.
+
+use rhai::{Array, Dynamic, EvalAltResult, ImmutableString};
+
+use super::{Bail, Ex, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St};
+use crate::calendar::{is_eea, Date};
+use crate::engine::Limits;
+use crate::functions::{
+    da_scope, date, is_empty_value, message_of, parse_path, paths_of, walk, MissingField,
+    ReadOnly, RuleResult, Step,
+};
+
+/// The constants a rule sees, as the engine put them in Rhai's scope.
+pub(crate) struct Globals<'a> {
+    pub req: &'a Dynamic,
+    /// The map behind `req`'s read-only wrapper.
+    pub req_value: &'a Dynamic,
+    pub params: &'a Dynamic,
+    pub as_of: &'a Dynamic,
+    pub scenario: &'a Dynamic,
+    pub lifecycle: &'a Dynamic,
+}
+
+/// What a rule ended with.
+pub(crate) enum Run {
+    /// The rule's value (normally a `RuleResult`).
+    Value(Dynamic),
+    /// `need` found the field missing: the rule fails naming it.
+    Missing(String),
+}
+
+/// Runs `program`; returns the outcome and the operations counted (statements, loop turns and
+/// calls), bounded by `limits.max_operations`.
+pub(crate) fn run(program: &Program, globals: &Globals<'_>, limits: &Limits) -> (Result<Run, Bail>, u64) {
+    let mut machine = Machine {
+        globals,
+        limits,
+        slots: vec![Dynamic::UNIT; program.slots],
+        operations: 0,
+    };
+    let outcome = match machine.block(&program.body) {
+        Ok(value) | Err(Flow::Return(value)) => Ok(Run::Value(value)),
+        Err(Flow::Missing(path)) => Ok(Run::Missing(path)),
+        Err(Flow::Bail(why)) => Err(Bail(why)),
+        Err(Flow::Break | Flow::Continue) => Err(Bail("break outside a loop")),
+    };
+    (outcome, machine.operations)
+}
+
+/// How evaluation leaves the normal path.
+enum Flow {
+    Return(Dynamic),
+    Break,
+    Continue,
+    Missing(String),
+    Bail(&'static str),
+}
+
+type Res<T> = Result<T, Flow>;
+
+fn bail<T>(why: &'static str) -> Res<T> {
+    Err(Flow::Bail(why))
+}
+
+struct Machine<'a> {
+    globals: &'a Globals<'a>,
+    limits: &'a Limits,
+    slots: Vec<Dynamic>,
+    operations: u64,
+}
+
+/// A value that can be read in place (no evaluation, no side effect).
+fn is_place(e: &Ex) -> bool {
+    matches!(e, Ex::Const(_) | Ex::Local(_) | Ex::Global(_))
+}
+
+impl<'a> Machine<'a> {
+    fn tick(&mut self) -> Res<()> {
+        self.operations += 1;
+        if self.operations > self.limits.max_operations {
+            return bail("operation budget");
+        }
+        Ok(())
+    }
+
+    fn global(&self, g: Global) -> &'a Dynamic {
+        match g {
+            Global::Req => self.globals.req,
+            Global::Params => self.globals.params,
+            Global::AsOf => self.globals.as_of,
+            Global::Scenario => self.globals.scenario,
+            Global::Lifecycle => self.globals.lifecycle,
+        }
+    }
+
+    fn place<'s>(&'s self, e: &'s Ex) -> Res<&'s Dynamic> {
+        match e {
+            Ex::Const(v) => Ok(v),
+            Ex::Local(slot) => match self.slots.get(*slot) {
+                Some(v) => Ok(v),
+                None => bail("slot"),
+            },
+            Ex::Global(g) => Ok(self.global(*g)),
+            _ => bail("not a place"),
+        }
+    }
+
+    fn set(&mut self, slot: usize, value: Dynamic) -> Res<()> {
+        match self.slots.get_mut(slot) {
+            Some(s) => {
+                *s = value;
+                Ok(())
+            }
+            None => bail("slot"),
+        }
+    }
+
+    /// Applies `f` to the value of `e`, reading variables and constants in place.
+    fn with1<T>(&mut self, e: &Ex, f: impl FnOnce(&Dynamic) -> Res<T>) -> Res<T> {
+        if is_place(e) {
+            f(self.place(e)?)
+        } else {
+            let v = self.eval(e)?;
+            f(&v)
+        }
+    }
+
+    /// Applies `f` to the values of `a` and `b`, evaluated left to right.
+    fn with2<T>(&mut self, a: &Ex, b: &Ex, f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>) -> Res<T> {
+        let av = if is_place(a) { None } else { Some(self.eval(a)?) };
+        let bv = if is_place(b) { None } else { Some(self.eval(b)?) };
+        let ar = match &av {
+            Some(v) => v,
+            None => self.place(a)?,
+        };
+        let br = match &bv {
+            Some(v) => v,
+            None => self.place(b)?,
+        };
+        f(ar, br)
+    }
+
+    fn block(&mut self, block: &[St]) -> Res<Dynamic> {
+        let mut last = Dynamic::UNIT;
+        for stmt in block {
+            last = self.stmt(stmt)?;
+        }
+        Ok(last)
+    }
+
+    fn stmt(&mut self, stmt: &St) -> Res<Dynamic> {
+        self.tick()?;
+        match stmt {
+            St::Let(slot, e) | St::Set(slot, e) => {
+                let v = self.eval(e)?;
+                self.set(*slot, v)?;
+                Ok(Dynamic::UNIT)
+            }
+            St::Update(slot, op, e) => {
+                let rhs = self.eval(e)?;
+                let current = match self.slots.get(*slot) {
+                    Some(v) => v,
+                    None => return bail("slot"),
+                };
+                let v = binary(*op, current, &rhs, self.limits)?;
+                self.set(*slot, v)?;
+                Ok(Dynamic::UNIT)
+            }
+            St::Expr(e) => self.eval(e),
+            St::If(x) => {
+                let (condition, then, otherwise) = &**x;
+                if self.boolean(condition)? {
+                    self.block(then)
+                } else {
+                    self.block(otherwise)
+                }
+            }
+            St::While(condition, body) => {
+                loop {
+                    self.tick()?;
+                    if let Some(condition) = condition {
+                        if !self.boolean(condition)? {
+                            break;
+                        }
+                    }
+                    match self.block(body) {
+                        Ok(_) | Err(Flow::Continue) => {}
+                        Err(Flow::Break) => break,
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(Dynamic::UNIT)
+            }
+            St::For(f) => {
+                let items: Array = match &f.iter {
+                    Ex::Range(bounds, inclusive) => {
+                        let (from, to) = self.with2(&bounds.0, &bounds.1, |a, b| Ok((int(a)?, int(b)?)))?;
+                        let to = if *inclusive { to.checked_add(1) } else { Some(to) };
+                        let Some(to) = to else {
+                            return bail("range");
+                        };
+                        // Every turn costs an operation, so a range longer than the budget
+                        // would bail anyway: do it before building the numbers.
+                        let turns = u64::try_from(to.saturating_sub(from)).unwrap_or(0);
+                        if turns > self.limits.max_operations {
+                            return bail("operation budget");
+                        }
+                        (from..to).map(Dynamic::from_int).collect()
+                    }
+                    iter => {
+                        let iter = self.eval(iter)?;
+                        if !iter.is_array() {
+                            return bail("for over something other than an array");
+                        }
+                        let Ok(items) = iter.into_array() else {
+                            return bail("for over something other than an array");
+                        };
+                        items
+                    }
+                };
+                for (i, item) in items.into_iter().enumerate() {
+                    self.tick()?;
+                    self.set(f.item, item)?;
+                    if let Some(index) = f.index {
+                        let Ok(i) = i64::try_from(i) else {
+                            return bail("index");
+                        };
+                        self.set(index, Dynamic::from_int(i))?;
+                    }
+                    match self.block(&f.body) {
+                        Ok(_) | Err(Flow::Continue) => {}
+                        Err(Flow::Break) => break,
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(Dynamic::UNIT)
+            }
+            St::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e)?,
+                    None => Dynamic::UNIT,
+                };
+                Err(Flow::Return(v))
+            }
+            St::Break => Err(Flow::Break),
+            St::Continue => Err(Flow::Continue),
+        }
+    }
+
+    fn boolean(&mut self, e: &Ex) -> Res<bool> {
+        self.with1(e, |v| match v.as_bool() {
+            Ok(b) => Ok(b),
+            Err(_) => bail("not a boolean"),
+        })
+    }
+
+    fn eval(&mut self, e: &Ex) -> Res<Dynamic> {
+        let limits = self.limits;
+        match e {
+            Ex::Const(_) | Ex::Local(_) | Ex::Global(_) => self.place(e).cloned(),
+            Ex::Interp(parts) => {
+                let mut text = String::new();
+                for part in parts {
+                    self.with1(part, |v| append_display(&mut text, v))?;
+                    if text.len() > limits.max_string_size {
+                        return bail("string size");
+                    }
+                }
+                Ok(Dynamic::from(ImmutableString::from(text)))
+            }
+            Ex::Array(items) => {
+                let mut array = Array::with_capacity(items.len());
+                for item in items {
+                    array.push(self.eval(item)?);
+                }
+                sized(Dynamic::from_array(array), limits)
+            }
+            Ex::And(items) => {
+                for item in items {
+                    if !self.boolean(item)? {
+                        return Ok(Dynamic::FALSE);
+                    }
+                }
+                Ok(Dynamic::TRUE)
+            }
+            Ex::Or(items) => {
+                for item in items {
+                    if self.boolean(item)? {
+                        return Ok(Dynamic::TRUE);
+                    }
+                }
+                Ok(Dynamic::FALSE)
+            }
+            Ex::Coalesce(items) => {
+                let mut last = Dynamic::UNIT;
+                for item in items {
+                    last = self.eval(item)?;
+                    if !last.is_unit() {
+                        break;
+                    }
+                }
+                Ok(last)
+            }
+            Ex::Not(x) => Ok(Dynamic::from_bool(!self.boolean(x)?)),
+            Ex::Neg(x) => self.with1(x, |v| match v.as_int() {
+                Ok(i) if !v.is_float() => match i.checked_neg() {
+                    Some(n) => Ok(Dynamic::from_int(n)),
+                    None => bail("overflow"),
+                },
+                _ => bail("negation"),
+            }),
+            Ex::Bin(op, x) => self.with2(&x.0, &x.1, |a, b| binary(*op, a, b, limits)),
+            Ex::Contains(x) => self.with2(&x.0, &x.1, |c, i| contains(c, i, limits)),
+            Ex::Path(p) => {
+                self.tick()?;
+                self.path(p)
+            }
+            Ex::Host(h, args) => {
+                self.tick()?;
+                self.host(*h, args)
+            }
+            Ex::Method(m, x) => {
+                self.tick()?;
+                self.with1(x, |v| method(*m, v))
+            }
+            Ex::Prop(x, name) => self.with1(x, |v| sized(property(v, name)?, limits)),
+            Ex::Index(x) => self.with2(&x.0, &x.1, |v, i| sized(index(v, i)?, limits)),
+            Ex::Push(slot, x) => {
+                self.tick()?;
+                let value = self.eval(x)?;
+                let Some(target) = self.slots.get_mut(*slot) else {
+                    return bail("slot");
+                };
+                if target.is_read_only() || !target.is_array() {
+                    return bail("push onto something other than an array");
+                }
+                let Ok(mut array) = target.as_array_mut() else {
+                    return bail("push onto something other than an array");
+                };
+                // Rhai checks the whole array's size after a push; past a few hundred
+                // elements let Rhai do it rather than re-measure on every push.
+                if array.len() >= 256 {
+                    return bail("large array");
+                }
+                array.push(value);
+                drop(array);
+                check_size(target, limits)?;
+                Ok(Dynamic::UNIT)
+            }
+            Ex::Block(block) => self.block(block),
+            Ex::Range(..) => bail("range outside a for loop"),
+            Ex::Bail(why) => bail(why),
+        }
+    }
+
+    fn path(&mut self, p: &PathCall) -> Res<Dynamic> {
+        let limits = self.limits;
+        // Rhai evaluates every argument before the call, left to right.
+        let computed = match &p.path {
+            PathArg::Computed(e) => {
+                let text = self.with1(e, string)?;
+                match parse_path(text.as_str()) {
+                    Some(steps) => Some((steps, text)),
+                    None => return bail("malformed path"),
+                }
+            }
+            PathArg::Parsed(..) => None,
+        };
+        let (steps, text): (&[Step], &ImmutableString) = match (&p.path, &computed) {
+            (PathArg::Parsed(steps, text), _) => (steps, text),
+            (PathArg::Computed(_), Some((steps, text))) => (steps, text),
+            (PathArg::Computed(_), None) => return bail("path"),
+        };
+        let extra = match &p.extra {
+            Some(e) => Some(self.eval(e)?),
+            None => None,
+        };
+        if p.kind == PathKind::Need && extra.as_ref().is_some_and(|prefix| !prefix.is_string()) {
+            return bail("need's prefix is not a string");
+        }
+        let found = if matches!(p.target, Ex::Global(Global::Req)) {
+            walk(self.globals.req_value, steps, |v| v.cloned())
+        } else {
+            self.with1(&p.target, |target| Ok(in_place(target, |root| walk(root, steps, |v| v.cloned()))))?
+        };
+        match (p.kind, found, extra) {
+            (PathKind::Present, found, None) => Ok(Dynamic::from_bool(found.is_some())),
+            (PathKind::Need | PathKind::Field, Some(v), _) => sized(v, limits),
+            (PathKind::Field, None, None) => Ok(Dynamic::UNIT),
+            (PathKind::Field, None, Some(default)) => Ok(default),
+            (PathKind::Need, None, None) => Err(Flow::Missing(text.to_string())),
+            (PathKind::Need, None, Some(prefix)) => match prefix.as_immutable_string_ref() {
+                Ok(prefix) if prefix.is_empty() => Err(Flow::Missing(text.to_string())),
+                Ok(prefix) => Err(Flow::Missing(format!("{}.{}", prefix.as_str(), text))),
+                Err(_) => bail("need's prefix is not a string"),
+            },
+            _ => bail("path call"),
+        }
+    }
+
+    fn host(&mut self, h: Host, args: &[Ex]) -> Res<Dynamic> {
+        let limits = self.limits;
+        match args {
+            [] => match h {
+                Host::Pass => Ok(Dynamic::from(RuleResult::Pass)),
+                Host::NotApplicable => Ok(Dynamic::from(RuleResult::NotApplicable {
+                    reason: String::new(),
+                })),
+                _ => bail("host arity"),
+            },
+            [a] => self.with1(a, |a| host1(h, a)),
+            [a, b] => self.with2(a, b, |a, b| host2(h, a, b, limits)),
+            _ => bail("host arity"),
+        }
+    }
+}
+
+/// Runs `f` on the value behind a read-only wrapper (`req`, `params`), or on `v` itself.
+fn in_place<T>(v: &Dynamic, f: impl FnOnce(&Dynamic) -> T) -> T {
+    match v.read_lock::<ReadOnly>() {
+        Some(ro) => f(ro.inner()),
+        None => f(v),
+    }
+}
+
+fn string(v: &Dynamic) -> Res<ImmutableString> {
+    match v.as_immutable_string_ref() {
+        Ok(s) => Ok(s.clone()),
+        Err(_) => bail("not a string"),
+    }
+}
+
+fn int(v: &Dynamic) -> Res<i64> {
+    if v.is_int() {
+        if let Ok(i) = v.as_int() {
+            return Ok(i);
+        }
+    }
+    bail("not an integer")
+}
+
+fn day(v: &Dynamic) -> Res<Date> {
+    date(string(v)?.as_str()).or_else(|_| bail("not a date"))
+}
+
+fn text(s: String, limits: &Limits) -> Res<Dynamic> {
+    if s.len() > limits.max_string_size {
+        return bail("string size");
+    }
+    Ok(Dynamic::from(ImmutableString::from(s)))
+}
+
+fn host1(h: Host, a: &Dynamic) -> Res<Dynamic> {
+    Ok(match h {
+        Host::Empty => Dynamic::from_bool(is_empty_value(a)),
+        Host::IsDate if a.is_unit() => Dynamic::FALSE,
+        Host::IsDate => Dynamic::from_bool(Date::parse(string(a)?.as_str()).is_ok()),
+        Host::IsEea if a.is_unit() => Dynamic::FALSE,
+        Host::IsEea => Dynamic::from_bool(is_eea(string(a)?.as_str())),
+        Host::DaScope => match in_place(a, da_scope) {
+            Ok(b) => Dynamic::from_bool(b),
+            Err(err) => return Err(missing_or_bail(*err)),
+        },
+        Host::Fail => Dynamic::from(RuleResult::Fail {
+            message: message_of(a),
+            paths: Vec::new(),
+        }),
+        Host::NotApplicable => Dynamic::from(RuleResult::NotApplicable {
+            reason: string(a)?.to_string(),
+        }),
+        _ => return bail("host arity"),
+    })
+}
+
+fn host2(h: Host, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
+    let date_text = |d: Result<Date, crate::calendar::DateError>| match d {
+        Ok(d) => text(d.to_string(), limits),
+        Err(_) => bail("date out of range"),
+    };
+    match h {
+        Host::Days => Ok(Dynamic::from_int(day(a)?.days_until(day(b)?))),
+        Host::WorkingDays => Ok(Dynamic::from_int(day(a)?.working_days_until(day(b)?))),
+        Host::AddDays => date_text(day(a)?.add_days(int(b)?)),
+        Host::AddMonths => date_text(day(a)?.add_months(int(b)?)),
+        Host::MinDate => date_text(Ok(day(a)?.min(day(b)?))),
+        Host::MaxDate => date_text(Ok(day(a)?.max(day(b)?))),
+        Host::Join => {
+            let sep = string(b)?;
+            let Ok(items) = a.as_array_ref() else {
+                return bail("join of something other than an array");
+            };
+            let joined = items
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(sep.as_str());
+            text(joined, limits)
+        }
+        Host::Fail => {
+            let paths = if let Ok(paths) = b.as_array_ref() {
+                paths_of(&paths)
+            } else if let Ok(path) = b.as_immutable_string_ref() {
+                vec![path.to_string()]
+            } else {
+                return bail("fail's paths");
+            };
+            Ok(Dynamic::from(RuleResult::Fail {
+                message: message_of(a),
+                paths,
+            }))
+        }
+        _ => bail("host arity"),
+    }
+}
+
+/// A host function's error: a missing field stays a `need` failure, anything else is Rhai's to
+/// report.
+fn missing_or_bail(err: EvalAltResult) -> Flow {
+    if let EvalAltResult::ErrorRuntime(value, _) = err {
+        if let Some(MissingField(path)) = value.try_cast::<MissingField>() {
+            return Flow::Missing(path);
+        }
+    }
+    Flow::Bail("host error")
+}
+
+/// How Rhai's operators see a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Unit,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Array,
+    Map,
+    /// Characters, custom types…: left to Rhai.
+    Other,
+}
+
+fn kind(v: &Dynamic) -> Kind {
+    if v.is_unit() {
+        Kind::Unit
+    } else if v.is_bool() {
+        Kind::Bool
+    } else if v.is_int() {
+        Kind::Int
+    } else if v.is_float() {
+        Kind::Float
+    } else if v.is_string() {
+        Kind::Str
+    } else if v.is_array() {
+        Kind::Array
+    } else if v.is_map() {
+        Kind::Map
+    } else {
+        Kind::Other
+    }
+}
+
+fn compare<T: PartialOrd + ?Sized>(op: Op, a: &T, b: &T) -> Res<Dynamic> {
+    Ok(Dynamic::from_bool(match op {
+        Op::Eq => a == b,
+        Op::Ne => a != b,
+        Op::Lt => a < b,
+        Op::Le => a <= b,
+        Op::Gt => a > b,
+        Op::Ge => a >= b,
+        Op::Add | Op::Sub | Op::Mul => return bail("arithmetic"),
+    }))
+}
+
+/// Rhai's built-in binary operators (`func/builtin.rs`) for the types above.
+fn binary(op: Op, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
+    match (kind(a), kind(b)) {
+        (Kind::Other, _) | (_, Kind::Other) => bail("operand type"),
+        (Kind::Int, Kind::Int) => {
+            let (x, y) = (int(a)?, int(b)?);
+            let result = match op {
+                Op::Add => x.checked_add(y),
+                Op::Sub => x.checked_sub(y),
+                Op::Mul => x.checked_mul(y),
+                _ => return compare(op, &x, &y),
+            };
+            match result {
+                Some(n) => Ok(Dynamic::from_int(n)),
+                None => bail("overflow"),
+            }
+        }
+        (Kind::Float, Kind::Float | Kind::Int) | (Kind::Int, Kind::Float) => {
+            float_binary(op, number(a)?, number(b)?)
+        }
+        (Kind::Str, Kind::Str) => {
+            let (x, y) = (string(a)?, string(b)?);
+            match op {
+                Op::Add => {
+                    if x.len() + y.len() > limits.max_string_size {
+                        return bail("string size");
+                    }
+                    Ok(Dynamic::from(x + y))
+                }
+                Op::Sub | Op::Mul => bail("string arithmetic"),
+                _ => compare(op, x.as_str(), y.as_str()),
+            }
+        }
+        (Kind::Bool, Kind::Bool) => {
+            let (Ok(x), Ok(y)) = (a.as_bool(), b.as_bool()) else {
+                return bail("bool");
+            };
+            compare(op, &x, &y)
+        }
+        (Kind::Unit, Kind::Unit) => match op {
+            Op::Eq => Ok(Dynamic::TRUE),
+            Op::Add | Op::Sub | Op::Mul => bail("unit arithmetic"),
+            _ => Ok(Dynamic::FALSE),
+        },
+        (Kind::Array, Kind::Array) if matches!(op, Op::Eq | Op::Ne) => {
+            let equal = arrays_equal(a, b, limits)?;
+            Ok(Dynamic::from_bool(equal == (op == Op::Eq)))
+        }
+        (Kind::Array, Kind::Array) if op == Op::Add => {
+            let (Ok(x), Ok(y)) = (a.as_array_ref(), b.as_array_ref()) else {
+                return bail("array");
+            };
+            let joined: Array = x.iter().chain(y.iter()).cloned().collect();
+            sized(Dynamic::from_array(joined), limits)
+        }
+        (Kind::Array, Kind::Array) => bail("array operator"),
+        (Kind::Map, Kind::Map) => bail("map operator"),
+        // A string and a number or boolean: Rhai's string package appends its `to_string`.
+        (Kind::Str, Kind::Int | Kind::Float | Kind::Bool) if op == Op::Add => {
+            let mut out = string(a)?.to_string();
+            append_display(&mut out, b)?;
+            text(out, limits)
+        }
+        (Kind::Int | Kind::Float | Kind::Bool, Kind::Str) if op == Op::Add => {
+            let mut out = String::new();
+            append_display(&mut out, a)?;
+            out.push_str(string(b)?.as_str());
+            text(out, limits)
+        }
+        // `() + "s"` and `"s" + ()` give the string.
+        (Kind::Unit, Kind::Str) if op == Op::Add => Ok(b.clone()),
+        (Kind::Str, Kind::Unit) if op == Op::Add => Ok(a.clone()),
+        // Different, non-numeric types: only the comparisons have a default.
+        _ => match op {
+            Op::Ne => Ok(Dynamic::TRUE),
+            Op::Eq | Op::Lt | Op::Le | Op::Gt | Op::Ge => Ok(Dynamic::FALSE),
+            Op::Add | Op::Sub | Op::Mul => bail("mixed arithmetic"),
+        },
+    }
+}
+
+fn number(v: &Dynamic) -> Res<f64> {
+    if let Ok(f) = v.as_float() {
+        return Ok(f);
+    }
+    Ok(int(v)? as f64)
+}
+
+/// Rhai's float operators (also for a float and an integer), comparisons within a relative
+/// epsilon exactly as `func/builtin.rs` computes them.
+fn float_binary(op: Op, x: f64, y: f64) -> Res<Dynamic> {
+    let max = if x * y == 0.0 { 1.0 } else { x.abs().max(y.abs()) };
+    let zero = max == 0.0;
+    Ok(match op {
+        Op::Add => Dynamic::from_float(x + y),
+        Op::Sub => Dynamic::from_float(x - y),
+        Op::Mul => Dynamic::from_float(x * y),
+        Op::Eq => Dynamic::from_bool(zero || (x - y).abs() / max <= f64::EPSILON),
+        Op::Ne => Dynamic::from_bool(!zero && (x - y).abs() / max > f64::EPSILON),
+        Op::Gt => Dynamic::from_bool(!zero && (x - y) / max > f64::EPSILON),
+        Op::Ge => Dynamic::from_bool(zero || (x - y) / max > -f64::EPSILON),
+        Op::Lt => Dynamic::from_bool(!zero && (y - x) / max > f64::EPSILON),
+        Op::Le => Dynamic::from_bool(zero || (y - x) / max > -f64::EPSILON),
+    })
+}
+
+/// Rhai's array `==`: same length and every pair equal by `==`.
+fn arrays_equal(a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<bool> {
+    let (Ok(a), Ok(b)) = (a.as_array_ref(), b.as_array_ref()) else {
+        return bail("array");
+    };
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    for (x, y) in a.iter().zip(b.iter()) {
+        if !binary(Op::Eq, x, y, limits)?.as_bool().unwrap_or(false) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `item in container`.
+fn contains(container: &Dynamic, item: &Dynamic, limits: &Limits) -> Res<Dynamic> {
+    if let Ok(array) = container.as_array_ref() {
+        for element in array.iter() {
+            let equal = binary(Op::Eq, element, item, limits)?;
+            if equal.as_bool().unwrap_or(false) {
+                return Ok(Dynamic::TRUE);
+            }
+        }
+        return Ok(Dynamic::FALSE);
+    }
+    if let Ok(text) = container.as_immutable_string_ref() {
+        return Ok(Dynamic::from_bool(text.contains(string(item)?.as_str())));
+    }
+    if let Ok(map) = container.as_map_ref() {
+        return Ok(Dynamic::from_bool(map.contains_key(string(item)?.as_str())));
+    }
+    if let Some(ro) = container.read_lock::<ReadOnly>() {
+        return Ok(Dynamic::from_bool(ro.contains(string(item)?.as_str())));
+    }
+    bail("contains")
+}
+
+fn method(m: Method, v: &Dynamic) -> Res<Dynamic> {
+    let count = |n: usize| match i64::try_from(n) {
+        Ok(n) => Ok(Dynamic::from_int(n)),
+        Err(_) => bail("length"),
+    };
+    match (m, kind(v)) {
+        (Method::IsEmpty, Kind::Str) => Ok(Dynamic::from_bool(string(v)?.is_empty())),
+        (Method::Len, Kind::Str) => count(string(v)?.chars().count()),
+        (Method::ToLower, Kind::Str) => {
+            let s = string(v)?;
+            if s.is_empty() || s.chars().all(char::is_lowercase) {
+                return Ok(Dynamic::from(s));
+            }
+            Ok(Dynamic::from(ImmutableString::from(s.to_lowercase())))
+        }
+        (Method::ToUpper, Kind::Str) => {
+            let s = string(v)?;
+            if s.chars().all(char::is_uppercase) {
+                return Ok(Dynamic::from(s));
+            }
+            Ok(Dynamic::from(ImmutableString::from(s.to_uppercase())))
+        }
+        (Method::IsEmpty | Method::Len, Kind::Array) => match v.as_array_ref() {
+            Ok(a) if m == Method::IsEmpty => Ok(Dynamic::from_bool(a.is_empty())),
+            Ok(a) => count(a.len()),
+            Err(_) => bail("array"),
+        },
+        (Method::IsEmpty | Method::Len, Kind::Map) => match v.as_map_ref() {
+            Ok(a) if m == Method::IsEmpty => Ok(Dynamic::from_bool(a.is_empty())),
+            Ok(a) => count(a.len()),
+            Err(_) => bail("map"),
+        },
+        (Method::TypeOf, k) => Ok(Dynamic::from(match k {
+            Kind::Unit => "()",
+            Kind::Bool => "bool",
+            Kind::Int => "i64",
+            Kind::Float => "f64",
+            Kind::Str => "string",
+            Kind::Array => "array",
+            Kind::Map => "map",
+            Kind::Other if v.is::<ReadOnly>() => "map",
+            Kind::Other => return bail("type_of"),
+        })),
+        _ => bail("method"),
+    }
+}
+
+/// `v.name`: a map's member (`()` when absent, as the engine configures Rhai), or a read-only
+/// member of `req`/`params`.
+fn property(v: &Dynamic, name: &ImmutableString) -> Res<Dynamic> {
+    if let Ok(map) = v.as_map_ref() {
+        return Ok(map.get(name.as_str()).cloned().unwrap_or(Dynamic::UNIT));
+    }
+    if let Some(ro) = v.read_lock::<ReadOnly>() {
+        return Ok(ro.member(name.as_str()));
+    }
+    bail("property")
+}
+
+/// `v[i]` for an array and an index within it, or `req["key"]`.
+fn index(v: &Dynamic, i: &Dynamic) -> Res<Dynamic> {
+    if let Ok(array) = v.as_array_ref() {
+        let i = int(i)?;
+        return match usize::try_from(i).ok().and_then(|i| array.get(i)) {
+            Some(item) => Ok(item.clone()),
+            None => bail("index out of bounds"),
+        };
+    }
+    if let Ok(map) = v.as_map_ref() {
+        return Ok(map.get(string(i)?.as_str()).cloned().unwrap_or(Dynamic::UNIT));
+    }
+    if let Some(ro) = v.read_lock::<ReadOnly>() {
+        return Ok(ro.member(string(i)?.as_str()));
+    }
+    bail("index")
+}
+
+/// What `${v}` writes: Rhai's `to_string` for strings, numbers, booleans and `()` (nothing).
+fn append_display(out: &mut String, v: &Dynamic) -> Res<()> {
+    match kind(v) {
+        Kind::Str => out.push_str(string(v)?.as_str()),
+        Kind::Int => out.push_str(&int(v)?.to_string()),
+        Kind::Float => out.push_str(&rhai::FloatWrapper::new(number(v)?).to_string()),
+        Kind::Bool => out.push_str(if v.as_bool().unwrap_or(false) { "true" } else { "false" }),
+        Kind::Unit => {}
+        _ => return bail("interpolated value"),
+    }
+    Ok(())
+}
+
+/// Rhai's data-size accounting (arrays and maps counted through nesting, string bytes summed).
+fn sizes(v: &Dynamic) -> (usize, usize, usize) {
+    if let Ok(array) = v.as_array_ref() {
+        return array.iter().fold((0, 0, 0), |(a, m, s), item| {
+            let (a2, m2, s2) = sizes(item);
+            (a + 1 + a2, m + m2, s + s2)
+        });
+    }
+    if let Ok(map) = v.as_map_ref() {
+        return map.values().fold((0, 0, 0), |(a, m, s), item| {
+            let (a2, m2, s2) = sizes(item);
+            (a + a2, m + 1 + m2, s + s2)
+        });
+    }
+    if let Ok(text) = v.as_immutable_string_ref() {
+        return (0, 0, text.len());
+    }
+    (0, 0, 0)
+}
+
+fn check_size(v: &Dynamic, limits: &Limits) -> Res<()> {
+    let (a, m, s) = sizes(v);
+    if a > limits.max_array_size || m > limits.max_map_size || s > limits.max_string_size {
+        return bail("data size");
+    }
+    Ok(())
+}
+
+fn sized(v: Dynamic, limits: &Limits) -> Res<Dynamic> {
+    check_size(&v, limits)?;
+    Ok(v)
+}

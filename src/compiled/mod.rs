@@ -1,0 +1,172 @@
+//! The compiled form of a rule: Rhai's syntax tree lowered once, when the pack is loaded, into a
+//! smaller tree whose variables are numbered slots, whose field paths are already parsed and whose
+//! calls go straight to the host functions and to the few built-ins rules use.
+//!
+//! Why: Rhai's interpreter spends a decision on bookkeeping around each node (variables looked up
+//! by name, functions resolved by hash, argument vectors, operation tracking): about 6 µs per rule
+//! natively, for rules that do a handful of lookups and comparisons (bench/NOTES.md). This form
+//! does the same work without that overhead.
+//!
+//! Rhai stays the reference. A rule that uses a construct this form does not cover (loops other
+//! than `for` over an array, `switch`, `try`, functions of its own, object-map literals…) is not
+//! compiled and always runs in Rhai. A compiled rule that meets anything unexpected while running
+//! (a type the fast path does not handle, any error, an oversized value, the operation budget)
+//! stops with [`Bail`] and the engine runs the same rule in Rhai, which then gives the exact result
+//! or error message. Rules are pure (they cannot write to `req` or `params`, and have no I/O), so
+//! running one a second time is safe. `tests/compiled.rs` decides every pack test case and
+//! generated requests both ways and requires identical decisions.
+
+mod eval;
+mod lower;
+
+pub(crate) use eval::{run, Globals, Run};
+pub(crate) use lower::lower;
+
+use rhai::{Dynamic, ImmutableString};
+
+use crate::functions::Step;
+
+/// One rule, compiled.
+pub(crate) struct Program {
+    body: Block,
+    /// Number of variable slots (every `let` and loop variable has its own).
+    slots: usize,
+}
+
+/// Why a compiled evaluation stopped and handed the rule back to Rhai (kept for debugging; the
+/// engine does not report it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bail(pub &'static str);
+
+type Block = Vec<St>;
+
+/// The constants every rule sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Global {
+    Req,
+    Params,
+    AsOf,
+    Scenario,
+    Lifecycle,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+}
+
+/// Host functions (src/functions.rs) called with a computed path or other arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Host {
+    Empty,
+    Days,
+    WorkingDays,
+    AddDays,
+    AddMonths,
+    MinDate,
+    MaxDate,
+    IsDate,
+    IsEea,
+    DaScope,
+    Join,
+    Pass,
+    Fail,
+    NotApplicable,
+}
+
+/// Built-in methods, callable as `x.f()` or `f(x)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    IsEmpty,
+    Len,
+    ToLower,
+    ToUpper,
+    TypeOf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathKind {
+    Need,
+    Field,
+    Present,
+}
+
+/// `need(target, "a.b")`, `need(target, "a.b", prefix)`, `field(target, "a.b", default)`,
+/// `present(target, "a.b")` with the path written as a literal, parsed once.
+struct PathCall {
+    kind: PathKind,
+    target: Ex,
+    path: PathArg,
+    /// The prefix of `need` or the default of `field`.
+    extra: Option<Ex>,
+}
+
+enum PathArg {
+    /// A literal path, parsed once.
+    Parsed(Vec<Step>, ImmutableString),
+    /// A path computed by the rule (`need(req, date_path)`), parsed when the call runs.
+    Computed(Ex),
+}
+
+enum Ex {
+    Const(Dynamic),
+    Local(usize),
+    Global(Global),
+    /// A string with `${…}` parts.
+    Interp(Vec<Ex>),
+    Array(Vec<Ex>),
+    And(Vec<Ex>),
+    Or(Vec<Ex>),
+    /// `a ?? b ?? …`
+    Coalesce(Vec<Ex>),
+    Not(Box<Ex>),
+    Neg(Box<Ex>),
+    Bin(Op, Box<(Ex, Ex)>),
+    /// `item in container`, `container.contains(item)`: (container, item).
+    Contains(Box<(Ex, Ex)>),
+    Path(Box<PathCall>),
+    Host(Host, Vec<Ex>),
+    Method(Method, Box<Ex>),
+    /// `x.name`
+    Prop(Box<Ex>, ImmutableString),
+    /// `x[i]`
+    Index(Box<(Ex, Ex)>),
+    /// `a..b` (inclusive: `a..=b`), iterated by `for`.
+    Range(Box<(Ex, Ex)>, bool),
+    /// `x.push(e)` on a local array (Rhai's `push` mutates its receiver in place).
+    Push(usize, Box<Ex>),
+    /// A block used as a value (`if c { a } else { b }` on the right of `let`).
+    Block(Block),
+    /// Something only Rhai evaluates (an unknown function or variable…): reaching it bails.
+    Bail(&'static str),
+}
+
+enum St {
+    Let(usize, Ex),
+    Set(usize, Ex),
+    /// `x += e` and friends.
+    Update(usize, Op, Ex),
+    Expr(Ex),
+    If(Box<(Ex, Block, Block)>),
+    /// `while c { … }`; `loop { … }` has no condition.
+    While(Option<Ex>, Block),
+    For(Box<ForLoop>),
+    Return(Option<Ex>),
+    Break,
+    Continue,
+}
+
+struct ForLoop {
+    item: usize,
+    index: Option<usize>,
+    iter: Ex,
+    body: Block,
+}
