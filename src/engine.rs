@@ -15,7 +15,7 @@ use crate::decision::{
     Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
 };
 use crate::functions::{self, MissingField, ReadOnly, RuleResult, HOST_FUNCTIONS};
-use crate::input::{parse_request, InputError, InputLimits};
+use crate::input::{parse_request, InputLimits};
 use crate::lifecycle;
 use crate::pack::{Diagnostic, Pack, PackError, RuleMeta};
 use crate::request::Request;
@@ -312,17 +312,7 @@ impl Engine {
             to: lifecycle::target(request.scenario).as_str().to_string(),
             legal: lifecycle::is_legal(request),
         };
-        let value = match rhai::serde::to_dynamic(request) {
-            Ok(v) => v,
-            Err(e) => {
-                let err = InputError::new(
-                    "internal",
-                    format!("the request could not be prepared for the rules: {e}"),
-                    "$",
-                );
-                return Decision::rejected(self.info.clone(), vec![err], hint);
-            }
-        };
+        let value = crate::convert::to_dynamic(request);
 
         // The constants every rule sees, built once per decision. Rhai's scope is built only
         // if some rule runs in Rhai (one without a compiled form, or one that bailed).

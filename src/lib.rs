@@ -43,6 +43,7 @@ pub mod calendar;
 pub mod cases;
 mod clock;
 mod compiled;
+pub mod convert;
 pub mod decision;
 pub mod engine;
 pub mod functions;

@@ -31,6 +31,12 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl crate::convert::ToRhai for $name {
+            fn to_rhai(&self) -> rhai::Dynamic {
+                crate::convert::text(self.as_str())
+            }
+        }
     };
 }
 
@@ -152,9 +158,8 @@ impl Request {
 }
 
 /// Declares a struct whose fields are all optional, so each line reads like the contract.
-/// Absent fields are not serialised: the rules' view of the request is built by serialising
-/// it, and every skipped `()` is one map entry less to build per request (rules read absent
-/// and null alike).
+/// Absent fields are neither serialised nor in the rules' view (`convert`): every skipped `()`
+/// is one map entry less to build per request, and rules read absent and null alike.
 ///
 /// Deserialisation accepts only a JSON object: serde's derive would also read a struct from
 /// an array, by position (`"agreement": ["A-1", "agreed"]`), which no client means to send.
@@ -182,6 +187,14 @@ macro_rules! optional_struct {
                     }
                 }
                 deserializer.deserialize_map(ObjectOnly)
+            }
+        }
+
+        impl crate::convert::ToRhai for $name {
+            fn to_rhai(&self) -> rhai::Dynamic {
+                let mut map = rhai::Map::new();
+                $(crate::convert::put(&mut map, stringify!($field), &self.$field);)+
+                rhai::Dynamic::from_map(map)
             }
         }
     };

@@ -1,0 +1,167 @@
+//! The rules' view of a request: the typed [`Request`] as one Rhai value, built directly.
+//!
+//! `rhai::serde::to_dynamic` gives the same value but goes through serde's generic
+//! serializer (a type-erased map per struct, a downcast per field); building the maps here is
+//! several times cheaper and happens once per decision. The value must stay exactly what
+//! `to_dynamic` makes, since rules were written against it (tests/convert.rs compares both):
+//! structs are maps without their absent fields, integers `i64`, numbers `f64`, dates and
+//! enums strings, lists arrays, and free JSON (`media_disposal_records`) as serde would give it.
+
+use std::fmt::Write as _;
+
+use rhai::{Array, Dynamic, ImmutableString, Map};
+
+use crate::calendar::Date;
+use crate::request::Request;
+
+/// The request as the rules see it (`req`).
+pub fn to_dynamic(request: &Request) -> Dynamic {
+    request.to_rhai()
+}
+
+/// A part of a request as a Rhai value. Implemented for every request type by the macros of
+/// `request.rs`, so that a new field cannot be forgotten here.
+pub trait ToRhai {
+    fn to_rhai(&self) -> Dynamic;
+}
+
+/// A Rhai string (`Dynamic::from(&str)` would resolve to the generic, `'static` constructor).
+pub(crate) fn text(s: &str) -> Dynamic {
+    Dynamic::from(ImmutableString::from(s))
+}
+
+impl ToRhai for String {
+    fn to_rhai(&self) -> Dynamic {
+        text(self)
+    }
+}
+
+impl ToRhai for bool {
+    fn to_rhai(&self) -> Dynamic {
+        Dynamic::from_bool(*self)
+    }
+}
+
+impl ToRhai for i64 {
+    fn to_rhai(&self) -> Dynamic {
+        Dynamic::from_int(*self)
+    }
+}
+
+impl ToRhai for f64 {
+    fn to_rhai(&self) -> Dynamic {
+        Dynamic::from_float(*self)
+    }
+}
+
+impl ToRhai for Date {
+    fn to_rhai(&self) -> Dynamic {
+        // Formatted on the stack: the only allocation is the Rhai string itself.
+        let mut buffer = StackText::default();
+        let _ = write!(buffer, "{self}");
+        text(buffer.as_str())
+    }
+}
+
+/// Room for `YYYY-MM-DD` (years are 1–9999); longer text is refused, never cut silently.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        self.bytes
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl<T: ToRhai> ToRhai for Vec<T> {
+    fn to_rhai(&self) -> Dynamic {
+        Dynamic::from_array(self.iter().map(ToRhai::to_rhai).collect::<Array>())
+    }
+}
+
+/// Free JSON, converted as serde would: a `u64` beyond `i64` becomes a float, null `()`.
+impl ToRhai for serde_json::Value {
+    fn to_rhai(&self) -> Dynamic {
+        use serde_json::Value;
+        match self {
+            Value::Null => Dynamic::UNIT,
+            Value::Bool(b) => Dynamic::from_bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Dynamic::from_int(i),
+                (None, Some(u)) => Dynamic::from_float(u as f64),
+                (None, None) => Dynamic::from_float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => text(s),
+            Value::Array(items) => {
+                Dynamic::from_array(items.iter().map(ToRhai::to_rhai).collect::<Array>())
+            }
+            Value::Object(entries) => Dynamic::from_map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_str().into(), v.to_rhai()))
+                    .collect::<Map>(),
+            ),
+        }
+    }
+}
+
+/// Adds `value` under `key` when present: absent fields are not in the rules' view.
+pub(crate) fn put<T: ToRhai>(map: &mut Map, key: &str, value: &Option<T>) {
+    if let Some(v) = value {
+        map.insert(key.into(), v.to_rhai());
+    }
+}
+
+impl ToRhai for Request {
+    fn to_rhai(&self) -> Dynamic {
+        // Destructured so that a new field of `Request` does not compile until it is added here.
+        let Request {
+            request_id,
+            scenario,
+            as_of,
+            requested_by,
+            customer,
+            provider,
+            service,
+            agreement,
+            data_assets,
+            suppliers,
+            onboarding,
+            termination,
+            transfer,
+            removal,
+        } = self;
+        let mut map = Map::new();
+        map.insert("request_id".into(), request_id.to_rhai());
+        map.insert("scenario".into(), scenario.to_rhai());
+        put(&mut map, "as_of", as_of);
+        put(&mut map, "requested_by", requested_by);
+        put(&mut map, "customer", customer);
+        put(&mut map, "provider", provider);
+        put(&mut map, "service", service);
+        put(&mut map, "agreement", agreement);
+        put(&mut map, "data_assets", data_assets);
+        put(&mut map, "suppliers", suppliers);
+        put(&mut map, "onboarding", onboarding);
+        put(&mut map, "termination", termination);
+        put(&mut map, "transfer", transfer);
+        put(&mut map, "removal", removal);
+        Dynamic::from_map(map)
+    }
+}
