@@ -1,6 +1,7 @@
 //! The decision of domain.md §2: findings, their outcomes, and the precedence that folds them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +96,10 @@ pub struct SourcePos {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
-    pub title: String,
+    /// Shared with the engine's copy of the rule's metadata (and `clauses` too): a decision
+    /// holds one finding per rule, and copying both per finding was a tenth of a decision's
+    /// time (bench/NOTES.md). They serialise as a plain string and map.
+    pub title: Arc<str>,
     pub severity: Severity,
     pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,7 +107,7 @@ pub struct Finding {
     #[serde(default)]
     pub paths: Vec<String>,
     #[serde(default)]
-    pub clauses: Clauses,
+    pub clauses: Arc<Clauses>,
     /// Only on `error` findings: where the rule broke.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<SourcePos>,
@@ -212,12 +216,12 @@ mod tests {
     fn finding(severity: Severity, outcome: Outcome) -> Finding {
         Finding {
             rule: "X-1".into(),
-            title: String::new(),
+            title: "".into(),
             severity,
             outcome,
             message: None,
             paths: vec![],
-            clauses: Clauses::new(),
+            clauses: Arc::default(),
             position: None,
         }
     }

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Date;
 use crate::clock;
 use crate::compiled;
+use std::sync::Arc;
+
 use crate::decision::{
-    Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
+    Clauses, Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
 };
 use crate::functions::{self, MissingField, ReadOnly, RuleResult, HOST_FUNCTIONS};
 use crate::input::{parse_request, InputLimits};
@@ -86,6 +88,9 @@ struct CompiledRule {
     program: Result<AST, Diagnostic>,
     /// The same rule lowered for the fast path; `None` when it uses something only Rhai runs.
     fast: Option<compiled::Program>,
+    /// `meta.title` and `meta.clauses`, shared by every finding of this rule.
+    title: Arc<str>,
+    clauses: Arc<Clauses>,
     /// The last line of code, blamed when the rule returns something other than a result.
     last_line: SourcePos,
 }
@@ -234,6 +239,8 @@ impl Engine {
             };
             let last_line = last_code_line(&rule.source);
             rules.push(CompiledRule {
+                title: rule.meta.title.as_str().into(),
+                clauses: Arc::new(rule.meta.clauses.clone()),
                 meta: rule.meta.clone(),
                 program,
                 fast,
@@ -348,9 +355,12 @@ impl Engine {
             let result = match (&rule.program, fast) {
                 (Err(d), _) => Err(d),
                 (Ok(_), Some(compiled::Run::Value(value))) => Ok(Ok(value)),
-                (Ok(_), Some(compiled::Run::Missing(path))) => Ok(Err(Box::new(
-                    EvalAltResult::ErrorRuntime(Dynamic::from(MissingField(path)), rhai::Position::NONE),
-                ))),
+                (Ok(_), Some(compiled::Run::Missing(path))) => {
+                    Ok(Err(Box::new(EvalAltResult::ErrorRuntime(
+                        Dynamic::from(MissingField(path)),
+                        rhai::Position::NONE,
+                    ))))
+                }
                 (Ok(ast), None) => {
                     let scope = scope.get_or_insert_with(|| {
                         let mut scope = Scope::new();
@@ -395,12 +405,12 @@ impl Engine {
             };
             findings.push(Finding {
                 rule: rule.meta.id.clone(),
-                title: rule.meta.title.clone(),
+                title: rule.title.clone(),
                 severity: rule.meta.severity,
                 outcome,
                 message,
                 paths,
-                clauses: rule.meta.clauses.clone(),
+                clauses: rule.clauses.clone(),
                 position,
             });
         }

@@ -51,7 +51,11 @@ fn every_pack_case_decides_alike() {
     let (fast, slow) = both(pack.clone());
     let bases = pack_bases(&pack.tests).unwrap();
     let mut count = 0;
-    for (path, text) in pack.tests.iter().filter(|(p, _)| !p.starts_with("tests/base/")) {
+    for (path, text) in pack
+        .tests
+        .iter()
+        .filter(|(p, _)| !p.starts_with("tests/base/"))
+    {
         for case in prepare(path, text, &bases).unwrap() {
             let options = EvalOptions { as_of: case.as_of };
             let label = format!("{}: {}", case.file, case.name);
@@ -100,54 +104,153 @@ fn shared_examples_decide_alike() {
 /// Each probe is a rule body whose last expression is shown through `fail(`${…}`)`, so that a
 /// difference in any intermediate value changes the decision.
 const PROBES: &[(&str, &str)] = &[
-    ("int-arith", r#"let a = 7; a += 5; a -= 2; a = a * 3; fail(`${a} ${-a} ${a > 29} ${a >= 30} ${a < 31} ${a <= 29}`)"#),
+    (
+        "int-arith",
+        r#"let a = 7; a += 5; a -= 2; a = a * 3; fail(`${a} ${-a} ${a > 29} ${a >= 30} ${a < 31} ${a <= 29}`)"#,
+    ),
     ("overflow", r#"let a = 9223372036854775807; a += 1; pass()"#),
-    ("string-ops", r#"let s = "ab"; s += "cd"; fail(`${s + "e"} ${"h" + 1} ${1 + "h"} ${s + true} ${s < "b"} ${s == "abcd"} ${s != "x"} ${s.len()} ${"ÄÖ".len()} ${s.to_upper()} ${"MiX".to_lower()} ${"".is_empty()}`)"#),
-    ("string-unit", r#"let s = () + "x"; let t = "y" + (); fail(`${s}${t}${()}|`)"#),
-    ("mixed-compare", r#"fail(`${1 == "1"} ${1 != "1"} ${() == ()} ${() != ()} ${() < ()} ${"a" > ()} ${[] == ()} ${true == 1} ${true < false}`)"#),
-    ("floats", r#"let f = 1.5; let g = f + 1; fail(`${f} ${g} ${f * 2} ${f - 2} ${f == 1.5} ${f > 1} ${1 < f} ${0.1 + 0.2 == 0.3} ${type_of(f)} ${2.0}`)"#),
-    ("float-zero", r#"fail(`${0.0 == 0} ${0.0 >= 0.0} ${0.0 > 0} ${-0.0 < 0.0}`)"#),
-    ("arrays", r#"let a = [1, "x", ()]; let b = [1, "x", ()]; a.push(true); b += [true]; fail(`${a == b} ${a != b} ${[1] == [1, 2]} ${"x" in a} ${2 in a} ${a.len()} ${a.is_empty()} ${[].is_empty()} ${join(a, "/")} ${a[1]} ${type_of(a)}`)"#),
-    ("array-concat", r#"let a = [1] + [2, [3]]; fail(`${a.len()} ${join(a, ",")}`)"#),
-    ("maps", r#"let m = params; fail(`${m.limit} ${m["limit"]} ${m.nothing == ()} ${"limit" in m} ${type_of(m)} ${type_of(req)} ${"scenario" in req}`)"#),
-    ("req-members", r#"let s = req.service; fail(`${req.scenario} ${s.lifecycle_state} ${req["request_id"]} ${req.nothing == ()}`)"#),
+    (
+        "string-ops",
+        r#"let s = "ab"; s += "cd"; fail(`${s + "e"} ${"h" + 1} ${1 + "h"} ${s + true} ${s < "b"} ${s == "abcd"} ${s != "x"} ${s.len()} ${"ÄÖ".len()} ${s.to_upper()} ${"MiX".to_lower()} ${"".is_empty()}`)"#,
+    ),
+    (
+        "string-unit",
+        r#"let s = () + "x"; let t = "y" + (); fail(`${s}${t}${()}|`)"#,
+    ),
+    (
+        "mixed-compare",
+        r#"fail(`${1 == "1"} ${1 != "1"} ${() == ()} ${() != ()} ${() < ()} ${"a" > ()} ${[] == ()} ${true == 1} ${true < false}`)"#,
+    ),
+    (
+        "floats",
+        r#"let f = 1.5; let g = f + 1; fail(`${f} ${g} ${f * 2} ${f - 2} ${f == 1.5} ${f > 1} ${1 < f} ${0.1 + 0.2 == 0.3} ${type_of(f)} ${2.0}`)"#,
+    ),
+    (
+        "float-zero",
+        r#"fail(`${0.0 == 0} ${0.0 >= 0.0} ${0.0 > 0} ${-0.0 < 0.0}`)"#,
+    ),
+    (
+        "arrays",
+        r#"let a = [1, "x", ()]; let b = [1, "x", ()]; a.push(true); b += [true]; fail(`${a == b} ${a != b} ${[1] == [1, 2]} ${"x" in a} ${2 in a} ${a.len()} ${a.is_empty()} ${[].is_empty()} ${join(a, "/")} ${a[1]} ${type_of(a)}`)"#,
+    ),
+    (
+        "array-concat",
+        r#"let a = [1] + [2, [3]]; fail(`${a.len()} ${join(a, ",")}`)"#,
+    ),
+    (
+        "maps",
+        r#"let m = params; fail(`${m.limit} ${m["limit"]} ${m.nothing == ()} ${"limit" in m} ${type_of(m)} ${type_of(req)} ${"scenario" in req}`)"#,
+    ),
+    (
+        "req-members",
+        r#"let s = req.service; fail(`${req.scenario} ${s.lifecycle_state} ${req["request_id"]} ${req.nothing == ()}`)"#,
+    ),
     ("index-errors", r#"let a = [1]; let x = a[3]; pass()"#),
     ("negative-index", r#"let a = [1, 2]; fail(`${a[-1]}`)"#),
-    ("ranges", r#"let t = 0; for i in 0..5 { t += i; } for i in 2..=3 { t += i * 10; } for (x, i) in ["a", "b"] { t += i; } fail(`${t}`)"#),
-    ("loops", r#"let n = 0; while n < 10 { n += 1; if n == 3 { continue; } if n == 7 { break; } } let m = 0; loop { m += 1; if m > 4 { break; } } fail(`${n} ${m}`)"#),
-    ("logic", r#"let a = true; let b = false; fail(`${a && b} ${a || b} ${!a} ${a && !b || b}`)"#),
-    ("logic-type-error", r#"let c = 1; if c { pass() } else { pass() }"#),
-    ("and-type-error", r#"let s = "s"; let x = s && true; pass()"#),
-    ("coalesce", r#"let x = () ?? () ?? 3; let y = 1 ?? 2; fail(`${x} ${y}`)"#),
-    ("paths", r#"let p = "customer.jurisdiction"; let j = need(req, p); let c = field(req, "customer.contacts", []); let first = field(c, "[0].id", "none"); fail(`${j} ${first} ${present(req, "service")} ${present(req, "nope.x")} ${field(req, "nope", 5)}`)"#),
-    ("need-missing", r#"let x = need(req, "customer.nope"); pass()"#),
-    ("need-prefix", r#"let a = field(req, "customer"); let x = need(a, "nope", "customer"); pass()"#),
-    ("need-empty-prefix", r#"let a = field(req, "customer"); let x = need(a, "nope", ""); pass()"#),
-    ("need-bad-prefix", r#"let a = field(req, "customer"); let x = need(a, "nope", 3); pass()"#),
+    (
+        "ranges",
+        r#"let t = 0; for i in 0..5 { t += i; } for i in 2..=3 { t += i * 10; } for (x, i) in ["a", "b"] { t += i; } fail(`${t}`)"#,
+    ),
+    (
+        "loops",
+        r#"let n = 0; while n < 10 { n += 1; if n == 3 { continue; } if n == 7 { break; } } let m = 0; loop { m += 1; if m > 4 { break; } } fail(`${n} ${m}`)"#,
+    ),
+    (
+        "logic",
+        r#"let a = true; let b = false; fail(`${a && b} ${a || b} ${!a} ${a && !b || b}`)"#,
+    ),
+    (
+        "logic-type-error",
+        r#"let c = 1; if c { pass() } else { pass() }"#,
+    ),
+    (
+        "and-type-error",
+        r#"let s = "s"; let x = s && true; pass()"#,
+    ),
+    (
+        "coalesce",
+        r#"let x = () ?? () ?? 3; let y = 1 ?? 2; fail(`${x} ${y}`)"#,
+    ),
+    (
+        "paths",
+        r#"let p = "customer.jurisdiction"; let j = need(req, p); let c = field(req, "customer.contacts", []); let first = field(c, "[0].id", "none"); fail(`${j} ${first} ${present(req, "service")} ${present(req, "nope.x")} ${field(req, "nope", 5)}`)"#,
+    ),
+    (
+        "need-missing",
+        r#"let x = need(req, "customer.nope"); pass()"#,
+    ),
+    (
+        "need-prefix",
+        r#"let a = field(req, "customer"); let x = need(a, "nope", "customer"); pass()"#,
+    ),
+    (
+        "need-empty-prefix",
+        r#"let a = field(req, "customer"); let x = need(a, "nope", ""); pass()"#,
+    ),
+    (
+        "need-bad-prefix",
+        r#"let a = field(req, "customer"); let x = need(a, "nope", 3); pass()"#,
+    ),
     ("malformed-path", r#"let x = need(req, "a[x"); pass()"#),
-    ("computed-bad-path", r#"let p = "a..b["; let x = field(req, p); pass()"#),
-    ("dates", r#"fail(`${days("2026-01-31", "2026-03-01")} ${working_days("2026-09-04", "2026-09-08")} ${add_days("2026-12-31", 1)} ${add_months("2026-01-31", 1)} ${min_date("2026-01-02", "2026-01-01")} ${max_date("2026-01-02", "2026-01-01")} ${is_date("2026-02-30")} ${is_date(())} ${is_eea("DE")} ${is_eea(())} ${is_eea("US")}`)"#),
+    (
+        "computed-bad-path",
+        r#"let p = "a..b["; let x = field(req, p); pass()"#,
+    ),
+    (
+        "dates",
+        r#"fail(`${days("2026-01-31", "2026-03-01")} ${working_days("2026-09-04", "2026-09-08")} ${add_days("2026-12-31", 1)} ${add_months("2026-01-31", 1)} ${min_date("2026-01-02", "2026-01-01")} ${max_date("2026-01-02", "2026-01-01")} ${is_date("2026-02-30")} ${is_date(())} ${is_eea("DE")} ${is_eea(())} ${is_eea("US")}`)"#,
+    ),
     ("bad-date", r#"let x = add_days("2026-13-01", 1); pass()"#),
-    ("date-type", r#"let x = add_days("2026-01-01", "1"); pass()"#),
-    ("empty", r#"fail(`${empty(())} ${empty("  ")} ${empty([])} ${empty(#{})} ${empty(0)} ${empty(req)}`)"#),
+    (
+        "date-type",
+        r#"let x = add_days("2026-01-01", "1"); pass()"#,
+    ),
+    (
+        "empty",
+        r#"fail(`${empty(())} ${empty("  ")} ${empty([])} ${empty(#{})} ${empty(0)} ${empty(req)}`)"#,
+    ),
     ("da-scope", r#"fail(`${da_scope(req)}`)"#),
-    ("results", r#"let r = if as_of > "2026-01-01" { not_applicable() } else { pass() }; r"#),
-    ("na-reason", r#"not_applicable(`scenario ${scenario}, to ${lifecycle.to}`)"#),
+    (
+        "results",
+        r#"let r = if as_of > "2026-01-01" { not_applicable() } else { pass() }; r"#,
+    ),
+    (
+        "na-reason",
+        r#"not_applicable(`scenario ${scenario}, to ${lifecycle.to}`)"#,
+    ),
     ("fail-path", r#"fail(["one", "two"], "x.y")"#),
     ("fail-paths", r#"fail("m", ["a", "b", "a"])"#),
     ("fail-bad-paths", r#"fail("m", 3)"#),
     ("not-a-result", r#"let x = 1; x"#),
-    ("return-early", r#"if true { return fail("early"); } pass()"#),
-    ("shadowing", r#"let x = 1; { let x = 2; x += 1; } let y = if x == 1 { let x = 10; x } else { 0 }; fail(`${x} ${y}`)"#),
-    ("block-value", r#"let v = { let a = 2; a * 3 }; fail(`${v}`)"#),
-    ("unknown-function", r#"let x = nothing_like_this(1); pass()"#),
+    (
+        "return-early",
+        r#"if true { return fail("early"); } pass()"#,
+    ),
+    (
+        "shadowing",
+        r#"let x = 1; { let x = 2; x += 1; } let y = if x == 1 { let x = 10; x } else { 0 }; fail(`${x} ${y}`)"#,
+    ),
+    (
+        "block-value",
+        r#"let v = { let a = 2; a * 3 }; fail(`${v}`)"#,
+    ),
+    (
+        "unknown-function",
+        r#"let x = nothing_like_this(1); pass()"#,
+    ),
     ("unknown-variable", r#"let x = nowhere + 1; pass()"#),
     ("throw", r#"throw "stop""#),
     ("write-req", r#"req.x = 1; pass()"#),
     ("push-req", r#"req.data_assets.push(1); pass()"#),
     ("big-range", r#"for i in 0..100000000 { } pass()"#),
-    ("big-string", r#"let s = "x"; for i in 0..30 { s += s; } pass()"#),
-    ("type-of", r#"fail(`${type_of(())} ${type_of(true)} ${type_of(1)} ${type_of("s")} ${type_of([])} ${type_of(#{a: 1})}`)"#),
+    (
+        "big-string",
+        r#"let s = "x"; for i in 0..30 { s += s; } pass()"#,
+    ),
+    (
+        "type-of",
+        r#"fail(`${type_of(())} ${type_of(true)} ${type_of(1)} ${type_of("s")} ${type_of([])} ${type_of(#{a: 1})}`)"#,
+    ),
     ("to-string-ish", r#"fail(`${[1, 2]}`)"#),
 ];
 
@@ -185,5 +288,9 @@ fn probes_decide_alike() {
         .iter()
         .filter(|(name, _)| fast.is_compiled(&format!("P-{name}")))
         .count();
-    assert!(compiled + 1 >= PROBES.len(), "only {compiled} of {} probes compiled", PROBES.len());
+    assert!(
+        compiled + 1 >= PROBES.len(),
+        "only {compiled} of {} probes compiled",
+        PROBES.len()
+    );
 }

@@ -9,8 +9,8 @@ use super::{Bail, Ex, Global, Host, Method, Op, PathArg, PathCall, PathKind, Pro
 use crate::calendar::{is_eea, Date};
 use crate::engine::Limits;
 use crate::functions::{
-    da_scope, date, is_empty_value, message_of, parse_path, paths_of, walk, MissingField,
-    ReadOnly, RuleResult, Step,
+    da_scope, date, is_empty_value, message_of, parse_path, paths_of, walk, MissingField, ReadOnly,
+    RuleResult, Step,
 };
 
 /// The constants a rule sees, as the engine put them in Rhai's scope.
@@ -34,7 +34,11 @@ pub(crate) enum Run {
 
 /// Runs `program`; returns the outcome and the operations counted (statements, loop turns and
 /// calls), bounded by `limits.max_operations`.
-pub(crate) fn run(program: &Program, globals: &Globals<'_>, limits: &Limits) -> (Result<Run, Bail>, u64) {
+pub(crate) fn run(
+    program: &Program,
+    globals: &Globals<'_>,
+    limits: &Limits,
+) -> (Result<Run, Bail>, u64) {
     let mut machine = Machine {
         globals,
         limits,
@@ -130,8 +134,16 @@ impl<'a> Machine<'a> {
 
     /// Applies `f` to the values of `a` and `b`, evaluated left to right.
     fn with2<T>(&mut self, a: &Ex, b: &Ex, f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>) -> Res<T> {
-        let av = if is_place(a) { None } else { Some(self.eval(a)?) };
-        let bv = if is_place(b) { None } else { Some(self.eval(b)?) };
+        let av = if is_place(a) {
+            None
+        } else {
+            Some(self.eval(a)?)
+        };
+        let bv = if is_place(b) {
+            None
+        } else {
+            Some(self.eval(b)?)
+        };
         let ar = match &av {
             Some(v) => v,
             None => self.place(a)?,
@@ -197,8 +209,13 @@ impl<'a> Machine<'a> {
             St::For(f) => {
                 let items: Array = match &f.iter {
                     Ex::Range(bounds, inclusive) => {
-                        let (from, to) = self.with2(&bounds.0, &bounds.1, |a, b| Ok((int(a)?, int(b)?)))?;
-                        let to = if *inclusive { to.checked_add(1) } else { Some(to) };
+                        let (from, to) =
+                            self.with2(&bounds.0, &bounds.1, |a, b| Ok((int(a)?, int(b)?)))?;
+                        let to = if *inclusive {
+                            to.checked_add(1)
+                        } else {
+                            Some(to)
+                        };
                         let Some(to) = to else {
                             return bail("range");
                         };
@@ -384,7 +401,9 @@ impl<'a> Machine<'a> {
         let found = if matches!(p.target, Ex::Global(Global::Req)) {
             walk(self.globals.req_value, steps, |v| v.cloned())
         } else {
-            self.with1(&p.target, |target| Ok(in_place(target, |root| walk(root, steps, |v| v.cloned()))))?
+            self.with1(&p.target, |target| {
+                Ok(in_place(target, |root| walk(root, steps, |v| v.cloned())))
+            })?
         };
         match (p.kind, found, extra) {
             (PathKind::Present, found, None) => Ok(Dynamic::from_bool(found.is_some())),
@@ -664,7 +683,11 @@ fn number(v: &Dynamic) -> Res<f64> {
 /// Rhai's float operators (also for a float and an integer), comparisons within a relative
 /// epsilon exactly as `func/builtin.rs` computes them.
 fn float_binary(op: Op, x: f64, y: f64) -> Res<Dynamic> {
-    let max = if x * y == 0.0 { 1.0 } else { x.abs().max(y.abs()) };
+    let max = if x * y == 0.0 {
+        1.0
+    } else {
+        x.abs().max(y.abs())
+    };
     let zero = max == 0.0;
     Ok(match op {
         Op::Add => Dynamic::from_float(x + y),
@@ -787,7 +810,10 @@ fn index(v: &Dynamic, i: &Dynamic) -> Res<Dynamic> {
         };
     }
     if let Ok(map) = v.as_map_ref() {
-        return Ok(map.get(string(i)?.as_str()).cloned().unwrap_or(Dynamic::UNIT));
+        return Ok(map
+            .get(string(i)?.as_str())
+            .cloned()
+            .unwrap_or(Dynamic::UNIT));
     }
     if let Some(ro) = v.read_lock::<ReadOnly>() {
         return Ok(ro.member(string(i)?.as_str()));
@@ -801,7 +827,11 @@ fn append_display(out: &mut String, v: &Dynamic) -> Res<()> {
         Kind::Str => out.push_str(string(v)?.as_str()),
         Kind::Int => out.push_str(&int(v)?.to_string()),
         Kind::Float => out.push_str(&rhai::FloatWrapper::new(number(v)?).to_string()),
-        Kind::Bool => out.push_str(if v.as_bool().unwrap_or(false) { "true" } else { "false" }),
+        Kind::Bool => out.push_str(if v.as_bool().unwrap_or(false) {
+            "true"
+        } else {
+            "false"
+        }),
         Kind::Unit => {}
         _ => return bail("interpolated value"),
     }

@@ -6,7 +6,9 @@
 
 use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Stmt, AST};
 
-use super::{Block, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St};
+use super::{
+    Block, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
+};
 use crate::functions::parse_path;
 
 /// Why a rule is not compiled.
@@ -200,7 +202,11 @@ impl Lowerer {
         if !flags.contains(ASTFlags::BREAK) {
             if let Expr::Dot(x, next_flags, _) | Expr::Index(x, next_flags, _) = rhs {
                 let base = self.link(receiver, kind, &x.lhs)?;
-                let next = if matches!(rhs, Expr::Dot(..)) { Chain::Dot } else { Chain::Index };
+                let next = if matches!(rhs, Expr::Dot(..)) {
+                    Chain::Dot
+                } else {
+                    Chain::Index
+                };
                 return self.chain(base, next, *next_flags, &x.rhs);
             }
         }
