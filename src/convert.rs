@@ -56,11 +56,43 @@ impl ToRhai for f64 {
 
 impl ToRhai for Date {
     fn to_rhai(&self) -> Dynamic {
-        // Formatted on the stack: the only allocation is the Rhai string itself.
-        let mut buffer = StackText::default();
-        let _ = write!(buffer, "{self}");
-        text(buffer.as_str())
+        // What `Display` writes, without the formatting machinery (a tenth of the conversion).
+        let (year, month, day) = civil_from_days(Date::EPOCH.days_until(*self));
+        if !(1..=9999).contains(&year) {
+            let mut buffer = StackText::default();
+            let _ = write!(buffer, "{self}");
+            return text(buffer.as_str());
+        }
+        let digit = |n: i64| b'0' + (n % 10) as u8;
+        let bytes = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        text(std::str::from_utf8(&bytes).unwrap_or_default())
     }
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian calendar;
+/// H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Room for `YYYY-MM-DD` (years are 1–9999); longer text is refused, never cut silently.
@@ -128,6 +160,34 @@ pub(crate) fn put<T: ToRhai>(map: &mut Map, key: &str, value: &Option<T>) {
     }
 }
 
+/// A struct's map from its present fields, `values[i]` being the field named `names[i]`.
+///
+/// Inserting key by key made half of the conversion's time comparing keys: a `BTreeMap`
+/// searches for every insert. Collected in key order (`order`, the indexes of `names` sorted
+/// by name, worked out once per type), it is built in one sweep instead.
+pub(crate) fn struct_map<const N: usize>(
+    names: &[&str],
+    order: &[usize],
+    mut values: [Option<Dynamic>; N],
+) -> Dynamic {
+    let entries: Vec<_> = order
+        .iter()
+        .filter_map(|&i| {
+            let value = values.get_mut(i)?.take()?;
+            Some((names.get(i)?, value))
+        })
+        .map(|(name, value)| ((*name).into(), value))
+        .collect();
+    Dynamic::from_map(entries.into_iter().collect::<Map>())
+}
+
+/// The indexes of `names` in sorted order.
+pub(crate) fn sorted_order(names: &[&str]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| names.get(i).copied());
+    order
+}
+
 impl ToRhai for Request {
     fn to_rhai(&self) -> Dynamic {
         // Destructured so that a new field of `Request` does not compile until it is added here.
@@ -163,5 +223,37 @@ impl ToRhai for Request {
         put(&mut map, "transfer", transfer);
         put(&mut map, "removal", removal);
         Dynamic::from_map(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_they_display() {
+        let mut day = Date::parse("0001-01-01").unwrap();
+        let mut checked = 0;
+        loop {
+            let value = day.to_rhai().into_immutable_string().unwrap();
+            assert_eq!(value.as_str(), day.to_string());
+            checked += 1;
+            // Every day of four centuries, then one day a week to the end of the range.
+            let step = if (1890..2310).contains(&day.year()) {
+                1
+            } else {
+                7
+            };
+            match day.add_days(step) {
+                Ok(next) => day = next,
+                Err(_) => break,
+            }
+        }
+        assert!(checked > 600_000, "{checked}");
+        let last = Date::parse("9999-12-31").unwrap();
+        assert_eq!(
+            last.to_rhai().into_immutable_string().unwrap().as_str(),
+            "9999-12-31"
+        );
     }
 }

@@ -1,8 +1,11 @@
 //! From untrusted text to a typed [`Request`], or to errors that say what to change and where.
 //!
-//! Two passes: a byte scanner enforces the size, depth and array-length limits before any
-//! recursive parser sees the text (so hostile nesting cannot exhaust the stack), then serde
-//! checks types, enums and dates, and reports the JSON path of the first problem.
+//! A well-formed request takes one pass ([`fast`]): a reader made for the request types that
+//! checks the limits as it goes and gives up at the first thing it is not sure of. Everything
+//! else takes the careful path: a byte scanner enforces the size, depth and array-length limits
+//! before any recursive parser sees the text (so hostile nesting cannot exhaust the stack), then
+//! serde checks types, enums and dates, and reports the JSON path of the first problem. Both
+//! give the same request; only the careful path explains errors.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +65,15 @@ pub fn parse_request(
     text: &str,
     limits: &InputLimits,
 ) -> Result<Request, (Vec<InputError>, RequestHint)> {
+    read(text, limits, true)
+}
+
+/// `fast: false` is the careful path alone, which the tests take as the reference.
+fn read(
+    text: &str,
+    limits: &InputLimits,
+    fast: bool,
+) -> Result<Request, (Vec<InputError>, RequestHint)> {
     let fail = |e: InputError| (vec![e], RequestHint::default());
     if text.trim().is_empty() {
         return Err(fail(InputError::new(
@@ -81,20 +93,24 @@ pub fn parse_request(
             "$",
         )));
     }
-    scan_structure(text, limits).map_err(fail)?;
-    if text.trim_start().starts_with('[') {
-        return Err(fail(InputError::new(
-            "invalid_type",
-            "the request is a JSON array; send one JSON object",
-            "$",
-        )));
-    }
-
-    // Fast path: plain serde_json. Path tracking costs more than the parse itself, so it is
-    // paid only to explain a request that failed (the same parse again, with paths).
-    let parsed = match serde_json::from_str::<Request>(text) {
-        Ok(request) => Ok(request),
-        Err(_) => parse_with_paths(text),
+    let parsed = match fast.then(|| fast::parse(text, limits)).flatten() {
+        Some(request) => Ok(request),
+        None => {
+            scan_structure(text, limits).map_err(fail)?;
+            if text.trim_start().starts_with('[') {
+                return Err(fail(InputError::new(
+                    "invalid_type",
+                    "the request is a JSON array; send one JSON object",
+                    "$",
+                )));
+            }
+            // Plain serde_json first: path tracking costs more than the parse itself, so it
+            // is paid only to explain a request that failed (the same parse again, with paths).
+            match serde_json::from_str::<Request>(text) {
+                Ok(request) => Ok(request),
+                Err(_) => parse_with_paths(text),
+            }
+        }
     };
     match parsed {
         Ok(request) => {
@@ -285,14 +301,14 @@ fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
 }
 
 /// One step into the document, for error paths.
-enum Step {
-    Key(String),
+enum Step<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
-struct Frame {
+struct Frame<'a> {
     is_array: bool,
-    step: Option<Step>,
+    step: Option<Step<'a>>,
     items: usize,
 }
 
@@ -304,7 +320,7 @@ fn path_of(stack: &[Frame]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(k);
+                out.extend(k.chars().take(64));
             }
             Some(Step::Index(i)) => out.push_str(&format!("[{i}]")),
             None => {}
@@ -345,7 +361,7 @@ fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
                         }
                         if bytes.get(k) == Some(&b':') {
                             let key = text.get(start..j.min(text.len())).unwrap_or("?");
-                            frame.step = Some(Step::Key(key.chars().take(64).collect()));
+                            frame.step = Some(Step::Key(key));
                         }
                     }
                 }
@@ -398,9 +414,416 @@ fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
     Ok(())
 }
 
+/// The one-pass reader for requests serde would accept as they are.
+///
+/// It reads only plain JSON (strings without escapes, canonical numbers) into the request types
+/// and returns `None` at anything else: an escape, a value of the wrong type, an unknown
+/// enum string, a duplicate field, a limit reached, trailing text. `None` is never an error,
+/// it sends the text to the careful path, which decides and explains it; so for any text this
+/// reader accepts, it must give what serde gives, and reach no limit the scanner would refuse
+/// (the unit tests compare both on many thousands of texts).
+pub(crate) mod fast {
+    use crate::calendar::Date;
+    use crate::request::{Request, Scenario};
+
+    use super::InputLimits;
+
+    /// Deeper documents go to the careful path, which keeps this reader's recursion small.
+    const MAX_DEPTH: usize = 64;
+
+    pub(crate) struct Reader<'a> {
+        text: &'a str,
+        pos: usize,
+        depth: usize,
+        max_depth: usize,
+        max_array_len: usize,
+    }
+
+    /// A request type read straight from JSON text; `None` means "ask serde".
+    pub(crate) trait FromJson: Sized {
+        fn read(r: &mut Reader<'_>) -> Option<Self>;
+    }
+
+    pub(crate) fn parse(text: &str, limits: &InputLimits) -> Option<Request> {
+        let mut r = Reader {
+            text,
+            pos: 0,
+            depth: 0,
+            max_depth: limits.max_depth.min(MAX_DEPTH),
+            max_array_len: limits.max_array_len,
+        };
+        let request = Request::read(&mut r)?;
+        r.whitespace();
+        (r.pos == text.len()).then_some(request)
+    }
+
+    impl<'a> Reader<'a> {
+        fn peek(&self) -> Option<u8> {
+            self.text.as_bytes().get(self.pos).copied()
+        }
+
+        fn whitespace(&mut self) {
+            while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+                self.pos += 1;
+            }
+        }
+
+        /// The next byte after whitespace, not consumed.
+        fn next(&mut self) -> Option<u8> {
+            self.whitespace();
+            self.peek()
+        }
+
+        fn expect(&mut self, byte: u8) -> Option<()> {
+            (self.next()? == byte).then(|| self.pos += 1)
+        }
+
+        fn literal(&mut self, word: &str) -> bool {
+            self.whitespace();
+            let found = self
+                .text
+                .get(self.pos..)
+                .is_some_and(|rest| rest.starts_with(word));
+            if found {
+                self.pos += word.len();
+            }
+            found
+        }
+
+        /// A string without escapes or control characters (serde refuses the latter).
+        pub(crate) fn string(&mut self) -> Option<&'a str> {
+            self.expect(b'"')?;
+            let start = self.pos;
+            let bytes = self.text.as_bytes();
+            loop {
+                match *bytes.get(self.pos)? {
+                    b'"' => break,
+                    b'\\' | 0..=0x1f => return None,
+                    _ => self.pos += 1,
+                }
+            }
+            let s = self.text.get(start..self.pos)?;
+            self.pos += 1;
+            Some(s)
+        }
+
+        /// The text of a number, which must follow JSON's grammar.
+        fn number(&mut self) -> Option<&'a str> {
+            self.whitespace();
+            let bytes = self.text.as_bytes();
+            let start = self.pos;
+            let mut i = start;
+            let digits = |i: &mut usize| {
+                let from = *i;
+                while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
+                    *i += 1;
+                }
+                *i > from
+            };
+            if bytes.get(i) == Some(&b'-') {
+                i += 1;
+            }
+            match bytes.get(i)? {
+                b'0' => i += 1,
+                b'1'..=b'9' => {
+                    digits(&mut i);
+                }
+                _ => return None,
+            }
+            if bytes.get(i) == Some(&b'.') {
+                i += 1;
+                digits(&mut i).then_some(())?;
+            }
+            if let Some(b'e' | b'E') = bytes.get(i) {
+                i += 1;
+                if let Some(b'+' | b'-') = bytes.get(i) {
+                    i += 1;
+                }
+                digits(&mut i).then_some(())?;
+            }
+            self.pos = i;
+            self.text.get(start..i)
+        }
+
+        fn open(&mut self, byte: u8) -> Option<()> {
+            // The scanner refuses a container opened at `max_depth` open containers.
+            if self.depth >= self.max_depth {
+                return None;
+            }
+            self.expect(byte)?;
+            self.depth += 1;
+            Some(())
+        }
+
+        /// An object; `field` reads the value of each key.
+        pub(crate) fn object(
+            &mut self,
+            mut field: impl FnMut(&mut Self, &'a str) -> Option<()>,
+        ) -> Option<()> {
+            self.open(b'{')?;
+            if self.next()? == b'}' {
+                self.pos += 1;
+            } else {
+                loop {
+                    let key = self.string()?;
+                    self.expect(b':')?;
+                    field(self, key)?;
+                    match self.next()? {
+                        b',' => self.pos += 1,
+                        b'}' => {
+                            self.pos += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            self.depth -= 1;
+            Some(())
+        }
+
+        /// An array; `item` reads each element.
+        pub(crate) fn array(
+            &mut self,
+            mut item: impl FnMut(&mut Self) -> Option<()>,
+        ) -> Option<()> {
+            self.open(b'[')?;
+            if self.next()? == b']' {
+                self.pos += 1;
+            } else {
+                // The scanner counts commas and refuses the one that reaches the limit.
+                let mut commas = 0;
+                loop {
+                    item(self)?;
+                    match self.next()? {
+                        b',' => {
+                            self.pos += 1;
+                            commas += 1;
+                            if commas >= self.max_array_len {
+                                return None;
+                            }
+                        }
+                        b']' => {
+                            self.pos += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            self.depth -= 1;
+            Some(())
+        }
+
+        /// `null` is an absent value, as serde reads an `Option`.
+        pub(crate) fn optional<T: FromJson>(&mut self) -> Option<Option<T>> {
+            if self.literal("null") {
+                Some(None)
+            } else {
+                T::read(self).map(Some)
+            }
+        }
+
+        /// Any JSON value, checked and passed over (unknown fields).
+        pub(crate) fn skip(&mut self) -> Option<()> {
+            match self.next()? {
+                b'{' => self.object(|r, _| r.skip()),
+                b'[' => self.array(Self::skip),
+                b'"' => self.string().map(drop),
+                b't' | b'f' | b'n' => {
+                    (self.literal("true") || self.literal("false") || self.literal("null"))
+                        .then_some(())
+                }
+                _ => self.number().map(drop),
+            }
+        }
+    }
+
+    /// A field of a struct: `None` once more when it was already read (serde refuses duplicates).
+    pub(crate) fn field<T: FromJson>(
+        r: &mut Reader<'_>,
+        slot: &mut Option<Option<T>>,
+    ) -> Option<()> {
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(r.optional()?);
+        Some(())
+    }
+
+    impl FromJson for String {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            r.string().map(str::to_owned)
+        }
+    }
+
+    impl FromJson for bool {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            if r.literal("true") {
+                Some(true)
+            } else if r.literal("false") {
+                Some(false)
+            } else {
+                None
+            }
+        }
+    }
+
+    impl FromJson for i64 {
+        /// Integers of up to 18 digits, which cannot overflow; serde reads the rest.
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let text = r.number()?;
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            let plain = digits.len() <= 18
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && (!digits.starts_with('0') || text == "0");
+            if plain {
+                text.parse().ok()
+            } else {
+                None
+            }
+        }
+    }
+
+    impl FromJson for f64 {
+        /// Whole numbers below 2^53 are exact; any other number is converted by serde_json
+        /// itself, so that the value is the same to the last bit.
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let text = r.number()?;
+            if text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit()) {
+                text.parse::<u64>().ok().map(|n| n as f64)
+            } else {
+                serde_json::from_str(text).ok()
+            }
+        }
+    }
+
+    impl FromJson for Date {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let text = r.string()?;
+            match plain_date(text) {
+                Some(days) => Date::EPOCH.add_days(days).ok(),
+                None => Date::parse(text).ok(),
+            }
+        }
+    }
+
+    /// Days since 1970-01-01 of a valid `YYYY-MM-DD`, the common case, without `Date::parse`
+    /// (which formats the text of its error before it knows there is one). `None` for
+    /// anything else: timestamps and mistakes go to `Date::parse`.
+    pub(super) fn plain_date(text: &str) -> Option<i64> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| {
+            bytes.get(range)?.iter().try_fold(0i64, |n, &b| {
+                b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+            })
+        };
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days_in_month = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return None,
+        };
+        if year < 1 || day < 1 || day > days_in_month {
+            return None;
+        }
+        // H. Hinnant's `days_from_civil` (proleptic Gregorian calendar).
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some(era * 146_097 + doe - 719_468)
+    }
+
+    impl<T: FromJson> FromJson for Vec<T> {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let mut items = Vec::new();
+            r.array(|r| {
+                items.push(T::read(r)?);
+                Some(())
+            })?;
+            Some(items)
+        }
+    }
+
+    /// Free JSON: checked here for the limits, converted by serde_json.
+    impl FromJson for serde_json::Value {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            r.whitespace();
+            let start = r.pos;
+            r.skip()?;
+            serde_json::from_str(r.text.get(start..r.pos)?).ok()
+        }
+    }
+
+    impl FromJson for Request {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let mut request_id = None;
+            let mut scenario = None;
+            let mut as_of = None;
+            let mut requested_by = None;
+            let mut customer = None;
+            let mut provider = None;
+            let mut service = None;
+            let mut agreement = None;
+            let mut data_assets = None;
+            let mut suppliers = None;
+            let mut onboarding = None;
+            let mut termination = None;
+            let mut transfer = None;
+            let mut removal = None;
+            r.object(|r, key| match key {
+                "request_id" => field(r, &mut request_id),
+                "scenario" => field(r, &mut scenario),
+                "as_of" => field(r, &mut as_of),
+                "requested_by" => field(r, &mut requested_by),
+                "customer" => field(r, &mut customer),
+                "provider" => field(r, &mut provider),
+                "service" => field(r, &mut service),
+                "agreement" => field(r, &mut agreement),
+                "data_assets" => field(r, &mut data_assets),
+                "suppliers" => field(r, &mut suppliers),
+                "onboarding" => field(r, &mut onboarding),
+                "termination" => field(r, &mut termination),
+                "transfer" => field(r, &mut transfer),
+                "removal" => field(r, &mut removal),
+                _ => r.skip(),
+            })?;
+            // Both are required and not nullable: serde explains their absence.
+            let request_id: String = request_id.flatten()?;
+            let scenario: Scenario = scenario.flatten()?;
+            Some(Request {
+                request_id,
+                scenario,
+                as_of: as_of.flatten(),
+                requested_by: requested_by.flatten(),
+                customer: customer.flatten(),
+                provider: provider.flatten(),
+                service: service.flatten(),
+                agreement: agreement.flatten(),
+                data_assets: data_assets.flatten(),
+                suppliers: suppliers.flatten(),
+                onboarding: onboarding.flatten(),
+                termination: termination.flatten(),
+                transfer: transfer.flatten(),
+                removal: removal.flatten(),
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Date;
 
     fn err(text: &str) -> InputError {
         match parse_request(text, &InputLimits::default()) {
@@ -548,6 +971,294 @@ mod tests {
             "[".repeat(100)
         );
         assert!(parse_request(&text, &InputLimits::default()).is_ok());
+    }
+
+    /// Every request the project has: the pack's bases and cases, the examples.
+    fn known_requests() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pack = crate::pack::Pack::embedded().unwrap();
+        let bases = crate::cases::pack_bases(&pack.tests).unwrap();
+        let mut out: Vec<String> = bases.values().map(|v| v.to_string()).collect();
+        for (path, text) in pack
+            .tests
+            .iter()
+            .filter(|(p, _)| !p.starts_with("tests/base/"))
+        {
+            out.extend(
+                crate::cases::prepare(path, text, &bases)
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.text),
+            );
+        }
+        for dir in ["examples/requests", "../shared/examples"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths.iter().filter(|p| !p.ends_with("expected.json")) {
+                out.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+        out
+    }
+
+    /// The fast path gives what the careful path gives, to the last error field and bit.
+    /// `Ok(true)` when the fast path took the text (rather than handing it over).
+    fn same_both_ways(text: &str, limits: &InputLimits) -> Result<bool, String> {
+        let fast = format!("{:?}", read(text, limits, true));
+        let careful = format!("{:?}", read(text, limits, false));
+        if fast == careful {
+            Ok(fast::parse(text, limits).is_some())
+        } else {
+            Err(format!("{text}\n fast:    {fast}\n careful: {careful}"))
+        }
+    }
+
+    const SMALL: InputLimits = InputLimits {
+        max_bytes: 1 << 20,
+        max_depth: 4,
+        max_array_len: 2,
+    };
+
+    #[test]
+    fn fast_and_careful_agree_on_known_requests_and_their_mutations() {
+        use serde_json::{json, Value};
+        fn paths(v: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+            let children: Vec<(Value, &Value)> = match v {
+                Value::Object(m) => m.iter().map(|(k, c)| (json!(k), c)).collect(),
+                Value::Array(a) => a.iter().enumerate().map(|(i, c)| (json!(i), c)).collect(),
+                _ => return,
+            };
+            for (step, child) in children {
+                prefix.push(step);
+                out.push(prefix.clone());
+                paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        fn at<'v>(v: &'v mut Value, path: &[Value]) -> &'v mut Value {
+            path.iter().fold(v, |cur, step| match step {
+                Value::String(k) => &mut cur[k.as_str()],
+                Value::Number(i) => &mut cur[i.as_u64().unwrap() as usize],
+                _ => unreachable!(),
+            })
+        }
+        let replacements = [
+            json!(null),
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!(-0.0),
+            json!(1e300),
+            json!(123_456_789_012_345_678_i64),
+            json!(9_223_372_036_854_775_807_i64),
+            json!(18_446_744_073_709_551_615_u64),
+            json!(""),
+            json!("x"),
+            json!("2026-02-29"),
+            json!("2024-02-29T00:00:00Z"),
+            json!("é\n\"\\"),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!([null]),
+            json!({"a": [[{"b": 1e5}]], "c": "\u{1}"}),
+            json!("customer"),
+        ];
+        let known = known_requests();
+        assert!(known.len() > 500, "{}", known.len());
+        let mut problems = Vec::new();
+        let mut taken = 0;
+        let mut check = |text: &str| {
+            for limits in [InputLimits::default(), SMALL] {
+                match same_both_ways(text, &limits) {
+                    Ok(fast) => taken += usize::from(fast),
+                    Err(e) => problems.push(e),
+                }
+            }
+        };
+        for text in &known {
+            check(text);
+        }
+        // Every single-value edit of two examples (the pack cases are edits of the bases).
+        for text in known.iter().rev().take(2) {
+            let doc: Value = serde_json::from_str(text).unwrap();
+            check(&serde_json::to_string_pretty(&doc).unwrap());
+            let mut all = Vec::new();
+            paths(&doc, &mut Vec::new(), &mut all);
+            for path in &all {
+                for r in &replacements {
+                    let mut edited = doc.clone();
+                    *at(&mut edited, path) = r.clone();
+                    check(&edited.to_string());
+                }
+                let (last, parent) = path.split_last().unwrap();
+                let mut edited = doc.clone();
+                match (at(&mut edited, parent), last) {
+                    (Value::Object(m), Value::String(k)) => {
+                        let mut with_unknown = m.clone();
+                        with_unknown.insert(format!("{k}_"), json!({"x": [1, {"y": null}]}));
+                        m.remove(k);
+                        let mut unknown = doc.clone();
+                        *at(&mut unknown, parent) = Value::Object(with_unknown);
+                        check(&unknown.to_string());
+                    }
+                    (Value::Array(a), Value::Number(i)) => {
+                        a.remove(i.as_u64().unwrap() as usize);
+                    }
+                    _ => {}
+                }
+                check(&edited.to_string());
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        // The comparison means something only if the fast path took most valid requests.
+        assert!(taken > 1_500, "{taken}");
+    }
+
+    #[test]
+    fn the_fast_path_takes_every_example() {
+        for text in known_requests().iter().rev().take(8) {
+            assert!(
+                fast::parse(text, &InputLimits::default()).is_some(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn fast_and_careful_agree_on_textual_oddities() {
+        let base = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("rules/tests/base/termination.json"),
+        )
+        .unwrap();
+        let edits: Vec<String> = vec![
+            base.replacen('{', "{\"request_id\":\"dup\",", 1),
+            base.replacen('{', "{\"request_id\":null,", 1),
+            base.replacen("\"termination\"", "\"terminatio\\u006e\"", 2),
+            base.replacen("\"scenario\"", "\"sce\\u006eario\"", 1),
+            base.replacen(": ", ":\t\r\n ", 5),
+            base.replacen(": ", ":\u{a0}", 1),
+            base.replacen(",", ",,", 1),
+            base.replacen("}", ",}", 1),
+            base.replacen("2026", "2O26", 1),
+            base.replacen("\"2026-", "\"\\u0032026-", 1),
+            base.replacen("\"2026-", "\"\u{1}2026-", 1),
+            format!("{base} \n"),
+            format!("{base}x"),
+            format!("{base}{{}}"),
+            format!("\u{feff}{base}"),
+            format!("[{base}]"),
+            base.replacen("30", "3e1", 1),
+            base.replacen("30", "30.0", 1),
+            base.replacen("30", "-0", 1),
+            base.replacen("30", "030", 1),
+            base.replacen("30", "3.", 1),
+            base.replacen("30", "30e", 1),
+            base.replacen("30", "1e400", 1),
+            base.replacen("30", "99999999999999999999", 1),
+            base.replacen("30", "9007199254740993", 1),
+            base.replacen("30", "0.1e-400", 1),
+            base.replacen("true", "tru", 1),
+            base.replacen("true", "truex", 1),
+            base.replacen("true", "TRUE", 1),
+            base.replacen("null", "nul", 1),
+            base.replace("\"", "'"),
+        ];
+        let mut problems = Vec::new();
+        for text in &edits {
+            for limits in [
+                InputLimits::default(),
+                SMALL,
+                InputLimits {
+                    max_depth: 0,
+                    max_array_len: 0,
+                    ..SMALL
+                },
+            ] {
+                if let Err(e) = same_both_ways(text, &limits) {
+                    problems.push(e);
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Random byte-level edits of a request: mostly broken JSON, which both paths must
+        /// refuse the same way, and sometimes valid JSON of a surprising shape.
+        #[test]
+        fn fast_and_careful_agree_on_random_edits(
+            edits in proptest::collection::vec((0usize..6000, 0usize..4, proptest::sample::select(vec![
+                "", "\"", "{", "}", "[", "]", ",", ":", "0", "-", ".", "e", "1", "null", "true", " ", "\\", "\"x\"", "\u{1}", "é",
+            ])), 1..4),
+        ) {
+            let mut text = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/requests/removal-allow.json"),
+            ).unwrap();
+            for (at, cut, insert) in edits {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) { at -= 1; }
+                let mut end = (at + cut).min(text.len());
+                while !text.is_char_boundary(end) { end += 1; }
+                text.replace_range(at..end, insert);
+            }
+            for limits in [InputLimits::default(), SMALL] {
+                proptest::prop_assert!(same_both_ways(&text, &limits).is_ok(), "{:?}", same_both_ways(&text, &limits));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_dates_read_as_date_parse_reads_them() {
+        let mut texts = Vec::new();
+        for year in [
+            1, 4, 99, 100, 400, 1582, 1899, 1900, 1970, 2000, 2024, 2026, 2100, 2400, 9999,
+        ] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    texts.push(format!("{year:04}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        let mut day = Date::parse("1890-01-01").unwrap();
+        while day.year() < 2130 {
+            texts.push(day.to_string());
+            day = day.add_days(1).unwrap();
+        }
+        texts.extend(
+            [
+                "0000-01-01",
+                "+026-01-01",
+                "2026-1-01",
+                "2026-01-1x",
+                "2026/01/01",
+                "２026-01-01",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let fast = fast::plain_date(text).map(|days| Date::EPOCH.add_days(days).unwrap());
+            let careful = Date::parse(text).ok();
+            assert_eq!(fast.is_some(), careful.is_some(), "{text}");
+            if fast.is_some() {
+                assert_eq!(fast, careful, "{text}");
+            }
+        }
     }
 
     #[test]

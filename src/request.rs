@@ -33,8 +33,25 @@ macro_rules! string_enum {
         }
 
         impl crate::convert::ToRhai for $name {
+            /// One shared Rhai string per variant and thread: converting is a reference count.
             fn to_rhai(&self) -> rhai::Dynamic {
-                crate::convert::text(self.as_str())
+                thread_local! {
+                    static NAMES: Vec<rhai::ImmutableString> =
+                        $name::ALL.iter().map(|v| v.as_str().into()).collect();
+                }
+                NAMES.with(|names| match names.get(*self as usize) {
+                    Some(name) => rhai::Dynamic::from(name.clone()),
+                    None => crate::convert::text(self.as_str()),
+                })
+            }
+        }
+
+        impl crate::input::fast::FromJson for $name {
+            fn read(r: &mut crate::input::fast::Reader<'_>) -> Option<Self> {
+                match r.string()? {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
             }
         }
     };
@@ -190,11 +207,24 @@ macro_rules! optional_struct {
             }
         }
 
+        impl crate::input::fast::FromJson for $name {
+            fn read(r: &mut crate::input::fast::Reader<'_>) -> Option<Self> {
+                $(let mut $field = None;)+
+                r.object(|r, key| match key {
+                    $(stringify!($field) => crate::input::fast::field(r, &mut $field),)+
+                    _ => r.skip(),
+                })?;
+                Some($name { $($field: $field.flatten()),+ })
+            }
+        }
+
         impl crate::convert::ToRhai for $name {
             fn to_rhai(&self) -> rhai::Dynamic {
-                let mut map = rhai::Map::new();
-                $(crate::convert::put(&mut map, stringify!($field), &self.$field);)+
-                rhai::Dynamic::from_map(map)
+                static ORDER: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+                const NAMES: &[&str] = &[$(stringify!($field)),+];
+                let order = ORDER.get_or_init(|| crate::convert::sorted_order(NAMES));
+                let values = [$(self.$field.as_ref().map(crate::convert::ToRhai::to_rhai)),+];
+                crate::convert::struct_map(NAMES, order, values)
             }
         }
     };

@@ -21,11 +21,7 @@ use serde_json::{json, Value};
 /// floats bit for bit.
 fn difference(a: &Dynamic, b: &Dynamic, path: &str) -> Option<String> {
     if a.type_name() != b.type_name() {
-        return Some(format!(
-            "{path}: {} vs {}",
-            a.type_name(),
-            b.type_name()
-        ));
+        return Some(format!("{path}: {} vs {}", a.type_name(), b.type_name()));
     }
     if a.is_read_only() != b.is_read_only() || a.tag() != b.tag() {
         return Some(format!("{path}: access mode or tag differs"));
