@@ -38,10 +38,35 @@ struct Tally {
     worst: Option<Verdict>,
 }
 
+/// A decision as written: its verdict for the tally, and its text. Worker threads render it,
+/// so that writing JSON (about a tenth of a decision's cost) does not queue on one thread.
+struct Rendered {
+    verdict: Verdict,
+    text: Result<String, String>,
+}
+
+impl Rendered {
+    fn new(d: &Decision, format: Format, label: impl FnOnce() -> String) -> Rendered {
+        let text = match format {
+            Format::Json => serde_json::to_string(d).map_err(|e| e.to_string()),
+            Format::Text => Ok(render_text(&label(), d)),
+        };
+        Rendered {
+            verdict: d.decision,
+            text,
+        }
+    }
+
+    fn write(&self, out: &mut impl Write) -> Result<(), String> {
+        let text = self.text.as_ref()?;
+        writeln!(out, "{text}").map_err(|e| e.to_string())
+    }
+}
+
 impl Tally {
-    fn add(&mut self, d: &Decision) {
+    fn add(&mut self, verdict: Verdict) {
         self.count += 1;
-        let slot = match d.decision {
+        let slot = match verdict {
             Verdict::Allow => 0,
             Verdict::Review => 1,
             Verdict::Deny => 2,
@@ -50,7 +75,7 @@ impl Tally {
         if let Some(n) = self.verdicts.get_mut(slot) {
             *n += 1;
         }
-        self.worst = Some(self.worst.map_or(d.decision, |w| w.max(d.decision)));
+        self.worst = Some(self.worst.map_or(verdict, |w| w.max(verdict)));
     }
 
     fn exit_code(&self) -> u8 {
@@ -84,12 +109,12 @@ pub fn expand_folders(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Decides `items` on `jobs` threads; the result is in the order of `items`.
-fn decide_all<T: Sync>(
+fn decide_all<T: Sync, R: Send>(
     jobs: usize,
     items: &[T],
-    decide: impl Fn(&T) -> Decision + Sync,
+    decide: impl Fn(&T) -> R + Sync,
     bar: &ProgressBar,
-) -> Vec<Decision> {
+) -> Vec<R> {
     if jobs <= 1 || items.len() <= BLOCK {
         return items
             .iter()
@@ -101,7 +126,7 @@ fn decide_all<T: Sync>(
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Vec<Decision>)> = std::thread::scope(|s| {
+    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..jobs)
             .filter_map(|_| {
                 // Stack enough that the engine never has to move an evaluation to a fresh stack
@@ -135,7 +160,7 @@ fn decide_all<T: Sync>(
     // Any request a thread left undecided (one that could not start or that failed) is
     // decided here, so there is always exactly one decision per request, in order.
     parts.sort_unstable_by_key(|(start, _)| *start);
-    let mut out: Vec<Decision> = Vec::with_capacity(items.len());
+    let mut out: Vec<R> = Vec::with_capacity(items.len());
     for (start, ds) in parts {
         while out.len() < start {
             let Some(item) = items.get(out.len()) else {
@@ -222,9 +247,12 @@ impl Batch {
         let decisions = decide_all(
             self.jobs,
             files,
-            |path| match read_input(path) {
-                Ok(text) => engine.evaluate_json(&text, options),
-                Err(message) => unreadable(engine, message),
+            |path| {
+                let d = match read_input(path) {
+                    Ok(text) => engine.evaluate_json(&text, options),
+                    Err(message) => unreadable(engine, message),
+                };
+                Rendered::new(&d, format, || path.display().to_string())
             },
             &bar,
         );
@@ -232,9 +260,9 @@ impl Batch {
         let mut tally = Tally::default();
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        for (path, d) in files.iter().zip(&decisions) {
-            tally.add(d);
-            write_decision(&mut out, d, format, &path.display().to_string())?;
+        for d in &decisions {
+            tally.add(d.verdict);
+            d.write(&mut out)?;
         }
         out.flush().map_err(|e| e.to_string())?;
         self.finish(&tally, started);
@@ -296,24 +324,27 @@ impl Batch {
             let decisions = decide_all(
                 self.jobs,
                 &chunk,
-                |(n, line)| match line {
-                    Line::Text(text) => engine.evaluate_json(text, options),
-                    Line::NotUtf8 => unreadable(engine, format!("line {n} is not UTF-8 text")),
-                    Line::TooLong => Decision::rejected(
-                        engine.pack_info().clone(),
-                        vec![InputError::new(
-                            "too_large",
-                            format!("line {n} is longer than the limit of {max_bytes} bytes"),
-                            "$",
-                        )],
-                        RequestHint::default(),
-                    ),
+                |(n, line)| {
+                    let d = match line {
+                        Line::Text(text) => engine.evaluate_json(text, options),
+                        Line::NotUtf8 => unreadable(engine, format!("line {n} is not UTF-8 text")),
+                        Line::TooLong => Decision::rejected(
+                            engine.pack_info().clone(),
+                            vec![InputError::new(
+                                "too_large",
+                                format!("line {n} is longer than the limit of {max_bytes} bytes"),
+                                "$",
+                            )],
+                            RequestHint::default(),
+                        ),
+                    };
+                    Rendered::new(&d, format, || format!("line {n}"))
                 },
                 &counter,
             );
-            for ((n, _), d) in chunk.iter().zip(&decisions) {
-                tally.add(d);
-                write_decision(&mut out, d, format, &format!("line {n}"))?;
+            for d in &decisions {
+                tally.add(d.verdict);
+                d.write(&mut out)?;
             }
         }
         bar.finish_and_clear();
@@ -379,19 +410,6 @@ fn read_line(reader: &mut impl BufRead, max: usize) -> std::io::Result<(Option<L
         Some(String::from_utf8(buf).map_or(Line::NotUtf8, Line::Text)),
         consumed,
     ))
-}
-
-fn write_decision(
-    out: &mut impl Write,
-    d: &Decision,
-    format: Format,
-    label: &str,
-) -> Result<(), String> {
-    let text = match format {
-        Format::Json => serde_json::to_string(d).map_err(|e| e.to_string())?,
-        Format::Text => render_text(label, d),
-    };
-    writeln!(out, "{text}").map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
