@@ -446,11 +446,9 @@ pub(crate) mod fast {
 
     pub(crate) fn parse(text: &str, limits: &InputLimits) -> Option<Request> {
         let mut r = Reader {
-            text,
-            pos: 0,
-            depth: 0,
             max_depth: limits.max_depth.min(MAX_DEPTH),
             max_array_len: limits.max_array_len,
+            ..Reader::new(text)
         };
         let request = Request::read(&mut r)?;
         r.whitespace();
@@ -458,6 +456,17 @@ pub(crate) mod fast {
     }
 
     impl<'a> Reader<'a> {
+        pub(super) fn new(text: &'a str) -> Self {
+            let limits = InputLimits::default();
+            Reader {
+                text,
+                pos: 0,
+                depth: 0,
+                max_depth: limits.max_depth.min(MAX_DEPTH),
+                max_array_len: limits.max_array_len,
+            }
+        }
+
         fn peek(&self) -> Option<u8> {
             self.text.as_bytes().get(self.pos).copied()
         }
@@ -496,6 +505,16 @@ pub(crate) mod fast {
             let start = self.pos;
             let bytes = self.text.as_bytes();
             loop {
+                // Eight bytes at a time to the first byte that ends the plain part.
+                if let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
+                    let word = u64::from_le_bytes(chunk.try_into().ok()?);
+                    let found = string_end(word);
+                    if found == 0 {
+                        self.pos += 8;
+                        continue;
+                    }
+                    self.pos += (found.trailing_zeros() / 8) as usize;
+                }
                 match *bytes.get(self.pos)? {
                     b'"' => break,
                     b'\\' | 0..=0x1f => return None,
@@ -637,6 +656,18 @@ pub(crate) mod fast {
                 _ => self.number().map(drop),
             }
         }
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that is `"`, `\\` or a control
+    /// character, exact up to the lowest one (the classic "has zero byte" trick; the borrow can
+    /// only mark bytes above a marked one).
+    fn string_end(word: u64) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
     }
 
     /// A field of a struct: `None` once more when it was already read (serde refuses duplicates).
@@ -1220,6 +1251,31 @@ mod tests {
             for limits in [InputLimits::default(), SMALL] {
                 proptest::prop_assert!(same_both_ways(&text, &limits).is_ok(), "{:?}", same_both_ways(&text, &limits));
             }
+        }
+    }
+
+    #[test]
+    fn strings_end_where_serde_says() {
+        // Every position of every special byte, among plain ASCII and multi-byte UTF-8.
+        for filler in ["abcdefghijklmnopqrstuvwxyz", "éé€€𝄞𝄞 ~\u{7f}"] {
+            for special in ["\"", "\\", "\u{0}", "\u{1f}", "\n"] {
+                for at in 0..filler.chars().count() {
+                    let mut text: String = filler.chars().take(at).collect();
+                    text.push_str(special);
+                    text.extend(filler.chars().skip(at));
+                    let quoted = format!("\"{text}\"");
+                    let mut r = fast::Reader::new(&quoted);
+                    let plain: String = filler.chars().take(at).collect();
+                    let expected = (special == "\"").then_some(plain.as_str());
+                    assert_eq!(r.string(), expected, "{quoted:?}");
+                }
+            }
+            let quoted = format!("\"{filler}\"");
+            assert_eq!(fast::Reader::new(&quoted).string(), Some(filler));
+            assert_eq!(
+                fast::Reader::new(&quoted[..quoted.len() - 1]).string(),
+                None
+            );
         }
     }
 

@@ -220,11 +220,12 @@ macro_rules! optional_struct {
 
         impl crate::convert::ToRhai for $name {
             fn to_rhai(&self) -> rhai::Dynamic {
-                static ORDER: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
-                const NAMES: &[&str] = &[$(stringify!($field)),+];
-                let order = ORDER.get_or_init(|| crate::convert::sorted_order(NAMES));
+                static KEYS: std::sync::OnceLock<Vec<(usize, rhai::Identifier)>> =
+                    std::sync::OnceLock::new();
+                let keys = KEYS
+                    .get_or_init(|| crate::convert::descending_keys(&[$(stringify!($field)),+]));
                 let values = [$(self.$field.as_ref().map(crate::convert::ToRhai::to_rhai)),+];
-                crate::convert::struct_map(NAMES, order, values)
+                crate::convert::struct_map(keys, values)
             }
         }
     };
