@@ -1,9 +1,16 @@
 // One engine in a fresh Node process: how long it takes to become ready (import + create,
 // i.e. instantiate the wasm and compile the pack for cloudgate), the first decision, and the
 // peak memory after many decisions. Run by run.mjs, once per engine, several times; prints JSON.
-//   node cold.mjs <cloudgate|json-rules-engine|js-handwritten|baseline> REQUEST.json AS_OF N
+//   node cold.mjs <cloudgate|cloudgate-phases|json-rules-engine|js-handwritten|baseline> REQUEST.json AS_OF N
+//
+// `cloudgate-phases` goes through the wasm-bindgen glue in js/pkg/ instead of the package API,
+// to split cloudgate's cold start into its parts: reading the .wasm, WebAssembly.compile,
+// instantiation, the first PolicyEngine (Rhai engine + embedded pack + compiling its rules),
+// and a second PolicyEngine with non-default options in the same instance (the same work
+// without V8's lazy compilation of the functions it touches).
 
 import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const [engineName, requestFile, asOf, countText] = process.argv.slice(2);
 const count = Number(countText ?? 1000);
@@ -13,12 +20,37 @@ const now = () => performance.now();
 const t0 = now();
 let evaluate;
 let t1;
+let phases;
 if (engineName === 'cloudgate') {
   const { loadCloudgate } = await import('./engines/cloudgate.mjs');
   const { createEngine } = await loadCloudgate();
   t1 = now();
   const engine = await createEngine();
   evaluate = (r) => engine.evaluate(r, { asOf });
+} else if (engineName === 'cloudgate-phases') {
+  const { JS_DIR } = await import('./engines/cloudgate.mjs');
+  const glue = await import(pathToFileURL(`${JS_DIR}/pkg/cloudgate.js`).href);
+  const r0 = now();
+  const bytes = fs.readFileSync(`${JS_DIR}/pkg/cloudgate_bg.wasm`);
+  const r1 = now();
+  const module = await WebAssembly.compile(bytes);
+  const r2 = now();
+  glue.initSync({ module }); // as js/core.js does in Node
+  t1 = now();
+  const engine = new glue.PolicyEngine('{}');
+  const r4 = now();
+  // Options other than the default ones, so that no engine built before can be reused.
+  new glue.PolicyEngine('{"limits":{}}').free();
+  const r5 = now();
+  phases = {
+    glue_import_ms: r0 - t0,
+    read_ms: r1 - r0,
+    compile_ms: r2 - r1,
+    instantiate_ms: t1 - r2,
+    engine_ms: r4 - t1,
+    second_engine_ms: r5 - r4,
+  };
+  evaluate = (r) => JSON.parse(engine.evaluateJson(JSON.stringify(r), asOf));
 } else if (engineName === 'json-rules-engine') {
   const { createJre } = await import('./engines/jre.mjs');
   t1 = now();
@@ -33,6 +65,8 @@ if (engineName === 'cloudgate') {
   evaluate = () => null;
 }
 const t2 = now();
+// The second engine of `cloudgate-phases` is not part of becoming ready.
+const extra = phases ? phases.second_engine_ms : 0;
 const first = await evaluate(request);
 const t3 = now();
 for (let i = 0; i < count; i++) await evaluate(request);
@@ -40,8 +74,8 @@ const mem = process.memoryUsage();
 console.log(JSON.stringify({
   engine: engineName,
   import_ms: t1 - t0,
-  create_ms: t2 - t1,
-  ready_ms: t2 - t0,
+  create_ms: t2 - t1 - extra,
+  ready_ms: t2 - t0 - extra,
   first_decision_ms: t3 - t2,
   decision: first?.decision ?? null,
   max_rss_bytes: process.resourceUsage().maxRSS * 1024,
@@ -49,4 +83,5 @@ console.log(JSON.stringify({
   heap_used_bytes: mem.heapUsed,
   external_bytes: mem.external,
   array_buffers_bytes: mem.arrayBuffers,
+  ...(phases ? { phases } : {}),
 }));

@@ -50,11 +50,27 @@ async function toModule(source) {
   throw new TypeError(`createEngine: options.wasm must be bytes, a WebAssembly.Module, a URL or a Response, got ${describe(source)}`);
 }
 
+/**
+ * Instantiates synchronously when the runtime allows it. The glue's async path tests
+ * `typeof Response`, and in Node that first touch of the global loads its fetch implementation:
+ * ~30-50 ms of a cold start that needs no fetch (bench/NOTES.md, section 4). Browsers may refuse
+ * synchronous instantiation of a large module on the main thread (a RangeError); then the async
+ * path, where fetch is there anyway.
+ */
+async function instantiate(module) {
+  try {
+    initSync({ module });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    await initAsync({ module_or_path: module });
+  }
+}
+
 function ensureInstance(source) {
   if (!runtime.loading) {
     runtime.loading = (async () => {
       const module = await toModule(source());
-      await initAsync({ module_or_path: module });
+      await instantiate(module);
       runtime.module = module;
     })();
     // A failed load (network, wrong bytes) may be retried by the next createEngine.

@@ -154,7 +154,10 @@ export interface Engine {
   sources(): Record<string, string>;
   /** The limits in force. */
   limits(): Limits;
-  /** Frees the compiled pack now rather than at garbage collection. */
+  /**
+   * Frees the compiled pack now rather than at garbage collection. Engines created without
+   * options share one compiled default pack, which stays built for the next `createEngine()`.
+   */
   free(): void;
 }
 

@@ -180,6 +180,21 @@ test('misuse throws an Error with a message', async () => {
   assert.throws(() => freed.evaluate(TERMINATION), /freed/);
 });
 
+test('engines without options share one compiled default pack: freeing one leaves the others deciding', async () => {
+  const a = await createEngine();
+  const b = await createEngine({});
+  a.free();
+  for (const e of [b, engine]) {
+    const d = e.evaluate(TERMINATION, { asOf: AS_OF });
+    assert.deepEqual([d.decision, d.findings, d.pack], [baseline.decision, baseline.findings, baseline.pack]);
+  }
+  b.free();
+  const c = await createEngine();
+  assert.deepEqual(c.evaluate(TERMINATION, { asOf: AS_OF }).findings, baseline.findings);
+  assert.deepEqual(c.rules(), RULES);
+  c.free();
+});
+
 test('packDigest: the same digest loads, another one is refused', async () => {
   const same = await createEngine({ packDigest: engine.pack.digest });
   assert.deepEqual(same.pack, engine.pack);
