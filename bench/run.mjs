@@ -67,11 +67,17 @@ const cloudgate = await createEngine();
 const engines = [
   { name: 'cloudgate (wasm, object in)', key: 'cloudgate-wasm', run: (r) => cloudgate.evaluate(r, { asOf: AS_OF }) },
   { name: 'cloudgate (wasm, JSON text in)', key: 'cloudgate-wasm-text', text: true, run: (t) => cloudgate.evaluate(t, { asOf: AS_OF }) },
+  // What an edge function does: request body text in, decision text out (evaluateJson).
+  { name: 'cloudgate (wasm, text in/out)', key: 'cloudgate-wasm-text-out', text: true, run: (t) => cloudgate.evaluateJson(t, { asOf: AS_OF }) },
   { name: 'json-rules-engine', key: 'json-rules-engine', async: true, run: (r) => jre.evaluate(r, AS_OF) },
   { name: 'hand-written JS', key: 'js-handwritten', run: (r) => checkTermination(r, AS_OF) },
 ];
 
-const verdictOf = (d) => ({
+const verdictOf = (result) => {
+  const d = typeof result === 'string' ? JSON.parse(result) : result;
+  return verdictOfObject(d);
+};
+const verdictOfObject = (d) => ({
   decision: d.decision,
   failing: (d.failing ?? d.findings.filter((f) => f.outcome === 'fail' || f.outcome === 'error').map((f) => f.rule)).slice().sort(),
 });
@@ -98,7 +104,7 @@ let mixedAgreement = null;
 if (mixed.length) {
   const reference = mixed.map((r) => verdictOf(cloudgate.evaluate(r, { asOf: AS_OF })));
   mixedAgreement = { requests: mixed.length, errors: reference.filter((v) => v.decision === 'error').length };
-  for (const e of [engines[2], engines[3]]) {
+  for (const e of engines.filter((x) => x.key === 'json-rules-engine' || x.key === 'js-handwritten')) {
     let disagree = 0;
     for (let i = 0; i < mixed.length; i++) {
       // The others do not validate requests: compare only where cloudgate accepted the request.

@@ -182,8 +182,8 @@ class Engine {
     }
   }
 
-  #reject(code, message) {
-    return JSON.parse(this.#call((e) => e.rejectJson(code, message)));
+  #rejectJson(code, message) {
+    return this.#call((e) => e.rejectJson(code, message));
   }
 
   /**
@@ -191,12 +191,25 @@ class Engine {
    * decision; only misuse of the API throws.
    */
   evaluate(request, options) {
+    return JSON.parse(this.#decide(request, options, 'evaluate'));
+  }
+
+  /**
+   * Decides one request and returns the decision as JSON text: for edge functions, which read
+   * the request body as text and answer with text, this skips building the decision object
+   * (JSON.parse) that they would only stringify again.
+   */
+  evaluateJson(request, options) {
+    return this.#decide(request, options, 'evaluateJson');
+  }
+
+  #decide(request, options, method) {
     if (options !== undefined && !isPlainObject(options)) {
-      throw new TypeError(`evaluate(request, options): options must be an object such as { asOf: '2026-09-02' }, got ${describe(options)}`);
+      throw new TypeError(`${method}(request, options): options must be an object such as { asOf: '2026-09-02' }, got ${describe(options)}`);
     }
     const asOf = options?.asOf ?? options?.as_of ?? undefined;
     if (asOf !== undefined && typeof asOf !== 'string') {
-      throw new TypeError(`evaluate(request, { asOf }): asOf must be a 'YYYY-MM-DD' string, got ${describe(asOf)}`);
+      throw new TypeError(`${method}(request, { asOf }): asOf must be a 'YYYY-MM-DD' string, got ${describe(asOf)}`);
     }
     let text;
     if (typeof request === 'string') {
@@ -206,27 +219,27 @@ class Engine {
         text = JSON.stringify(request);
       } catch (error) {
         const deep = error instanceof RangeError && /call stack/i.test(error.message);
-        return this.#reject(
+        return this.#rejectJson(
           deep ? 'too_deep' : 'not_json',
           deep
             ? 'the request object nests too deeply to be written as JSON'
             : `the request object cannot be written as JSON: ${error.message}`,
         );
       }
-      if (typeof text !== 'string') return this.#reject('not_json', 'the request object has no JSON form');
+      if (typeof text !== 'string') return this.#rejectJson('not_json', 'the request object has no JSON form');
     } else {
-      throw new TypeError(`evaluate(request): request must be an object or a JSON string, got ${describe(request)}`);
+      throw new TypeError(`${method}(request): request must be an object or a JSON string, got ${describe(request)}`);
     }
     if (text.length > this.#maxBytes) {
-      return this.#reject('too_large', `the request is ${utf8Length(text)} bytes; the limit is ${this.#maxBytes} bytes`);
+      return this.#rejectJson('too_large', `the request is ${utf8Length(text)} bytes; the limit is ${this.#maxBytes} bytes`);
     }
     if (!wellFormed(text)) {
-      return this.#reject(
+      return this.#rejectJson(
         'invalid_string',
         'the request is not valid JSON: it contains a lone UTF-16 surrogate (not well-formed Unicode)',
       );
     }
-    const decision = this.#call(
+    return this.#call(
       (e) => e.evaluateJson(text, asOf),
       (fresh, error) =>
         fresh.rejectJson(
@@ -234,7 +247,6 @@ class Engine {
           `the engine stopped abnormally while deciding this request (${error.message}); it has been restarted`,
         ),
     );
-    return JSON.parse(decision);
   }
 
   /** The pack's rules: id, title, severity, scenarios, clauses, description, file. */

@@ -5,4 +5,4 @@
 # The fuzzers themselves run with scripts/fuzz.sh SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --quiet --test fuzz_replay
+cargo test --quiet --test fuzz_replay -- --ignored

@@ -19,19 +19,30 @@ thread_local! {
 pub fn progress(ops: u64) -> Option<Dynamic> {
     OPERATIONS.with(|c| c.set(ops));
     #[cfg(not(target_arch = "wasm32"))]
-    if ops & 1023 == 0 {
-        let late = DEADLINE.with(|d| {
-            d.get()
-                .is_some_and(|deadline| std::time::Instant::now() > deadline)
-        });
-        if late {
-            return Some(Dynamic::from("time budget exceeded"));
-        }
+    if ops & 1023 == 0 && past_deadline() {
+        return Some(Dynamic::from("time budget exceeded"));
     }
     None
 }
 
-/// Resets the per-rule counters before a rule runs.
+/// Whether the rule now running has passed its wall-clock budget (never, in wasm). The compiled
+/// form asks this every 1024 operations and hands a late rule to Rhai, which finds the same
+/// deadline already passed and reports it as it would have.
+pub fn past_deadline() -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        DEADLINE.with(|d| {
+            d.get()
+                .is_some_and(|deadline| std::time::Instant::now() > deadline)
+        })
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        false
+    }
+}
+
+/// Resets the per-rule counters before a rule runs (once per rule, whichever form runs it).
 // The wall-clock budget is native only: edge runtimes do not advance the clock mid-computation.
 #[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
 pub fn start_rule(max_millis: u64) {

@@ -155,13 +155,17 @@ fn sandbox(limits: &Limits) -> rhai::Engine {
     engine.set_max_string_size(limits.max_string_size.max(1));
     engine.set_max_array_size(limits.max_array_size.max(1));
     engine.set_max_map_size(limits.max_map_size.max(1));
-    engine.set_max_variables(1_000);
+    engine.set_max_variables(MAX_VARIABLES);
     engine.set_max_functions(256);
     engine.set_fail_on_invalid_map_property(false);
     engine.on_progress(clock::progress);
     functions::register(&mut engine);
     engine
 }
+
+/// Variables a rule may have in scope at once (Rhai's `max_variables`); the compiled form
+/// refuses rules that could exceed it, so both forms fail the same rules.
+pub(crate) const MAX_VARIABLES: usize = 1_000;
 
 fn compile_rule(rhai: &rhai::Engine, rule: &crate::pack::RuleSource) -> Result<AST, Diagnostic> {
     let meta = &rule.meta;
@@ -217,15 +221,11 @@ impl Engine {
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
         let rhai = sandbox(&options.limits);
-        let params = rhai::serde::to_dynamic(&pack.manifest.params)
-            .map(|p| ReadOnly::wrap("params", p))
-            .map_err(|e| {
-                Diagnostic::new(
-                    "bad_manifest",
-                    "pack.json",
-                    format!("parameters cannot be used by rules: {e}"),
-                )
-            })?;
+        // Parameters are free JSON: converted as rhai's serde support would (tests/convert.rs).
+        let params = ReadOnly::wrap(
+            "params",
+            crate::convert::ToRhai::to_rhai(&serde_json::Value::Object(pack.manifest.params.clone())),
+        );
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
         for rule in &pack.rules {
@@ -346,6 +346,8 @@ impl Engine {
             .enumerate()
             .filter(|(_, r)| r.meta.applies_to(request.scenario))
         {
+            // One budget for the rule, shared by the compiled run and a Rhai rerun after it.
+            clock::start_rule(self.limits.max_millis_per_rule);
             let fast = rule.fast.as_ref().and_then(|program| {
                 let (run, ops) = compiled::run(program, &globals, &self.limits);
                 let run = run.ok()?;
@@ -372,7 +374,6 @@ impl Engine {
                         scope
                     });
                     let base = scope.len();
-                    clock::start_rule(self.limits.max_millis_per_rule);
                     let result = self.rhai.eval_ast_with_scope::<Dynamic>(scope, ast);
                     operations += clock::rule_operations();
                     scope.rewind(base);

@@ -400,7 +400,7 @@ mod tests {
         let json = serde_json::json!({
             "a": { "b": [ { "c": 1 }, { "c": null } ], "s": "", "t": "x" }
         });
-        rhai::serde::to_dynamic(json).unwrap()
+        crate::convert::ToRhai::to_rhai(&json)
     }
 
     #[test]

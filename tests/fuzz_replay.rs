@@ -55,11 +55,13 @@ fn replay(target: &str, entry: fn(&[u8])) {
 }
 
 #[test]
+#[ignore = "replayed once by `make test-fuzz` (scripts/test-fuzz.sh), not again by `cargo test`"]
 fn eval_json_corpus() {
     replay("eval_json", entries::eval_json);
 }
 
 #[test]
+#[ignore = "replayed once by `make test-fuzz` (scripts/test-fuzz.sh), not again by `cargo test`"]
 fn load_rules_corpus() {
     replay("load_rules", entries::load_rules);
 }

@@ -259,6 +259,20 @@ test('the same decision whether given text, an object, or the object again', () 
   assert.deepEqual(a, b);
 });
 
+test('evaluateJson gives the decision of evaluate as JSON text, and the same refusals', () => {
+  const a = engine.evaluate(BASES.transfer, { asOf: AS_OF });
+  const text = engine.evaluateJson(JSON.stringify(BASES.transfer), { asOf: AS_OF });
+  assert.equal(typeof text, 'string');
+  const b = JSON.parse(text);
+  delete a.stats.micros;
+  delete b.stats.micros;
+  assert.deepEqual(b, a);
+  const bad = JSON.parse(engine.evaluateJson('{"scenario":', { asOf: AS_OF }));
+  assert.equal(bad.decision, 'error');
+  assert.deepEqual(bad.errors.map((e) => e.code), engine.evaluate('{"scenario":', { asOf: AS_OF }).errors.map((e) => e.code));
+  assert.throws(() => engine.evaluateJson(42), /evaluateJson\(request\): request must be an object or a JSON string/);
+});
+
 test('the package resolves by name to its Node entry; the universal entry works in Node too', async () => {
   const byName = await import('cloudgate');
   const node = await import('../node.js');

@@ -87,6 +87,9 @@ impl<'a> Machine<'a> {
         if self.operations > self.limits.max_operations {
             return bail("operation budget");
         }
+        if self.operations & 1023 == 0 && crate::clock::past_deadline() {
+            return bail("time budget");
+        }
         Ok(())
     }
 
@@ -838,28 +841,39 @@ fn append_display(out: &mut String, v: &Dynamic) -> Res<()> {
     Ok(())
 }
 
-/// Rhai's data-size accounting (arrays and maps counted through nesting, string bytes summed).
-fn sizes(v: &Dynamic) -> (usize, usize, usize) {
+/// Deepest nesting of arrays a compiled rule may build. Rhai copies, measures and drops nested
+/// values recursively; a rule nesting deeper than any real rule does (`loop { a = [a] }`) is
+/// handed to Rhai, whose stack and time guards are sized for it (see `engine::with_stack`).
+const MAX_DEPTH: usize = 32;
+
+/// Rhai's data-size accounting (arrays and maps counted through nesting, string bytes summed),
+/// or `None` past [`MAX_DEPTH`].
+fn sizes(v: &Dynamic, depth: usize) -> Option<(usize, usize, usize)> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     if let Ok(array) = v.as_array_ref() {
-        return array.iter().fold((0, 0, 0), |(a, m, s), item| {
-            let (a2, m2, s2) = sizes(item);
-            (a + 1 + a2, m + m2, s + s2)
+        return array.iter().try_fold((0, 0, 0), |(a, m, s), item| {
+            let (a2, m2, s2) = sizes(item, depth + 1)?;
+            Some((a + 1 + a2, m + m2, s + s2))
         });
     }
     if let Ok(map) = v.as_map_ref() {
-        return map.values().fold((0, 0, 0), |(a, m, s), item| {
-            let (a2, m2, s2) = sizes(item);
-            (a + a2, m + 1 + m2, s + s2)
+        return map.values().try_fold((0, 0, 0), |(a, m, s), item| {
+            let (a2, m2, s2) = sizes(item, depth + 1)?;
+            Some((a + a2, m + 1 + m2, s + s2))
         });
     }
     if let Ok(text) = v.as_immutable_string_ref() {
-        return (0, 0, text.len());
+        return Some((0, 0, text.len()));
     }
-    (0, 0, 0)
+    Some((0, 0, 0))
 }
 
 fn check_size(v: &Dynamic, limits: &Limits) -> Res<()> {
-    let (a, m, s) = sizes(v);
+    let Some((a, m, s)) = sizes(v, 0) else {
+        return bail("deeply nested value");
+    };
     if a > limits.max_array_size || m > limits.max_map_size || s > limits.max_string_size {
         return bail("data size");
     }

@@ -23,6 +23,11 @@ pub(crate) fn lower(ast: &AST) -> Lowered<Program> {
     }
     let mut lowerer = Lowerer::default();
     let body = lowerer.block(ast.statements())?;
+    // Rhai counts the scope's constants (`req`, `params`…) too; the margin keeps every rule
+    // near the limit in Rhai, which stops it with "too many variables" at the exact place.
+    if lowerer.peak + 16 > crate::engine::MAX_VARIABLES {
+        return Err(Unsupported("more variables in scope than Rhai allows"));
+    }
     Ok(Program {
         body,
         slots: lowerer.slots,
@@ -34,6 +39,8 @@ struct Lowerer {
     /// Visible variables, innermost last.
     names: Vec<(ImmutableString, usize)>,
     slots: usize,
+    /// Most variables visible at once (Rhai limits this, not the total declared).
+    peak: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -47,6 +54,7 @@ impl Lowerer {
         let slot = self.slots;
         self.slots += 1;
         self.names.push((name.clone(), slot));
+        self.peak = self.peak.max(self.names.len());
         slot
     }
 
