@@ -338,8 +338,9 @@ impl Engine {
         };
         let mut scope: Option<Scope> = None;
 
-        let mut findings = Vec::new();
+        let mut findings = Vec::with_capacity(self.rules.len());
         let mut operations = 0u64;
+        let mut slots = Vec::new();
         for (index, rule) in self
             .rules
             .iter()
@@ -349,7 +350,7 @@ impl Engine {
             // One budget for the rule, shared by the compiled run and a Rhai rerun after it.
             clock::start_rule(self.limits.max_millis_per_rule);
             let fast = rule.fast.as_ref().and_then(|program| {
-                let (run, ops) = compiled::run(program, &globals, &self.limits);
+                let (run, ops) = compiled::run(program, &globals, &self.limits, &mut slots);
                 let run = run.ok()?;
                 operations += ops;
                 Some(run)

@@ -34,15 +34,22 @@ pub(crate) enum Run {
 
 /// Runs `program`; returns the outcome and the operations counted (statements, loop turns and
 /// calls), bounded by `limits.max_operations`.
+///
+/// `scratch` holds the variable slots; the engine passes the same vector for every rule of a
+/// decision so that rules do not each allocate their own.
 pub(crate) fn run(
     program: &Program,
     globals: &Globals<'_>,
     limits: &Limits,
+    scratch: &mut Vec<Dynamic>,
 ) -> (Result<Run, Bail>, u64) {
+    let mut slots = std::mem::take(scratch);
+    slots.clear();
+    slots.resize(program.slots, Dynamic::UNIT);
     let mut machine = Machine {
         globals,
         limits,
-        slots: vec![Dynamic::UNIT; program.slots],
+        slots,
         operations: 0,
     };
     let outcome = match machine.block(&program.body) {
@@ -51,6 +58,9 @@ pub(crate) fn run(
         Err(Flow::Bail(why)) => Err(Bail(why)),
         Err(Flow::Break | Flow::Continue) => Err(Bail("break outside a loop")),
     };
+    // Values a rule left in its variables are dropped now, not with the next rule.
+    machine.slots.clear();
+    *scratch = machine.slots;
     (outcome, machine.operations)
 }
 
