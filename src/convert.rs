@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
 
 use crate::calendar::Date;
+use crate::functions::{parse_path, walk, Step};
 use crate::request::Request;
 
 /// The request as the rules see it (`req`).
@@ -24,6 +25,57 @@ pub fn to_dynamic(request: &Request) -> Dynamic {
 /// `request.rs`, so that a new field cannot be forgotten here.
 pub trait ToRhai {
     fn to_rhai(&self) -> Dynamic;
+}
+
+/// A value inside a request, read by path without building the rules' view of the whole
+/// request. Most rules only read fields by literal path (`need(req, "agreement.status")`): their
+/// compiled form asks the typed request for that one value, so a decision whose rules all run
+/// compiled never builds `req` at all (the Rhai maps and strings of a whole request were a
+/// quarter of a decision; bench/NOTES.md, section 6).
+///
+/// `lookup` must find exactly what `functions::walk` finds in [`ToRhai::to_rhai`]'s value:
+/// `None` for an absent field, an index past the end, or a step into a scalar or null
+/// (tests/convert.rs compares the two over every path of many requests).
+pub(crate) trait Lookup: ToRhai {
+    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
+        // A scalar: only the empty path finds it.
+        if steps.is_empty() {
+            Some(self.to_rhai())
+        } else {
+            None
+        }
+    }
+}
+
+impl Lookup for String {}
+impl Lookup for bool {}
+impl Lookup for i64 {}
+impl Lookup for f64 {}
+impl Lookup for Date {}
+
+impl<T: Lookup> Lookup for Vec<T> {
+    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
+        match steps.split_first() {
+            None => Some(self.to_rhai()),
+            Some((Step::Index(i), rest)) => self.get(*i)?.lookup(rest),
+            Some((Step::Key(_), _)) => None,
+        }
+    }
+}
+
+/// Free JSON is rare and small: converted, then walked as the rules' view would be.
+impl Lookup for serde_json::Value {
+    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
+        walk(&self.to_rhai(), steps, |v| v.cloned())
+    }
+}
+
+/// The value at `path` (`a.b[0].c`) of the rules' view of `request`, found without building
+/// the view; `None` where the rules' `field` would find nothing. For tests and tools; the
+/// engine uses the parsed form.
+#[doc(hidden)]
+pub fn lookup_path(request: &Request, path: &str) -> Option<Dynamic> {
+    request.lookup(&parse_path(path)?)
 }
 
 /// A Rhai string (`Dynamic::from(&str)` would resolve to the generic, `'static` constructor).
@@ -238,6 +290,34 @@ impl ToRhai for Request {
             removal.as_ref().map(ToRhai::to_rhai),
         ];
         struct_map(keys, values)
+    }
+}
+
+impl Lookup for Request {
+    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
+        let (first, rest) = match steps.split_first() {
+            None => return Some(self.to_rhai()),
+            Some((Step::Key(key), rest)) => (key.as_str(), rest),
+            Some((Step::Index(_), _)) => return None,
+        };
+        // The same keys as `to_rhai` above; tests/convert.rs checks every one.
+        match first {
+            "request_id" => self.request_id.lookup(rest),
+            "scenario" => self.scenario.lookup(rest),
+            "as_of" => self.as_of.as_ref()?.lookup(rest),
+            "requested_by" => self.requested_by.as_ref()?.lookup(rest),
+            "customer" => self.customer.as_ref()?.lookup(rest),
+            "provider" => self.provider.as_ref()?.lookup(rest),
+            "service" => self.service.as_ref()?.lookup(rest),
+            "agreement" => self.agreement.as_ref()?.lookup(rest),
+            "data_assets" => self.data_assets.as_ref()?.lookup(rest),
+            "suppliers" => self.suppliers.as_ref()?.lookup(rest),
+            "onboarding" => self.onboarding.as_ref()?.lookup(rest),
+            "termination" => self.termination.as_ref()?.lookup(rest),
+            "transfer" => self.transfer.as_ref()?.lookup(rest),
+            "removal" => self.removal.as_ref()?.lookup(rest),
+            _ => None,
+        }
     }
 }
 

@@ -319,18 +319,15 @@ impl Engine {
             to: lifecycle::target(request.scenario).as_str().to_string(),
             legal: lifecycle::is_legal(request),
         };
-        let value = crate::convert::to_dynamic(request);
-
-        // The constants every rule sees, built once per decision. Rhai's scope is built only
-        // if some rule runs in Rhai (one without a compiled form, or one that bailed).
-        let req = ReadOnly::new("req", value);
-        let req_dynamic = Dynamic::from(req.clone());
+        // The constants every rule sees, built once per decision. `req` is built only if some
+        // rule needs it whole (one running in Rhai, or using `req` as a value); reads by path go
+        // to the typed request. Rhai's scope is built only if some rule runs in Rhai.
+        let req = compiled::LazyReq::new(request);
         let as_of_dynamic = Dynamic::from(as_of.to_string());
         let scenario_dynamic = Dynamic::from(request.scenario.as_str().to_string());
         let lifecycle_dynamic = lifecycle_value(request, &lifecycle);
         let globals = compiled::Globals {
-            req: &req_dynamic,
-            req_value: req.inner(),
+            req: &req,
             params: &self.params,
             as_of: &as_of_dynamic,
             scenario: &scenario_dynamic,
@@ -367,7 +364,7 @@ impl Engine {
                 (Ok(ast), None) => {
                     let scope = scope.get_or_insert_with(|| {
                         let mut scope = Scope::new();
-                        scope.push_constant_dynamic("req", req_dynamic.clone());
+                        scope.push_constant_dynamic("req", req.value().clone());
                         scope.push_constant_dynamic("params", self.params.clone());
                         scope.push_constant_dynamic("as_of", as_of_dynamic.clone());
                         scope.push_constant_dynamic("scenario", scenario_dynamic.clone());

@@ -263,6 +263,20 @@ pub(crate) fn da_scope(req: &Dynamic) -> Res<bool> {
     Ok(eea && !non_production)
 }
 
+/// `da_scope` of the typed request, for the compiled form: the same answer, and the same missing
+/// field, as `da_scope` over the rules' view of it.
+pub(crate) fn da_scope_of(request: &crate::request::Request) -> Result<bool, MissingField> {
+    let Some(jurisdiction) = request.customer.as_ref().and_then(|c| c.jurisdiction.as_ref()) else {
+        return Err(MissingField("customer.jurisdiction".to_string()));
+    };
+    let non_production = request
+        .service
+        .as_ref()
+        .and_then(|s| s.non_production)
+        .unwrap_or(false);
+    Ok(is_eea(jurisdiction) && !non_production)
+}
+
 /// Registers every host function. Names avoid those of Rhai's packages (`get`, `min`, …):
 /// an exact-type package function would otherwise win over a `Dynamic`-typed one here. Functions that take the request by reference are marked
 /// pure so that Rhai passes the (constant) request without copying it.

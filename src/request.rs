@@ -32,6 +32,8 @@ macro_rules! string_enum {
             }
         }
 
+        impl crate::convert::Lookup for $name {}
+
         impl crate::convert::ToRhai for $name {
             /// One shared Rhai string per variant and thread: converting is a reference count.
             fn to_rhai(&self) -> rhai::Dynamic {
@@ -215,6 +217,19 @@ macro_rules! optional_struct {
                     _ => r.skip(),
                 })?;
                 Some($name { $($field: $field.flatten()),+ })
+            }
+        }
+
+        impl crate::convert::Lookup for $name {
+            fn lookup(&self, steps: &[crate::functions::Step]) -> Option<rhai::Dynamic> {
+                match steps.split_first() {
+                    None => Some(crate::convert::ToRhai::to_rhai(self)),
+                    Some((crate::functions::Step::Key(key), rest)) => match key.as_str() {
+                        $(stringify!($field) => crate::convert::Lookup::lookup(self.$field.as_ref()?, rest),)+
+                        _ => None,
+                    },
+                    Some((crate::functions::Step::Index(_), _)) => None,
+                }
             }
         }
 

@@ -73,10 +73,99 @@ fn difference(a: &Dynamic, b: &Dynamic, path: &str) -> Option<String> {
 fn check(request: &Request) -> Result<(), String> {
     let ours = cloudgate::convert::to_dynamic(request);
     let serde = rhai::serde::to_dynamic(request).map_err(|e| e.to_string())?;
-    match difference(&ours, &serde, "req") {
-        None => Ok(()),
-        Some(d) => Err(d),
+    if let Some(d) = difference(&ours, &serde, "req") {
+        return Err(d);
     }
+    check_lookups(request, &ours)
+}
+
+/// What the rules' path walk finds at `steps` of `v` (`None` at null, as `functions::walk`).
+fn walk(v: &Dynamic, steps: &[Step]) -> Option<Dynamic> {
+    if v.is_unit() {
+        return None;
+    }
+    match steps.split_first() {
+        None => Some(v.clone()),
+        Some((Step::Key(k), rest)) => {
+            let next = v.as_map_ref().ok()?.get(k.as_str())?.clone();
+            walk(&next, rest)
+        }
+        Some((Step::Index(i), rest)) => {
+            let next = v.as_array_ref().ok()?.get(*i)?.clone();
+            walk(&next, rest)
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn text(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Every path of the value, and next to each a few that find nothing (an unknown key, an index
+/// past the end, a step into a scalar or a map by index).
+fn value_paths(v: &Dynamic, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    out.push(prefix.clone());
+    for miss in [Step::Key("no_such_field".into()), Step::Index(0), Step::Index(999)] {
+        let mut p = prefix.clone();
+        p.push(miss);
+        out.push(p);
+    }
+    if let Ok(map) = v.as_map_ref() {
+        for (k, item) in map.iter() {
+            // Free JSON may have keys the path grammar cannot spell.
+            if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            prefix.push(Step::Key(k.to_string()));
+            value_paths(item, prefix, out);
+            prefix.pop();
+        }
+    } else if let Ok(array) = v.as_array_ref() {
+        for (i, item) in array.iter().enumerate() {
+            prefix.push(Step::Index(i));
+            value_paths(item, prefix, out);
+            prefix.pop();
+        }
+    }
+}
+
+/// The compiled rules read fields through `lookup_path` instead of the whole value: it must
+/// find exactly what the walk over the whole value finds, on every path.
+fn check_lookups(request: &Request, whole: &Dynamic) -> Result<(), String> {
+    let mut all = Vec::new();
+    value_paths(whole, &mut Vec::new(), &mut all);
+    for steps in all.iter().filter(|s| !s.is_empty()) {
+        let path = text(steps);
+        let expected = walk(whole, steps);
+        let got = cloudgate::convert::lookup_path(request, &path);
+        match (&expected, &got) {
+            (None, None) => {}
+            (Some(a), Some(b)) => {
+                if let Some(d) = difference(b, a, &path) {
+                    return Err(format!("lookup {d}"));
+                }
+            }
+            _ => return Err(format!("lookup {path}: {got:?}, the walk finds {expected:?}")),
+        }
+    }
+    Ok(())
 }
 
 /// Every request text the project has: pack cases (with their set/unset edits), the

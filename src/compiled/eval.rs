@@ -3,21 +3,45 @@
 //! `functions.rs`); for any other type, and for anything Rhai would report as an error, it bails
 //! and the engine asks Rhai.
 
+use std::cell::OnceCell;
+
 use rhai::{Array, Dynamic, EvalAltResult, ImmutableString};
 
 use super::{Bail, Ex, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St};
 use crate::calendar::{is_eea, Date};
+use crate::convert::Lookup;
 use crate::engine::Limits;
 use crate::functions::{
-    da_scope, date, is_empty_value, message_of, parse_path, paths_of, walk, MissingField, ReadOnly,
+    da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk, MissingField, ReadOnly,
     RuleResult, Step,
 };
+use crate::request::Request;
+
+/// `req`: the typed request, and its Rhai value built only if something needs it whole (a rule
+/// running in Rhai, `req` passed as a value) rather than reading a field by path.
+pub(crate) struct LazyReq<'a> {
+    request: &'a Request,
+    value: OnceCell<Dynamic>,
+}
+
+impl<'a> LazyReq<'a> {
+    pub fn new(request: &'a Request) -> Self {
+        LazyReq {
+            request,
+            value: OnceCell::new(),
+        }
+    }
+
+    /// `req` as Rhai sees it: the request's map behind a read-only wrapper.
+    pub fn value(&self) -> &Dynamic {
+        self.value
+            .get_or_init(|| ReadOnly::wrap("req", crate::convert::to_dynamic(self.request)))
+    }
+}
 
 /// The constants a rule sees, as the engine put them in Rhai's scope.
 pub(crate) struct Globals<'a> {
-    pub req: &'a Dynamic,
-    /// The map behind `req`'s read-only wrapper.
-    pub req_value: &'a Dynamic,
+    pub req: &'a LazyReq<'a>,
     pub params: &'a Dynamic,
     pub as_of: &'a Dynamic,
     pub scenario: &'a Dynamic,
@@ -105,7 +129,7 @@ impl<'a> Machine<'a> {
 
     fn global(&self, g: Global) -> &'a Dynamic {
         match g {
-            Global::Req => self.globals.req,
+            Global::Req => self.globals.req.value(),
             Global::Params => self.globals.params,
             Global::AsOf => self.globals.as_of,
             Global::Scenario => self.globals.scenario,
@@ -412,7 +436,7 @@ impl<'a> Machine<'a> {
             return bail("need's prefix is not a string");
         }
         let found = if matches!(p.target, Ex::Global(Global::Req)) {
-            walk(self.globals.req_value, steps, |v| v.cloned())
+            self.globals.req.request.lookup(steps)
         } else {
             self.with1(&p.target, |target| {
                 Ok(in_place(target, |root| walk(root, steps, |v| v.cloned())))
@@ -443,6 +467,13 @@ impl<'a> Machine<'a> {
                 })),
                 _ => bail("host arity"),
             },
+            // `da_scope(req)` reads two fields of the typed request: no need to build `req`.
+            [Ex::Global(Global::Req)] if h == Host::DaScope => {
+                match da_scope_of(self.globals.req.request) {
+                    Ok(b) => Ok(Dynamic::from_bool(b)),
+                    Err(MissingField(path)) => Err(Flow::Missing(path)),
+                }
+            }
             [a] => self.with1(a, |a| host1(h, a)),
             [a, b] => self.with2(a, b, |a, b| host2(h, a, b, limits)),
             _ => bail("host arity"),

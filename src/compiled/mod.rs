@@ -19,7 +19,7 @@
 mod eval;
 mod lower;
 
-pub(crate) use eval::{run, Globals, Run};
+pub(crate) use eval::{run, Globals, LazyReq, Run};
 pub(crate) use lower::lower;
 
 use rhai::{Dynamic, ImmutableString};
