@@ -224,7 +224,9 @@ impl Engine {
         // Parameters are free JSON: converted as rhai's serde support would (tests/convert.rs).
         let params = ReadOnly::wrap(
             "params",
-            crate::convert::ToRhai::to_rhai(&serde_json::Value::Object(pack.manifest.params.clone())),
+            crate::convert::ToRhai::to_rhai(&serde_json::Value::Object(
+                pack.manifest.params.clone(),
+            )),
         );
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();

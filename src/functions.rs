@@ -158,7 +158,11 @@ fn lookup<R>(root: &Dynamic, path: &str, f: impl FnOnce(Option<&Dynamic>) -> R) 
     Ok(walk(root, &parsed, f))
 }
 
-pub(crate) fn walk<R>(current: &Dynamic, steps: &[Step], f: impl FnOnce(Option<&Dynamic>) -> R) -> R {
+pub(crate) fn walk<R>(
+    current: &Dynamic,
+    steps: &[Step],
+    f: impl FnOnce(Option<&Dynamic>) -> R,
+) -> R {
     if current.is_unit() {
         return f(None);
     }
@@ -266,7 +270,11 @@ pub(crate) fn da_scope(req: &Dynamic) -> Res<bool> {
 /// `da_scope` of the typed request, for the compiled form: the same answer, and the same missing
 /// field, as `da_scope` over the rules' view of it.
 pub(crate) fn da_scope_of(request: &crate::request::Request) -> Result<bool, MissingField> {
-    let Some(jurisdiction) = request.customer.as_ref().and_then(|c| c.jurisdiction.as_ref()) else {
+    let Some(jurisdiction) = request
+        .customer
+        .as_ref()
+        .and_then(|c| c.jurisdiction.as_ref())
+    else {
         return Err(MissingField("customer.jurisdiction".to_string()));
     };
     let non_production = request

@@ -303,13 +303,19 @@ fn rules_near_rhai_limits_are_left_to_rhai() {
     let many: String = (0..990).map(|i| format!("let v{i} = {i};\n")).collect();
     let rules = vec![
         rule("G-NEST", "let a = []; for i in 0..40 { a = [a]; } pass()"),
-        rule("G-NEST-SHALLOW", "let a = []; for i in 0..5 { a = [a]; } pass()"),
+        rule(
+            "G-NEST-SHALLOW",
+            "let a = []; for i in 0..5 { a = [a]; } pass()",
+        ),
         rule("G-VARS", &(many + "pass()")),
         rule("G-VARS-FEW", "let a = 1; let b = a + 1; pass()"),
     ];
     let (fast, slow) = both(pack(rules).unwrap());
     assert!(fast.is_compiled("G-NEST") && fast.is_compiled("G-NEST-SHALLOW"));
-    assert!(!fast.is_compiled("G-VARS"), "990 variables in scope: left to Rhai");
+    assert!(
+        !fast.is_compiled("G-VARS"),
+        "990 variables in scope: left to Rhai"
+    );
     assert!(fast.is_compiled("G-VARS-FEW"));
     let text = base("termination");
     assert_same(&fast, &slow, "limits", &text, &as_of());

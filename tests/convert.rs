@@ -122,7 +122,11 @@ fn text(steps: &[Step]) -> String {
 /// past the end, a step into a scalar or a map by index).
 fn value_paths(v: &Dynamic, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
     out.push(prefix.clone());
-    for miss in [Step::Key("no_such_field".into()), Step::Index(0), Step::Index(999)] {
+    for miss in [
+        Step::Key("no_such_field".into()),
+        Step::Index(0),
+        Step::Index(999),
+    ] {
         let mut p = prefix.clone();
         p.push(miss);
         out.push(p);
@@ -162,7 +166,11 @@ fn check_lookups(request: &Request, whole: &Dynamic) -> Result<(), String> {
                     return Err(format!("lookup {d}"));
                 }
             }
-            _ => return Err(format!("lookup {path}: {got:?}, the walk finds {expected:?}")),
+            _ => {
+                return Err(format!(
+                    "lookup {path}: {got:?}, the walk finds {expected:?}"
+                ))
+            }
         }
     }
     Ok(())

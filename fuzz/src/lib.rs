@@ -152,9 +152,9 @@ pub fn load_rules(data: &[u8]) {
     let d = lenient.evaluate_json(REQUEST, &options());
     check_decision(&d);
     let timed_out = |d: &cloudgate::Decision| {
-        d.findings
-            .iter()
-            .any(|f| f.message.as_deref() == Some("the rule was stopped: it ran past its time budget"))
+        d.findings.iter().any(|f| {
+            f.message.as_deref() == Some("the rule was stopped: it ran past its time budget")
+        })
     };
     if let Ok(interpreted) = &interpreted {
         let reference = interpreted.evaluate_json(REQUEST, &options());

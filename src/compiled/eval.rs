@@ -12,8 +12,8 @@ use crate::calendar::{is_eea, Date};
 use crate::convert::Lookup;
 use crate::engine::Limits;
 use crate::functions::{
-    da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk, MissingField, ReadOnly,
-    RuleResult, Step,
+    da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk,
+    MissingField, ReadOnly, RuleResult, Step,
 };
 use crate::request::Request;
 
