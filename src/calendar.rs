@@ -39,14 +39,16 @@ impl Date {
     };
 
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Result<Self, DateError> {
-        let text = format!("{year:04}-{month:02}-{day:02}");
+        // The error's text is built only on the error path: this runs for every date of every
+        // request, and formatting it eagerly cost more than the conversion.
+        let bad = || DateError::Calendar(format!("{year:04}-{month:02}-{day:02}"));
         if !(1..=9999).contains(&year) {
-            return Err(DateError::Calendar(text));
+            return Err(bad());
         }
-        let month = Month::try_from(month).map_err(|_| DateError::Calendar(text.clone()))?;
-        time::Date::from_calendar_date(year, month, day)
+        let month_of_year = Month::try_from(month).map_err(|_| bad())?;
+        time::Date::from_calendar_date(year, month_of_year, day)
             .map(Date)
-            .map_err(|_| DateError::Calendar(text))
+            .map_err(|_| bad())
     }
 
     /// Parses `YYYY-MM-DD`, or the date part of `YYYY-MM-DDThh:mm:ss…`.
