@@ -18,6 +18,13 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::decision::{Decision, RequestHint};
+
+/// Talc instead of Rust's default wasm allocator (dlmalloc): a decision allocates and frees a few
+/// hundred small blocks (the parsed request, strings, findings, the decision's JSON), and talc
+/// is both faster at that and smaller (measured side by side: bench/NOTES.md, section 6).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 use crate::{
     Date, Diagnostic, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError,
 };
