@@ -73,14 +73,14 @@ const engines = [
   { name: 'hand-written JS', key: 'js-handwritten', run: (r) => checkTermination(r, AS_OF) },
 ];
 
+// A decision object, or its JSON text (evaluateJson).
 const verdictOf = (result) => {
   const d = typeof result === 'string' ? JSON.parse(result) : result;
-  return verdictOfObject(d);
+  return {
+    decision: d.decision,
+    failing: (d.failing ?? d.findings.filter((f) => f.outcome === 'fail' || f.outcome === 'error').map((f) => f.rule)).slice().sort(),
+  };
 };
-const verdictOfObject = (d) => ({
-  decision: d.decision,
-  failing: (d.failing ?? d.findings.filter((f) => f.outcome === 'fail' || f.outcome === 'error').map((f) => f.rule)).slice().sort(),
-});
 const same = (a, b) => a.decision === b.decision && a.failing.join() === b.failing.join();
 
 // --- agreement -----------------------------------------------------------------------------
