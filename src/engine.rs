@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Date;
 use crate::clock;
 use crate::compiled;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::decision::{
     Clauses, Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
@@ -74,6 +74,10 @@ pub struct EngineOptions {
     /// Decisions are the same either way (tests/compiled.rs checks it); this exists for those
     /// tests and for measuring the difference.
     pub interpreted_only: bool,
+    /// Compile every rule from source even where the shipped precompiled form of the default
+    /// pack matches it (see [`crate::compiled`]'s `precompiled`). Decisions are the same either
+    /// way (tests/precompiled.rs checks it); this exists for those tests and for measuring.
+    pub from_source: bool,
 }
 
 /// Per-call options.
@@ -85,16 +89,18 @@ pub struct EvalOptions {
 
 struct CompiledRule {
     meta: RuleMeta,
-    program: Result<AST, Diagnostic>,
+    /// Rhai's syntax tree, compiled when the engine is built, or on first need for a rule that
+    /// came precompiled (whose source is known to compile: it did when the file was written).
+    program: OnceLock<Result<AST, Diagnostic>>,
     /// The same rule lowered for the fast path; `None` when it uses something only Rhai runs.
     fast: Option<compiled::Program>,
     /// `meta.title` and `meta.clauses`, shared by every finding of this rule.
     title: Arc<str>,
     clauses: Arc<Clauses>,
-    /// The last line of code, blamed when the rule returns something other than a result.
-    last_line: SourcePos,
 }
 
+/// The last line of code, blamed when a rule returns something other than a result. Found only
+/// then: scanning every rule's source for it took a tenth of an engine's start-up in wasm.
 fn last_code_line(source: &str) -> SourcePos {
     let line = source
         .lines()
@@ -111,7 +117,10 @@ fn last_code_line(source: &str) -> SourcePos {
 /// A compiled pack, ready to decide. Immutable after construction, so natively one engine
 /// can serve many threads.
 pub struct Engine {
-    rhai: rhai::Engine,
+    /// Built on first need: with the default pack precompiled, a decision that runs no rule in
+    /// Rhai never needs it, and building it (registering Rhai's packages) is most of the rest
+    /// of an engine's start-up in wasm.
+    rhai: OnceLock<rhai::Engine>,
     rules: Vec<CompiledRule>,
     params: Dynamic,
     pack: Pack,
@@ -197,6 +206,31 @@ fn compile_rule(rhai: &rhai::Engine, rule: &crate::pack::RuleSource) -> Result<A
     Ok(ast)
 }
 
+/// `pack`'s rules in their compiled form, as `src/compiled/default_pack.postcard` holds them for
+/// the embedded pack (written by `make precompile`, checked by tests/precompiled.rs). Refuses
+/// a pack with a rule that does not compile.
+#[doc(hidden)]
+pub fn precompile(pack: &Pack, limits: &Limits) -> Result<Vec<u8>, PackError> {
+    let rhai = sandbox(limits);
+    let mut rules = Vec::with_capacity(pack.rules.len());
+    let mut diagnostics = Vec::new();
+    for rule in &pack.rules {
+        match compile_rule(&rhai, rule) {
+            Ok(ast) => rules.push((
+                rule.meta.id.as_str(),
+                rule.source.as_str(),
+                compiled::lower(&ast).ok(),
+            )),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(PackError(diagnostics));
+    }
+    compiled::precompiled::write(pack, limits, rules)
+        .map_err(|e| PackError(vec![Diagnostic::new("precompile", "pack.json", e)]))
+}
+
 /// 1-based line and column of the first occurrence of `needle`.
 fn locate(source: &str, needle: &str) -> (usize, usize) {
     for (n, line) in source.lines().enumerate() {
@@ -220,7 +254,7 @@ impl Engine {
     }
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
-        let rhai = sandbox(&options.limits);
+        let rhai = OnceLock::new();
         // Parameters are free JSON: converted as rhai's serde support would (tests/convert.rs).
         let params = ReadOnly::wrap(
             "params",
@@ -230,29 +264,48 @@ impl Engine {
         );
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
+        let mut precompiled = match options.interpreted_only || options.from_source {
+            true => None,
+            false => compiled::precompiled::Precompiled::load(&options.limits),
+        };
         for rule in &pack.rules {
-            let program = compile_rule(&rhai, rule);
-            if let Err(d) = &program {
-                diagnostics.push(d.clone());
-            }
-            let fast = match &program {
-                Ok(ast) if !options.interpreted_only => compiled::lower(ast).ok(),
-                _ => None,
+            let found = precompiled
+                .as_mut()
+                .and_then(|p| p.take(&rule.meta.id, &rule.source));
+            let (program, fast) = match found {
+                Some(found) => (OnceLock::new(), found.program),
+                None => {
+                    let rhai = rhai.get_or_init(|| sandbox(&options.limits));
+                    let program = compile_rule(rhai, rule);
+                    if let Err(d) = &program {
+                        diagnostics.push(d.clone());
+                    }
+                    let fast = match &program {
+                        Ok(ast) if !options.interpreted_only => compiled::lower(ast).ok(),
+                        _ => None,
+                    };
+                    (OnceLock::from(program), fast)
+                }
             };
-            let last_line = last_code_line(&rule.source);
             rules.push(CompiledRule {
                 title: rule.meta.title.as_str().into(),
                 clauses: Arc::new(rule.meta.clauses.clone()),
                 meta: rule.meta.clone(),
                 program,
                 fast,
-                last_line,
             });
         }
         if !options.lenient && !diagnostics.is_empty() {
             return Err(PackError(diagnostics));
         }
-        let info = pack.info();
+        let info = match precompiled.as_ref().and_then(|p| p.digest_of(&pack)) {
+            Some(digest) => PackInfo {
+                name: pack.manifest.name.clone(),
+                version: pack.manifest.version.clone(),
+                digest,
+            },
+            None => pack.info(),
+        };
         Ok(Engine {
             rhai,
             rules,
@@ -282,6 +335,38 @@ impl Engine {
         self.rules
             .iter()
             .any(|r| r.meta.id == rule_id && r.fast.is_some())
+    }
+
+    fn rhai(&self) -> &rhai::Engine {
+        self.rhai.get_or_init(|| sandbox(&self.limits))
+    }
+
+    /// The rule's Rhai syntax tree, compiled now if it came precompiled and never needed Rhai.
+    fn syntax_tree<'a>(
+        &'a self,
+        index: usize,
+        rule: &'a CompiledRule,
+    ) -> &'a Result<AST, Diagnostic> {
+        rule.program
+            .get_or_init(|| match self.pack.rules.get(index) {
+                Some(source) => compile_rule(self.rhai(), source),
+                None => Err(Diagnostic::new(
+                    "internal",
+                    &rule.meta.file,
+                    format!("{}: the rule's source is missing", rule.meta.id),
+                )
+                .for_rule(&rule.meta.id)),
+            })
+    }
+
+    /// How many rules were taken precompiled rather than compiled from source (see
+    /// [`EngineOptions::from_source`]); for tests and the benchmarks.
+    #[doc(hidden)]
+    pub fn precompiled_rules(&self) -> usize {
+        self.rules
+            .iter()
+            .filter(|r| r.program.get().is_none())
+            .count()
     }
 
     /// Rules that did not compile (only in a lenient engine).
@@ -354,31 +439,33 @@ impl Engine {
                 operations += ops;
                 Some(run)
             });
-            let result = match (&rule.program, fast) {
-                (Err(d), _) => Err(d),
-                (Ok(_), Some(compiled::Run::Value(value))) => Ok(Ok(value)),
-                (Ok(_), Some(compiled::Run::Missing(path))) => {
+            let result = match fast {
+                Some(compiled::Run::Value(value)) => Ok(Ok(value)),
+                Some(compiled::Run::Missing(path)) => {
                     Ok(Err(Box::new(EvalAltResult::ErrorRuntime(
                         Dynamic::from(MissingField(path)),
                         rhai::Position::NONE,
                     ))))
                 }
-                (Ok(ast), None) => {
-                    let scope = scope.get_or_insert_with(|| {
-                        let mut scope = Scope::new();
-                        scope.push_constant_dynamic("req", req.value().clone());
-                        scope.push_constant_dynamic("params", self.params.clone());
-                        scope.push_constant_dynamic("as_of", as_of_dynamic.clone());
-                        scope.push_constant_dynamic("scenario", scenario_dynamic.clone());
-                        scope.push_constant_dynamic("lifecycle", lifecycle_dynamic.clone());
-                        scope
-                    });
-                    let base = scope.len();
-                    let result = self.rhai.eval_ast_with_scope::<Dynamic>(scope, ast);
-                    operations += clock::rule_operations();
-                    scope.rewind(base);
-                    Ok(result)
-                }
+                None => match self.syntax_tree(index, rule) {
+                    Err(d) => Err(d),
+                    Ok(ast) => {
+                        let scope = scope.get_or_insert_with(|| {
+                            let mut scope = Scope::new();
+                            scope.push_constant_dynamic("req", req.value().clone());
+                            scope.push_constant_dynamic("params", self.params.clone());
+                            scope.push_constant_dynamic("as_of", as_of_dynamic.clone());
+                            scope.push_constant_dynamic("scenario", scenario_dynamic.clone());
+                            scope.push_constant_dynamic("lifecycle", lifecycle_dynamic.clone());
+                            scope
+                        });
+                        let base = scope.len();
+                        let result = self.rhai().eval_ast_with_scope::<Dynamic>(scope, ast);
+                        operations += clock::rule_operations();
+                        scope.rewind(base);
+                        Ok(result)
+                    }
+                },
             };
             let (outcome, message, paths, position) = match result {
                 Err(d) => (
@@ -393,7 +480,9 @@ impl Engine {
                     let (outcome, message, paths, position) =
                         interpret(result, self.limits.max_operations);
                     let position = match (outcome, position) {
-                        (Outcome::Error, None) => Some(rule.last_line.clone()),
+                        (Outcome::Error, None) => Some(last_code_line(
+                            self.pack.rules.get(index).map_or("", |r| r.source.as_str()),
+                        )),
                         (Outcome::Error, Some(p)) => {
                             let source =
                                 self.pack.rules.get(index).map_or("", |r| r.source.as_str());

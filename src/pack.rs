@@ -155,6 +155,10 @@ pub struct Pack {
     pub rules: Vec<RuleSource>,
     /// Test case files: (path, JSON text).
     pub tests: Vec<(String, String)>,
+    /// Built by [`Pack::embedded`]: only such a pack may take its digest from the precompiled
+    /// file (after its fingerprint matched), so a pack read from files or sent by a caller is
+    /// always hashed in full.
+    embedded: bool,
 }
 
 mod embedded {
@@ -164,11 +168,18 @@ mod embedded {
 impl Pack {
     /// The default pack `iso20000-9-lifecycle`, compiled into the binary from `rules/`.
     pub fn embedded() -> Result<Pack, PackError> {
-        Pack::from_sources(
+        let mut pack = Pack::from_sources(
             embedded::FILES
                 .iter()
                 .map(|(path, text)| ((*path).to_string(), (*text).to_string())),
-        )
+        )?;
+        pack.embedded = true;
+        Ok(pack)
+    }
+
+    /// Whether this pack was built by [`Pack::embedded`] (whatever was changed in it since).
+    pub(crate) fn is_embedded(&self) -> bool {
+        self.embedded
     }
 
     /// Loads a pack from a folder (native only).
@@ -279,6 +290,7 @@ impl Pack {
                 manifest,
                 rules,
                 tests,
+                embedded: false,
             })
         } else {
             Err(PackError(problems))
@@ -320,9 +332,32 @@ impl Pack {
     /// `sha256:` over the exact rules and parameters that decide, in a canonical order.
     pub fn digest(&self) -> String {
         let mut h = Sha256::new();
+        self.canonical(|bytes| h.update(bytes));
+        let bytes = h.finalize();
+        let mut out = String::with_capacity(7 + 64);
+        out.push_str("sha256:");
+        for b in bytes {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
+    }
+
+    /// A fast 64-bit hash of what [`Pack::digest`] hashes, for recognising the embedded pack
+    /// unchanged, whose digest the precompiled file carries (SHA-256 over the rules was a fifth
+    /// of an engine's start-up in wasm). Not collision-resistant, and it need not be: only a pack
+    /// built by [`Pack::embedded`] is compared with it, so telling it apart from the file's pack
+    /// guards against edits by the program itself (tests, overrides), not against crafted input.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut h = crate::compiled::Fnv::new();
+        self.canonical(|bytes| h = h.update(bytes));
+        h.finish()
+    }
+
+    /// The bytes the digest covers, as length-prefixed fields in a fixed order.
+    fn canonical(&self, mut out: impl FnMut(&[u8])) {
         let mut field = |bytes: &[u8]| {
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
+            out(&(bytes.len() as u64).to_le_bytes());
+            out(bytes);
         };
         field(b"cloudgate-pack-v1");
         field(self.manifest.name.as_bytes());
@@ -339,13 +374,6 @@ impl Pack {
             field(rule.meta.file.as_bytes());
             field(rule.source.as_bytes());
         }
-        let bytes = h.finalize();
-        let mut out = String::with_capacity(7 + 64);
-        out.push_str("sha256:");
-        for b in bytes {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
     }
 
     pub fn info(&self) -> PackInfo {

@@ -132,6 +132,7 @@ pub fn load_rules(data: &[u8]) {
             limits,
             lenient: true,
             interpreted_only: true,
+            ..Default::default()
         },
     );
     let lenient = match lenient {

@@ -97,13 +97,13 @@ impl Lowerer {
                 let value = self.expr(&target.rhs)?;
                 let Some(slot) = self.resolve(var.1.as_str()) else {
                     // A constant (`req`, `as_of`…) or an unknown variable: Rhai reports it.
-                    return Ok(St::Expr(Ex::Bail("assignment to a constant")));
+                    return Ok(St::Expr(Ex::bail("assignment to a constant")));
                 };
                 match op.get_op_assignment_info() {
                     None => St::Set(slot, value),
                     Some((_, _, _, _, _, syntax)) => match binary_op(syntax) {
                         Some(op) => St::Update(slot, op, value),
-                        None => St::Expr(Ex::Bail("operator assignment")),
+                        None => St::Expr(Ex::bail("operator assignment")),
                     },
                 }
             }
@@ -145,7 +145,7 @@ impl Lowerer {
             Stmt::Return(value, flags, _) => {
                 if flags.contains(ASTFlags::BREAK) {
                     // `throw`: Rhai builds the error.
-                    St::Expr(Ex::Bail("throw"))
+                    St::Expr(Ex::bail("throw"))
                 } else {
                     St::Return(value.as_deref().map(|e| self.expr(e)).transpose()?)
                 }
@@ -179,7 +179,7 @@ impl Lowerer {
                         "as_of" => Ex::Global(Global::AsOf),
                         "scenario" => Ex::Global(Global::Scenario),
                         "lifecycle" => Ex::Global(Global::Lifecycle),
-                        _ => Ex::Bail("unknown variable"),
+                        _ => Ex::bail("unknown variable"),
                     },
                 }
             }
@@ -231,7 +231,7 @@ impl Lowerer {
                 if call.name.as_str() == "push" {
                     return Ok(match (receiver, <[Ex; 1]>::try_from(args)) {
                         (Ex::Local(slot), Ok([value])) => Ex::Push(slot, Box::new(value)),
-                        _ => Ex::Bail("push onto something other than a local array"),
+                        _ => Ex::bail("push onto something other than a local array"),
                     });
                 }
                 let mut all = Vec::with_capacity(args.len() + 1);
@@ -256,14 +256,14 @@ impl Lowerer {
             Ok([x]) => match name {
                 "!" => Ex::Not(Box::new(x)),
                 "-" => Ex::Neg(Box::new(x)),
-                _ => Ex::Bail("unary operator"),
+                _ => Ex::bail("unary operator"),
             },
             Err(args) => match (<[Ex; 2]>::try_from(args), binary_op(name)) {
                 (Ok([a, b]), _) if name == "contains" => Ex::Contains(Box::new((a, b))),
                 (Ok([a, b]), _) if name == ".." => Ex::Range(Box::new((a, b)), false),
                 (Ok([a, b]), _) if name == "..=" => Ex::Range(Box::new((a, b)), true),
                 (Ok([a, b]), Some(op)) => Ex::Bin(op, Box::new((a, b))),
-                _ => Ex::Bail("operator"),
+                _ => Ex::bail("operator"),
             },
         })
     }
@@ -316,7 +316,7 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
             let container = args.pop();
             return match (container, item) {
                 (Some(c), Some(i)) => Ex::Contains(Box::new((c, i))),
-                _ => Ex::Bail("contains"),
+                _ => Ex::bail("contains"),
             };
         }
         (method, 1) => {
@@ -326,14 +326,14 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
                 "to_lower" => Method::ToLower,
                 "to_upper" => Method::ToUpper,
                 "type_of" => Method::TypeOf,
-                _ => return Ex::Bail("function"),
+                _ => return Ex::bail("function"),
             };
             return match args.pop() {
                 Some(x) => Ex::Method(method, Box::new(x)),
-                None => Ex::Bail("function"),
+                None => Ex::bail("function"),
             };
         }
-        _ => return Ex::Bail("function"),
+        _ => return Ex::bail("function"),
     };
     Ex::Host(host, args)
 }
@@ -341,18 +341,18 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
 fn path_call(kind: PathKind, args: Vec<Ex>) -> Ex {
     let mut args = args.into_iter();
     let (Some(target), Some(path)) = (args.next(), args.next()) else {
-        return Ex::Bail("path call");
+        return Ex::bail("path call");
     };
     let extra = args.next();
     let path = match path {
         Ex::Const(path) => {
             let Ok(text) = path.into_immutable_string() else {
-                return Ex::Bail("path is not a string");
+                return Ex::bail("path is not a string");
             };
             match parse_path(text.as_str()) {
                 Some(steps) => PathArg::Parsed(steps, text),
                 // Rhai reports the malformed path.
-                None => return Ex::Bail("malformed path"),
+                None => return Ex::bail("malformed path"),
             }
         }
         computed => PathArg::Computed(computed),

@@ -18,15 +18,21 @@
 
 mod eval;
 mod lower;
+pub(crate) mod precompiled;
+mod serial;
 
 pub(crate) use eval::{run, Globals, LazyReq, Run};
 pub(crate) use lower::lower;
+pub(crate) use precompiled::Fnv;
 
 use rhai::{Dynamic, ImmutableString};
+use serde::{Deserialize, Serialize};
 
 use crate::functions::Step;
 
-/// One rule, compiled.
+/// One rule, compiled. Serializable so that the default pack can ship already compiled
+/// ([`precompiled`]).
+#[derive(Serialize, Deserialize)]
 pub(crate) struct Program {
     body: Block,
     /// Number of variable slots (every `let` and loop variable has its own).
@@ -41,7 +47,7 @@ pub(crate) struct Bail(pub &'static str);
 type Block = Vec<St>;
 
 /// The constants every rule sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Global {
     Req,
     Params,
@@ -50,7 +56,7 @@ enum Global {
     Lifecycle,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Op {
     Eq,
     Ne,
@@ -64,7 +70,7 @@ enum Op {
 }
 
 /// Host functions (src/functions.rs) called with a computed path or other arguments.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Host {
     Empty,
     Days,
@@ -83,7 +89,7 @@ enum Host {
 }
 
 /// Built-in methods, callable as `x.f()` or `f(x)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Method {
     IsEmpty,
     Len,
@@ -92,7 +98,7 @@ enum Method {
     TypeOf,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum PathKind {
     Need,
     Field,
@@ -101,6 +107,7 @@ enum PathKind {
 
 /// `need(target, "a.b")`, `need(target, "a.b", prefix)`, `field(target, "a.b", default)`,
 /// `present(target, "a.b")` with the path written as a literal, parsed once.
+#[derive(Serialize, Deserialize)]
 struct PathCall {
     kind: PathKind,
     target: Ex,
@@ -109,15 +116,20 @@ struct PathCall {
     extra: Option<Ex>,
 }
 
+#[derive(Serialize, Deserialize)]
 enum PathArg {
     /// A literal path, parsed once.
-    Parsed(Vec<Step>, ImmutableString),
+    Parsed(
+        #[serde(with = "serial::steps")] Vec<Step>,
+        #[serde(with = "serial::text")] ImmutableString,
+    ),
     /// A path computed by the rule (`need(req, date_path)`), parsed when the call runs.
     Computed(Ex),
 }
 
+#[derive(Serialize, Deserialize)]
 enum Ex {
-    Const(Dynamic),
+    Const(#[serde(with = "serial::constant")] Dynamic),
     Local(usize),
     Global(Global),
     /// A string with `${…}` parts.
@@ -136,7 +148,7 @@ enum Ex {
     Host(Host, Vec<Ex>),
     Method(Method, Box<Ex>),
     /// `x.name`
-    Prop(Box<Ex>, ImmutableString),
+    Prop(Box<Ex>, #[serde(with = "serial::text")] ImmutableString),
     /// `x[i]`
     Index(Box<(Ex, Ex)>),
     /// `a..b` (inclusive: `a..=b`), iterated by `for`.
@@ -146,9 +158,16 @@ enum Ex {
     /// A block used as a value (`if c { a } else { b }` on the right of `let`).
     Block(Block),
     /// Something only Rhai evaluates (an unknown function or variable…): reaching it bails.
-    Bail(&'static str),
+    Bail(serial::Reason),
 }
 
+impl Ex {
+    fn bail(why: &'static str) -> Ex {
+        Ex::Bail(serial::Reason(why))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
 enum St {
     Let(usize, Ex),
     Set(usize, Ex),
@@ -164,6 +183,7 @@ enum St {
     Continue,
 }
 
+#[derive(Serialize, Deserialize)]
 struct ForLoop {
     item: usize,
     index: Option<usize>,

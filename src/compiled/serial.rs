@@ -1,0 +1,177 @@
+//! How the parts of the compiled form that are Rhai's types (constants, strings, parsed paths)
+//! are written to and read from the precompiled default pack ([`super::precompiled`]).
+
+use rhai::{Dynamic, ImmutableString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A constant of a rule, in the value types Rhai literals and its constant folding produce.
+/// Anything else (a timestamp, a function pointer…) cannot be written: that rule is then left
+/// out of the precompiled pack and compiled when the engine is built, as before.
+#[derive(Serialize, Deserialize)]
+enum Lit {
+    Unit,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Char(char),
+    Str(String),
+    Array(Vec<Lit>),
+    Map(Vec<(String, Lit)>),
+}
+
+impl Lit {
+    fn of(value: &Dynamic) -> Option<Lit> {
+        if value.is_unit() {
+            return Some(Lit::Unit);
+        }
+        if let Ok(b) = value.as_bool() {
+            return Some(Lit::Bool(b));
+        }
+        if let Ok(i) = value.as_int() {
+            return Some(Lit::Int(i));
+        }
+        if let Ok(f) = value.as_float() {
+            return Some(Lit::Float(f));
+        }
+        if let Ok(c) = value.as_char() {
+            return Some(Lit::Char(c));
+        }
+        if let Some(s) = value.read_lock::<ImmutableString>() {
+            return Some(Lit::Str(s.as_str().to_string()));
+        }
+        if let Some(items) = value.read_lock::<rhai::Array>() {
+            return items
+                .iter()
+                .map(Lit::of)
+                .collect::<Option<_>>()
+                .map(Lit::Array);
+        }
+        if let Some(map) = value.read_lock::<rhai::Map>() {
+            return map
+                .iter()
+                .map(|(k, v)| Lit::of(v).map(|v| (k.as_str().to_string(), v)))
+                .collect::<Option<_>>()
+                .map(Lit::Map);
+        }
+        None
+    }
+
+    fn into_dynamic(self) -> Dynamic {
+        match self {
+            Lit::Unit => Dynamic::UNIT,
+            Lit::Bool(b) => Dynamic::from_bool(b),
+            Lit::Int(i) => Dynamic::from_int(i),
+            Lit::Float(f) => Dynamic::from_float(f),
+            Lit::Char(c) => Dynamic::from_char(c),
+            Lit::Str(s) => Dynamic::from(s),
+            Lit::Array(items) => {
+                Dynamic::from_array(items.into_iter().map(Lit::into_dynamic).collect())
+            }
+            Lit::Map(entries) => Dynamic::from_map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.into_dynamic()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+pub(super) mod constant {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &Dynamic, s: S) -> Result<S::Ok, S::Error> {
+        match Lit::of(value) {
+            Some(lit) => lit.serialize(s),
+            None => Err(serde::ser::Error::custom(format!(
+                "a constant of type {} cannot be precompiled",
+                value.type_name()
+            ))),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Dynamic, D::Error> {
+        Lit::deserialize(d).map(Lit::into_dynamic)
+    }
+}
+
+pub(super) mod text {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &ImmutableString, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(value.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ImmutableString, D::Error> {
+        String::deserialize(d).map(ImmutableString::from)
+    }
+}
+
+pub(super) mod steps {
+    use super::*;
+    use crate::functions::Step;
+
+    #[derive(Serialize, Deserialize)]
+    enum Repr {
+        Key(String),
+        Index(u64),
+    }
+
+    pub fn serialize<S: Serializer>(steps: &[Step], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(steps.iter().map(|step| match step {
+            Step::Key(k) => Repr::Key(k.as_str().to_string()),
+            Step::Index(i) => Repr::Index(*i as u64),
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Step>, D::Error> {
+        let steps = Vec::<Repr>::deserialize(d)?;
+        steps
+            .into_iter()
+            .map(|r| match r {
+                Repr::Key(k) => Ok(Step::Key(k.into())),
+                Repr::Index(i) => usize::try_from(i)
+                    .map(Step::Index)
+                    .map_err(|_| serde::de::Error::custom("path index out of range")),
+            })
+            .collect()
+    }
+}
+
+/// Why reaching an `Ex::Bail` hands the rule to Rhai (kept for debugging only). Read back, a
+/// known reason maps to the same static text.
+pub(crate) struct Reason(pub &'static str);
+
+const KNOWN_REASONS: &[&str] = &[
+    "assignment to a constant",
+    "operator assignment",
+    "unknown variable",
+    "throw",
+    "function",
+    "contains",
+    "operator",
+    "path call",
+    "unary operator",
+    "malformed path",
+    "path is not a string",
+    "push onto something other than a local array",
+];
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Reason, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(Reason(
+            KNOWN_REASONS
+                .iter()
+                .find(|k| **k == text)
+                .copied()
+                .unwrap_or("unresolved (precompiled)"),
+        ))
+    }
+}
