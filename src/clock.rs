@@ -67,16 +67,30 @@ pub fn now_micros() -> u64 {
 }
 
 #[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// `performance` and its `now`, looked up once per instance: looking them up on every call
+    /// (`js_sys::global()` and two `Reflect::get`s, which build JS errors on the way) was about
+    /// a tenth of a decision in Node (bench/NOTES.md, section 7).
+    static PERFORMANCE_NOW: Option<(wasm_bindgen::JsValue, js_sys::Function)> = {
+        let global = js_sys::global();
+        js_sys::Reflect::get(&global, &"performance".into())
+            .ok()
+            .filter(|p| p.is_object())
+            .and_then(|p| {
+                let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+                let now: js_sys::Function = wasm_bindgen::JsCast::dyn_into(now).ok()?;
+                Some((p, now))
+            })
+    };
+}
+
+#[cfg(target_arch = "wasm32")]
 pub fn now_micros() -> u64 {
     // performance.now() where the runtime has it (browsers, Node, Deno, Workers), else Date.now().
-    let global = js_sys::global();
-    let millis = js_sys::Reflect::get(&global, &"performance".into())
-        .ok()
-        .filter(|p| p.is_object())
-        .and_then(|p| {
-            let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
-            let now: js_sys::Function = wasm_bindgen::JsCast::dyn_into(now).ok()?;
-            now.call0(&p).ok()?.as_f64()
+    let millis = PERFORMANCE_NOW
+        .with(|pn| {
+            pn.as_ref()
+                .and_then(|(performance, now)| now.call0(performance).ok()?.as_f64())
         })
         .unwrap_or_else(js_sys::Date::now);
     if millis.is_finite() && millis > 0.0 {
