@@ -92,6 +92,8 @@ struct CompiledRule {
     /// Rhai's syntax tree, compiled when the engine is built, or on first need for a rule that
     /// came precompiled (whose source is known to compile: it did when the file was written).
     program: OnceLock<Result<AST, Diagnostic>>,
+    /// Taken from the precompiled default pack rather than compiled from source.
+    precompiled: bool,
     /// The same rule lowered for the fast path; `None` when it uses something only Rhai runs.
     fast: Option<compiled::Program>,
     /// `meta.title` and `meta.clauses`, shared by every finding of this rule.
@@ -272,6 +274,7 @@ impl Engine {
             let found = precompiled
                 .as_mut()
                 .and_then(|p| p.take(&rule.meta.id, &rule.source));
+            let precompiled = found.is_some();
             let (program, fast) = match found {
                 Some(found) => (OnceLock::new(), found.program),
                 None => {
@@ -292,6 +295,7 @@ impl Engine {
                 clauses: Arc::new(rule.meta.clauses.clone()),
                 meta: rule.meta.clone(),
                 program,
+                precompiled,
                 fast,
             });
         }
@@ -363,10 +367,7 @@ impl Engine {
     /// [`EngineOptions::from_source`]); for tests and the benchmarks.
     #[doc(hidden)]
     pub fn precompiled_rules(&self) -> usize {
-        self.rules
-            .iter()
-            .filter(|r| r.program.get().is_none())
-            .count()
+        self.rules.iter().filter(|r| r.precompiled).count()
     }
 
     /// Rules that did not compile (only in a lenient engine).

@@ -220,3 +220,20 @@ fn the_digest_taken_from_the_file_is_the_digest() {
         engine.pack_info().digest
     );
 }
+
+#[test]
+fn a_precompiled_rule_that_needs_rhai_gets_its_syntax_tree_on_first_use() {
+    // TRF-003 has no compiled form: it runs in Rhai, its tree compiled on the first transfer.
+    let engine = Engine::default_pack().unwrap();
+    assert!(!engine.is_compiled("TRF-003"));
+    let text = read(&root().join("examples/requests/transfer-allow.json"));
+    let options = EvalOptions {
+        as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
+    };
+    let first = comparable(&engine.evaluate_json(&text, &options));
+    let again = comparable(&engine.evaluate_json(&text, &options));
+    let source = from_source(Pack::embedded().unwrap());
+    assert_eq!(first, comparable(&source.evaluate_json(&text, &options)));
+    assert_eq!(first, again);
+    assert_eq!(engine.precompiled_rules(), 53);
+}
