@@ -432,6 +432,12 @@ impl Engine {
             .enumerate()
             .filter(|(_, r)| r.meta.applies_to(request.scenario))
         {
+            // A rule that only Rhai runs has its syntax tree built (once) before its clock starts.
+            // A compiled rule handed back to Rhai builds it inside its budget: a parse of
+            // milliseconds at most, against a budget of a second by default.
+            if rule.fast.is_none() {
+                let _ = self.syntax_tree(index, rule);
+            }
             // One budget for the rule, shared by the compiled run and a Rhai rerun after it.
             clock::start_rule(self.limits.max_millis_per_rule);
             let fast = rule.fast.as_ref().and_then(|program| {
