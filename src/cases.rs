@@ -367,17 +367,22 @@ pub fn pack_bases(tests: &[(String, String)]) -> Result<BTreeMap<String, Value>,
     Ok(bases)
 }
 
+/// Every case of a pack's case files (its base requests aside), ready to decide.
+pub fn pack_cases(tests: &[(String, String)]) -> Result<Vec<Prepared>, String> {
+    let bases = pack_bases(tests)?;
+    let mut cases = Vec::new();
+    for (path, text) in tests.iter().filter(|(p, _)| !p.starts_with("tests/base/")) {
+        cases.extend(prepare(path, text, &bases)?);
+    }
+    Ok(cases)
+}
+
 /// Runs every case file of the engine's own pack.
 pub fn run_pack_tests(engine: &Engine) -> Result<Vec<CaseReport>, String> {
-    let tests = &engine.pack().tests;
-    let bases = pack_bases(tests)?;
-    let mut reports = Vec::new();
-    for (path, text) in tests.iter().filter(|(p, _)| !p.starts_with("tests/base/")) {
-        for case in prepare(path, text, &bases)? {
-            reports.push(run_case(engine, &case));
-        }
-    }
-    Ok(reports)
+    Ok(pack_cases(&engine.pack().tests)?
+        .iter()
+        .map(|case| run_case(engine, case))
+        .collect())
 }
 
 pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {

@@ -11,7 +11,7 @@
 
 mod hostile;
 
-use cloudgate::cases::{pack_bases, prepare};
+use cloudgate::cases::pack_cases;
 use cloudgate::{Decision, Engine, EngineOptions, EvalOptions, Pack};
 use hostile::*;
 use serde_json::Value;
@@ -49,26 +49,19 @@ fn assert_same(fast: &Engine, slow: &Engine, label: &str, text: &str, options: &
 fn every_pack_case_decides_alike() {
     let pack = Pack::embedded().unwrap();
     let (fast, slow) = both(pack.clone());
-    let bases = pack_bases(&pack.tests).unwrap();
     let mut count = 0;
-    for (path, text) in pack
-        .tests
-        .iter()
-        .filter(|(p, _)| !p.starts_with("tests/base/"))
-    {
-        for case in prepare(path, text, &bases).unwrap() {
-            let options = EvalOptions { as_of: case.as_of };
-            let label = format!("{}: {}", case.file, case.name);
-            if case.params.is_empty() {
-                assert_same(&fast, &slow, &label, &case.text, &options);
-            } else {
-                let mut custom = pack.clone();
-                custom.override_params(&case.params).unwrap();
-                let (f, s) = both(custom);
-                assert_same(&f, &s, &label, &case.text, &options);
-            }
-            count += 1;
+    for case in pack_cases(&pack.tests).unwrap() {
+        let options = EvalOptions { as_of: case.as_of };
+        let label = format!("{}: {}", case.file, case.name);
+        if case.params.is_empty() {
+            assert_same(&fast, &slow, &label, &case.text, &options);
+        } else {
+            let mut custom = pack.clone();
+            custom.override_params(&case.params).unwrap();
+            let (f, s) = both(custom);
+            assert_same(&f, &s, &label, &case.text, &options);
         }
+        count += 1;
     }
     assert!(count >= 500, "only {count} cases");
 }

@@ -13,7 +13,7 @@
 
 mod common;
 
-use cloudgate::cases::{pack_bases, prepare};
+use cloudgate::cases::pack_cases;
 use cloudgate::engine::{precompile, Limits};
 use cloudgate::{Decision, Engine, EngineOptions, EvalOptions, Pack};
 use common::{read, root};
@@ -82,43 +82,36 @@ fn every_pack_case_and_example_decides_as_compiled_from_source() {
     let pack = Pack::embedded().unwrap();
     let pre = Engine::default_pack().unwrap();
     let src = from_source(pack.clone());
-    let bases = pack_bases(&pack.tests).unwrap();
     let mut count = 0;
-    for (path, text) in pack
-        .tests
-        .iter()
-        .filter(|(p, _)| !p.starts_with("tests/base/"))
-    {
-        for case in prepare(path, text, &bases).unwrap() {
-            let options = EvalOptions { as_of: case.as_of };
-            let (a, b) = if case.params.is_empty() {
-                (
-                    pre.evaluate_json(&case.text, &options),
-                    src.evaluate_json(&case.text, &options),
-                )
-            } else {
-                let mut custom = pack.clone();
-                custom.override_params(&case.params).unwrap();
-                let pre = Engine::new(custom.clone()).unwrap();
-                assert_eq!(
-                    pre.precompiled_rules(),
-                    53,
-                    "parameters do not change rules"
-                );
-                (
-                    pre.evaluate_json(&case.text, &options),
-                    from_source(custom).evaluate_json(&case.text, &options),
-                )
-            };
+    for case in pack_cases(&pack.tests).unwrap() {
+        let options = EvalOptions { as_of: case.as_of };
+        let (a, b) = if case.params.is_empty() {
+            (
+                pre.evaluate_json(&case.text, &options),
+                src.evaluate_json(&case.text, &options),
+            )
+        } else {
+            let mut custom = pack.clone();
+            custom.override_params(&case.params).unwrap();
+            let pre = Engine::new(custom.clone()).unwrap();
             assert_eq!(
-                comparable(&a),
-                comparable(&b),
-                "{}: {}",
-                case.file,
-                case.name
+                pre.precompiled_rules(),
+                53,
+                "parameters do not change rules"
             );
-            count += 1;
-        }
+            (
+                pre.evaluate_json(&case.text, &options),
+                from_source(custom).evaluate_json(&case.text, &options),
+            )
+        };
+        assert_eq!(
+            comparable(&a),
+            comparable(&b),
+            "{}: {}",
+            case.file,
+            case.name
+        );
+        count += 1;
     }
     assert!(count >= 500, "only {count} cases");
     let as_of = EvalOptions {
@@ -164,33 +157,26 @@ fn an_edited_rule_is_compiled_from_its_new_source() {
 
 #[test]
 fn other_parse_limits_compile_every_rule_from_source() {
-    let limits = Limits {
+    let precompiled_with = |limits: Limits| {
+        let options = EngineOptions {
+            limits,
+            ..Default::default()
+        };
+        Engine::with_options(Pack::embedded().unwrap(), options)
+            .unwrap()
+            .precompiled_rules()
+    };
+    let shallower = Limits {
         max_expr_depth: Limits::default().max_expr_depth - 1,
         ..Limits::default()
     };
-    let engine = Engine::with_options(
-        Pack::embedded().unwrap(),
-        EngineOptions {
-            limits,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(engine.precompiled_rules(), 0);
+    assert_eq!(precompiled_with(shallower), 0);
     // Limits that only bound running rules keep the precompiled forms.
-    let limits = Limits {
+    let fewer_operations = Limits {
         max_operations: 1_000,
         ..Limits::default()
     };
-    let engine = Engine::with_options(
-        Pack::embedded().unwrap(),
-        EngineOptions {
-            limits,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(engine.precompiled_rules(), 53);
+    assert_eq!(precompiled_with(fewer_operations), 53);
 }
 
 #[test]
