@@ -266,12 +266,12 @@ impl Engine {
         );
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
-        let mut precompiled = match options.interpreted_only || options.from_source {
+        let mut file = match options.interpreted_only || options.from_source {
             true => None,
             false => compiled::precompiled::Precompiled::load(&options.limits),
         };
         for rule in &pack.rules {
-            let found = precompiled
+            let found = file
                 .as_mut()
                 .and_then(|p| p.take(&rule.meta.id, &rule.source));
             let precompiled = found.is_some();
@@ -302,7 +302,7 @@ impl Engine {
         if !options.lenient && !diagnostics.is_empty() {
             return Err(PackError(diagnostics));
         }
-        let info = match precompiled.as_ref().and_then(|p| p.digest_of(&pack)) {
+        let info = match file.as_ref().and_then(|p| p.digest_of(&pack)) {
             Some(digest) => PackInfo {
                 name: pack.manifest.name.clone(),
                 version: pack.manifest.version.clone(),
