@@ -208,18 +208,38 @@ fn the_digest_taken_from_the_file_is_the_digest() {
 }
 
 #[test]
-fn a_precompiled_rule_that_needs_rhai_gets_its_syntax_tree_on_first_use() {
-    // TRF-003 has no compiled form: it runs in Rhai, its tree compiled on the first transfer.
+fn a_precompiled_rule_handed_to_rhai_gets_its_syntax_tree_on_first_use() {
+    // A fee of 1e300 makes TRM-012's `to_int` overflow: the compiled form hands the rule to
+    // Rhai, which compiles its tree then and reports the overflow as Rhai words it.
     let engine = Engine::default_pack().unwrap();
-    assert!(!engine.is_compiled("TRF-003"));
-    let text = read(&root().join("examples/requests/transfer-allow.json"));
+    assert!(engine.is_compiled("TRM-012"));
+    let mut request: Value = serde_json::from_str(&read(
+        &root().join("examples/requests/termination-allow.json"),
+    ))
+    .unwrap();
+    request["agreement"]["early_termination_fee"] = serde_json::json!({ "amount": 1e300 });
+    let text = request.to_string();
     let options = EvalOptions {
         as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
     };
-    let first = comparable(&engine.evaluate_json(&text, &options));
+    let first = engine.evaluate_json(&text, &options);
+    let finding = first.findings.iter().find(|f| f.rule == "TRM-012").unwrap();
+    assert_eq!(finding.outcome, cloudgate::decision::Outcome::Error);
+    assert!(
+        finding
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("overflow"),
+        "{:?}",
+        finding.message
+    );
     let again = comparable(&engine.evaluate_json(&text, &options));
     let source = from_source(Pack::embedded().unwrap());
-    assert_eq!(first, comparable(&source.evaluate_json(&text, &options)));
-    assert_eq!(first, again);
+    assert_eq!(
+        comparable(&first),
+        comparable(&source.evaluate_json(&text, &options))
+    );
+    assert_eq!(comparable(&first), again);
     assert_eq!(engine.precompiled_rules(), 53);
 }

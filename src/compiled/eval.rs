@@ -385,29 +385,51 @@ impl<'a> Machine<'a> {
             Ex::Push(slot, x) => {
                 self.tick()?;
                 let value = self.eval(x)?;
-                let Some(target) = self.slots.get_mut(*slot) else {
-                    return bail("slot");
+                self.grow_local_array(*slot, |array| array.push(value))
+            }
+            Ex::Insert(slot, x) => {
+                self.tick()?;
+                let at = self.with1(&x.0, int)?;
+                let value = self.eval(&x.1)?;
+                // Rhai counts a negative index from the end; no rule needs that here.
+                let Ok(at) = usize::try_from(at) else {
+                    return bail("negative index");
                 };
-                if target.is_read_only() || !target.is_array() {
-                    return bail("push onto something other than an array");
-                }
-                let Ok(mut array) = target.as_array_mut() else {
-                    return bail("push onto something other than an array");
-                };
-                // Rhai checks the whole array's size after a push; past a few hundred
-                // elements let Rhai do it rather than re-measure on every push.
-                if array.len() >= 256 {
-                    return bail("large array");
-                }
-                array.push(value);
-                drop(array);
-                check_size(target, limits)?;
-                Ok(Dynamic::UNIT)
+                self.grow_local_array(*slot, |array| {
+                    if at >= array.len() {
+                        array.push(value);
+                    } else {
+                        array.insert(at, value);
+                    }
+                })
             }
             Ex::Block(block) => self.block(block),
             Ex::Range(..) => bail("range outside a for loop"),
             Ex::Bail(why) => bail(why.0),
         }
+    }
+
+    /// `push` and `insert` on a local array, which Rhai changes in place.
+    fn grow_local_array(&mut self, slot: usize, grow: impl FnOnce(&mut Array)) -> Res<Dynamic> {
+        let limits = self.limits;
+        let Some(target) = self.slots.get_mut(slot) else {
+            return bail("slot");
+        };
+        if target.is_read_only() || !target.is_array() {
+            return bail("push onto something other than an array");
+        }
+        let Ok(mut array) = target.as_array_mut() else {
+            return bail("push onto something other than an array");
+        };
+        // Rhai checks the whole array's size after a push; past a few hundred elements let
+        // Rhai do it rather than re-measure on every push.
+        if array.len() >= 256 {
+            return bail("large array");
+        }
+        grow(&mut array);
+        drop(array);
+        check_size(target, limits)?;
+        Ok(Dynamic::UNIT)
     }
 
     fn path(&mut self, p: &PathCall) -> Res<Dynamic> {
@@ -476,9 +498,36 @@ impl<'a> Machine<'a> {
             }
             [a] => self.with1(a, |a| host1(h, a)),
             [a, b] => self.with2(a, b, |a, b| host2(h, a, b, limits)),
+            [array, start, len] if h == Host::Extract => {
+                // Left to right, as Rhai evaluates arguments; a variable is read in place.
+                let owned = match is_place(array) {
+                    true => None,
+                    false => Some(self.eval(array)?),
+                };
+                let (start, len) = (self.eval(start)?, self.eval(len)?);
+                let (start, len) = (int(&start)?, int(&len)?);
+                let array = match &owned {
+                    Some(v) => v,
+                    None => self.place(array)?,
+                };
+                sized(extract(array, start, len)?, limits)
+            }
             _ => bail("host arity"),
         }
     }
+}
+
+/// Rhai's `array.extract(start, len)` for a start within the array or past its end.
+fn extract(array: &Dynamic, start: i64, len: i64) -> Res<Dynamic> {
+    let Ok(items) = array.as_array_ref() else {
+        return bail("extract from something other than an array");
+    };
+    let Ok(start) = usize::try_from(start) else {
+        return bail("negative start");
+    };
+    let len = usize::try_from(len).unwrap_or(0);
+    let part: Array = items.iter().skip(start).take(len).cloned().collect();
+    Ok(Dynamic::from_array(part))
 }
 
 /// Runs `f` on the value behind a read-only wrapper (`req`, `params`), or on `v` itself.
@@ -815,6 +864,24 @@ fn method(m: Method, v: &Dynamic) -> Res<Dynamic> {
         (Method::IsEmpty | Method::Len, Kind::Map) => match v.as_map_ref() {
             Ok(a) if m == Method::IsEmpty => Ok(Dynamic::from_bool(a.is_empty())),
             Ok(a) => count(a.len()),
+            Err(_) => bail("map"),
+        },
+        (Method::Floor, Kind::Float) => Ok(Dynamic::from_float(number(v)?.floor())),
+        (Method::ToInt, Kind::Int) => Ok(v.clone()),
+        (Method::ToInt, Kind::Float) => {
+            // Rhai's range check, as it writes it; NaN passes it, so NaN is left to Rhai.
+            let x = number(v)?;
+            if x.is_nan() || x > i64::MAX as f64 || x < i64::MIN as f64 {
+                return bail("to_int out of range");
+            }
+            Ok(Dynamic::from_int(x.trunc() as i64))
+        }
+        (Method::Keys, Kind::Map) => match v.as_map_ref() {
+            Ok(map) => Ok(Dynamic::from_array(
+                map.keys()
+                    .map(|k| Dynamic::from(ImmutableString::from(k.as_str())))
+                    .collect(),
+            )),
             Err(_) => bail("map"),
         },
         (Method::TypeOf, k) => Ok(Dynamic::from(match k {

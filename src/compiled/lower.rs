@@ -234,6 +234,14 @@ impl Lowerer {
                         _ => Ex::bail("push onto something other than a local array"),
                     });
                 }
+                if call.name.as_str() == "insert" {
+                    return Ok(match (receiver, <[Ex; 2]>::try_from(args)) {
+                        (Ex::Local(slot), Ok([at, value])) => {
+                            Ex::Insert(slot, Box::new((at, value)))
+                        }
+                        _ => Ex::bail("insert into something other than a local array"),
+                    });
+                }
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(receiver);
                 all.extend(args);
@@ -308,6 +316,7 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
         ("is_eea", 1) => Host::IsEea,
         ("da_scope", 1) => Host::DaScope,
         ("join", 2) => Host::Join,
+        ("extract", 3) => Host::Extract,
         ("pass", 0) => Host::Pass,
         ("fail", 1 | 2) => Host::Fail,
         ("not_applicable", 0 | 1) => Host::NotApplicable,
@@ -326,6 +335,9 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
                 "to_lower" => Method::ToLower,
                 "to_upper" => Method::ToUpper,
                 "type_of" => Method::TypeOf,
+                "floor" => Method::Floor,
+                "to_int" => Method::ToInt,
+                "keys" => Method::Keys,
                 _ => return Ex::bail("function"),
             };
             return match args.pop() {

@@ -83,6 +83,8 @@ enum Host {
     IsEea,
     DaScope,
     Join,
+    /// `array.extract(start, len)`, Rhai's array package.
+    Extract,
     Pass,
     Fail,
     NotApplicable,
@@ -96,6 +98,11 @@ enum Method {
     ToLower,
     ToUpper,
     TypeOf,
+    /// Rhai's math package on a number: `floor(f64)`, `to_int(f64 or i64)`.
+    Floor,
+    ToInt,
+    /// `map.keys()`, in the map's (sorted) order.
+    Keys,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +162,8 @@ enum Ex {
     Range(Box<(Ex, Ex)>, bool),
     /// `x.push(e)` on a local array (Rhai's `push` mutates its receiver in place).
     Push(usize, Box<Ex>),
+    /// `x.insert(index, e)` on a local array: (index, e).
+    Insert(usize, Box<(Ex, Ex)>),
     /// A block used as a value (`if c { a } else { b }` on the right of `let`).
     Block(Block),
     /// Something only Rhai evaluates (an unknown function or variable…): reaching it bails.

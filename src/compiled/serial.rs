@@ -155,6 +155,7 @@ const KNOWN_REASONS: &[&str] = &[
     "malformed path",
     "path is not a string",
     "push onto something other than a local array",
+    "insert into something other than a local array",
 ];
 
 impl Serialize for Reason {
