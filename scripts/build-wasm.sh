@@ -12,22 +12,46 @@ cd "$root"
 bash scripts/setup-wasm.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-# The `cli` feature (clap, schemars) is native only.
-cargo rustc --quiet --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features --profile wasm-release
+# Two modules from the same sources. The `cli` feature (clap, schemars) is native only.
+#   full (`scripts`): Rhai's parser and interpreter, any pack;
+#   edge (no `scripts`): the default pack's precompiled rules only, about half the bytes.
+# Both export the same functions and import the same JS, so one glue serves both (checked below).
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
-raw="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate.wasm"
+built="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate.wasm"
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate-full.wasm"
+raw_edge="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate-edge.wasm"
+build() { # $1: extra cargo flags, $2: where the raw module goes
+  # shellcheck disable=SC2086
+  cargo rustc --quiet --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features $1 --profile wasm-release
+  cmp -s "$built" "$2" 2>/dev/null || cp "$built" "$2"
+}
+build "--features scripts" "$raw"
+build "" "$raw_edge"
 out="$root/js/pkg"
 glue="$out/cloudgate.js"
 wasm="$out/cloudgate_bg.wasm"
+wasm_edge="$out/cloudgate_edge_bg.wasm"
 
-if [ -f "$wasm" ] && [ -f "$glue" ] && [ "$wasm" -nt "$raw" ] && grep -q '__cloudgate_reset' "$glue"; then
+if [ -f "$wasm" ] && [ -f "$wasm_edge" ] && [ -f "$glue" ] && [ "$wasm" -nt "$raw" ] && [ "$wasm_edge" -nt "$raw_edge" ] \
+  && grep -q '__cloudgate_reset' "$glue"; then
   exit 0 # up to date
 fi
 
 tmp="$out.tmp"
-rm -rf "$tmp"
+rm -rf "$tmp" "$tmp-edge"
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
   --out-dir "$tmp" --out-name cloudgate "$raw"
+wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  --out-dir "$tmp-edge" --out-name cloudgate "$raw_edge"
+for f in cloudgate.js cloudgate.d.ts; do
+  if ! cmp -s "$tmp/$f" "$tmp-edge/$f"; then
+    echo "build-wasm: the edge module needs other glue than the full one ($f differs); they must share it" >&2
+    diff "$tmp/$f" "$tmp-edge/$f" | head -20 >&2
+    exit 1
+  fi
+done
+mv "$tmp-edge/cloudgate_bg.wasm" "$tmp/cloudgate_edge_bg.wasm"
+rm -rf "$tmp-edge"
 
 # The glue keeps its instance in module variables. After a trap the instance is unusable, so
 # the wrapper (js/core.js) needs a way to drop it and instantiate the same module again.
@@ -51,9 +75,11 @@ if [ "${CLOUDGATE_WASM_OPT:-0}" = 1 ]; then
   bash scripts/setup-js.sh
   # No `--all-features`: with it binaryen 132 writes encodings Node 20 refuses to load
   # ("unknown import kind 0x7e"); the module's own target_features section says what is used.
-  "$root/js/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
-    "$tmp/cloudgate_bg.wasm" -o "$tmp/cloudgate_bg.opt.wasm"
-  mv "$tmp/cloudgate_bg.opt.wasm" "$tmp/cloudgate_bg.wasm"
+  for m in cloudgate_bg cloudgate_edge_bg; do
+    "$root/js/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
+      "$tmp/$m.wasm" -o "$tmp/$m.opt.wasm"
+    mv "$tmp/$m.opt.wasm" "$tmp/$m.wasm"
+  done
 fi
 
 rm -rf "$out"

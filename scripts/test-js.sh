@@ -10,6 +10,7 @@ bash scripts/setup-js.sh
 bash scripts/setup-chromium.sh
 bash scripts/build-wasm.sh
 # The wasm-only code (src/wasm.rs, cfg'd paths) under the same lints as the native build.
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features scripts -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 # The native CLI is the reference for parity (same sources, same embedded pack).
 cargo build --quiet --bin cloudgate

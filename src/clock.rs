@@ -54,6 +54,7 @@ pub fn start_rule(max_millis: u64) {
 }
 
 /// Operations the last rule performed on this thread.
+#[cfg(feature = "scripts")]
 pub fn rule_operations() -> u64 {
     OPERATIONS.with(|c| c.get())
 }

@@ -5,13 +5,17 @@
 //! scope (no per-rule copies; rules cannot mutate it) → each result becomes a [`Finding`] →
 //! [`Decision::fold`].
 
-use rhai::{Dynamic, EvalAltResult, Scope, AST};
+#[cfg(feature = "scripts")]
+use rhai::Scope;
+use rhai::{Dynamic, EvalAltResult, AST};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 use crate::clock;
 use crate::compiled;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+#[cfg(feature = "scripts")]
+use std::sync::OnceLock;
 
 use crate::decision::{
     Clauses, Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
@@ -91,6 +95,7 @@ struct CompiledRule {
     meta: RuleMeta,
     /// Rhai's syntax tree, compiled when the engine is built, or on first need for a rule that
     /// came precompiled (whose source is known to compile: it did when the file was written).
+    #[cfg(feature = "scripts")]
     program: OnceLock<Result<AST, Diagnostic>>,
     /// Taken from the precompiled default pack rather than compiled from source.
     precompiled: bool,
@@ -122,6 +127,7 @@ pub struct Engine {
     /// Built on first need: with the default pack precompiled, a decision that runs no rule in
     /// Rhai never needs it, and building it (registering Rhai's packages) is most of the rest
     /// of an engine's start-up in wasm.
+    #[cfg(feature = "scripts")]
     rhai: OnceLock<rhai::Engine>,
     rules: Vec<CompiledRule>,
     params: Dynamic,
@@ -256,6 +262,7 @@ impl Engine {
     }
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
+        #[cfg(feature = "scripts")]
         let rhai = OnceLock::new();
         // Parameters are free JSON: converted as rhai's serde support would (tests/convert.rs).
         let params = ReadOnly::wrap(
@@ -275,6 +282,7 @@ impl Engine {
                 .as_mut()
                 .and_then(|p| p.take(&rule.meta.id, &rule.source));
             let precompiled = found.is_some();
+            #[cfg(feature = "scripts")]
             let (program, fast) = match found {
                 Some(found) => (OnceLock::new(), found.program),
                 None => {
@@ -290,10 +298,19 @@ impl Engine {
                     (OnceLock::from(program), fast)
                 }
             };
+            #[cfg(not(feature = "scripts"))]
+            let fast = match found.and_then(|found| found.program) {
+                Some(program) => Some(program),
+                None => {
+                    diagnostics.push(not_precompiled(&rule.meta));
+                    None
+                }
+            };
             rules.push(CompiledRule {
                 title: rule.meta.title.as_str().into(),
                 clauses: Arc::new(rule.meta.clauses.clone()),
                 meta: rule.meta.clone(),
+                #[cfg(feature = "scripts")]
                 program,
                 precompiled,
                 fast,
@@ -311,6 +328,7 @@ impl Engine {
             None => pack.info(),
         };
         Ok(Engine {
+            #[cfg(feature = "scripts")]
             rhai,
             rules,
             params,
@@ -341,11 +359,13 @@ impl Engine {
             .any(|r| r.meta.id == rule_id && r.fast.is_some())
     }
 
+    #[cfg(feature = "scripts")]
     fn rhai(&self) -> &rhai::Engine {
         self.rhai.get_or_init(|| sandbox(&self.limits))
     }
 
     /// The rule's Rhai syntax tree, compiled now if it came precompiled and never needed Rhai.
+    #[cfg(feature = "scripts")]
     fn syntax_tree<'a>(
         &'a self,
         index: usize,
@@ -421,6 +441,7 @@ impl Engine {
             scenario: &scenario_dynamic,
             lifecycle: &lifecycle_dynamic,
         };
+        #[cfg(feature = "scripts")]
         let mut scope: Option<Scope> = None;
 
         let mut findings = Vec::with_capacity(self.rules.len());
@@ -435,26 +456,33 @@ impl Engine {
             // A rule that only Rhai runs has its syntax tree built (once) before its clock starts.
             // A compiled rule handed back to Rhai builds it inside its budget: a parse of
             // milliseconds at most, against a budget of a second by default.
+            #[cfg(feature = "scripts")]
             if rule.fast.is_none() {
                 let _ = self.syntax_tree(index, rule);
             }
             // One budget for the rule, shared by the compiled run and a Rhai rerun after it.
             clock::start_rule(self.limits.max_millis_per_rule);
-            let fast = rule.fast.as_ref().and_then(|program| {
+            let fast = rule.fast.as_ref().map(|program| {
                 let (run, ops) = compiled::run(program, &globals, &self.limits, &mut slots);
-                let run = run.ok()?;
-                operations += ops;
-                Some(run)
+                if run.is_ok() {
+                    operations += ops;
+                }
+                run
             });
             let result = match fast {
-                Some(compiled::Run::Value(value)) => Ok(Ok(value)),
-                Some(compiled::Run::Missing(path)) => {
+                Some(Ok(compiled::Run::Value(value))) => Ok(Ok(value)),
+                Some(Ok(compiled::Run::Missing(path))) => {
                     Ok(Err(Box::new(EvalAltResult::ErrorRuntime(
                         Dynamic::from(MissingField(path)),
                         rhai::Position::NONE,
                     ))))
                 }
-                None => match self.syntax_tree(index, rule) {
+                #[cfg(not(feature = "scripts"))]
+                Some(Err(compiled::Bail(why))) => Err(needs_interpreter(rule, why, &self.limits)),
+                #[cfg(not(feature = "scripts"))]
+                None => Err(not_precompiled(&rule.meta)),
+                #[cfg(feature = "scripts")]
+                Some(Err(_)) | None => match self.syntax_tree(index, rule) {
                     Err(d) => Err(d),
                     Ok(ast) => {
                         let scope = scope.get_or_insert_with(|| {
@@ -477,7 +505,10 @@ impl Engine {
             let (outcome, message, paths, position) = match result {
                 Err(d) => (
                     Outcome::Error,
-                    Some(format!("rule does not compile: {}", d.message)),
+                    Some(match d.code.as_str() {
+                        "needs_interpreter" | "not_precompiled" => d.message.clone(),
+                        _ => format!("rule does not compile: {}", d.message),
+                    }),
                     Vec::new(),
                     d.line
                         .zip(d.column)
@@ -528,6 +559,42 @@ impl Engine {
             errors: Vec::new(),
         }
     }
+}
+
+/// Without Rhai (the edge module): a rule that is not the default pack's as shipped. A strict
+/// engine refuses the pack with it; a lenient one reports the rule as an `error` finding.
+#[cfg(not(feature = "scripts"))]
+fn not_precompiled(meta: &RuleMeta) -> Diagnostic {
+    Diagnostic::new(
+        "not_precompiled",
+        &meta.file,
+        format!(
+            "{} is not a rule of the default pack as shipped, and this build (the edge module) \
+             runs only those, precompiled; decide custom or edited rules with the full module",
+            meta.id
+        ),
+    )
+    .for_rule(&meta.id)
+}
+
+/// Without Rhai: a compiled rule met something only Rhai's interpreter runs (a value of an
+/// unexpected type, a limit reached). The full build would rerun the rule in Rhai; here the
+/// finding is an `error`, so the decision fails closed.
+#[cfg(not(feature = "scripts"))]
+fn needs_interpreter(rule: &CompiledRule, why: &str, limits: &Limits) -> Diagnostic {
+    let message = match why {
+        "operation budget" => format!(
+            "the rule was stopped after {} operations (a runaway loop?)",
+            limits.max_operations
+        ),
+        "time budget" => "the rule was stopped: it ran past its time budget".to_string(),
+        _ => format!(
+            "{} could not be decided without Rhai's interpreter ({why}), which this build (the \
+             edge module) leaves out; the full module decides it",
+            rule.meta.id
+        ),
+    };
+    Diagnostic::new("needs_interpreter", &rule.meta.file, message).for_rule(&rule.meta.id)
 }
 
 /// Free stack an evaluation needs per second of `max_millis_per_rule`, squared-root scaled.

@@ -104,12 +104,10 @@ fn read(
                     "$",
                 )));
             }
-            // Plain serde_json first: path tracking costs more than the parse itself, so it
-            // is paid only to explain a request that failed (the same parse again, with paths).
-            match serde_json::from_str::<Request>(text) {
-                Ok(request) => Ok(request),
-                Err(_) => parse_with_paths(text),
-            }
+            // Straight to the parse with paths: the fast reader leaves few valid requests to
+            // this path (very deep extensions, rare forms), and a plain serde_json parse first
+            // was a second copy of every request type's deserializer in the module (~120 KB).
+            parse_with_paths(text)
         }
     };
     match parsed {
@@ -154,7 +152,7 @@ fn read(
     }
 }
 
-/// The slow parse, for a request already known to be invalid: serde with JSON paths.
+/// The careful parse: serde with JSON paths, so that an invalid request is told where.
 fn parse_with_paths(text: &str) -> Result<Request, InputError> {
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de)
