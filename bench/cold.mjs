@@ -1,7 +1,10 @@
 // One engine in a fresh Node process: how long it takes to become ready (import + create,
 // i.e. instantiate the wasm and compile the pack for cloudgate), the first decision, and the
 // peak memory after many decisions. Run by run.mjs, once per engine, several times; prints JSON.
-//   node cold.mjs <cloudgate|cloudgate-phases|json-rules-engine|js-handwritten|baseline> REQUEST.json AS_OF N
+//   node cold.mjs <cloudgate|cloudgate-edge|cloudgate-phases|json-rules-engine|js-handwritten|baseline> REQUEST.json AS_OF N
+//
+// Besides the start, it gives the p50 of the last half of the N decisions (after V8's tier-up):
+// the only latency figure for the edge module, which cannot share a process with the full one.
 //
 // `cloudgate-phases` goes through the wasm-bindgen glue in js/pkg/ instead of the package API,
 // to split cloudgate's cold start into its parts: reading the .wasm, WebAssembly.compile,
@@ -21,11 +24,14 @@ const t0 = now();
 let evaluate;
 let t1;
 let phases;
-if (engineName === 'cloudgate') {
-  const { loadCloudgate } = await import('./engines/cloudgate.mjs');
+if (engineName === 'cloudgate' || engineName === 'cloudgate-edge') {
+  const { loadCloudgate, JS_DIR } = await import('./engines/cloudgate.mjs');
   const { createEngine } = await loadCloudgate();
   t1 = now();
-  const engine = await createEngine();
+  // The edge module is read here as the package's Node entry reads the full one (readFile).
+  const engine = await createEngine(engineName === 'cloudgate-edge'
+    ? { wasm: await fs.promises.readFile(`${JS_DIR}/pkg/cloudgate_edge_bg.wasm`) }
+    : undefined);
   evaluate = (r) => engine.evaluate(r, { asOf });
 } else if (engineName === 'cloudgate-phases') {
   const { JS_DIR } = await import('./engines/cloudgate.mjs');
@@ -69,7 +75,13 @@ const t2 = now();
 const extra = phases ? phases.second_engine_ms : 0;
 const first = await evaluate(request);
 const t3 = now();
-for (let i = 0; i < count; i++) await evaluate(request);
+const times = new Float64Array(count);
+for (let i = 0; i < count; i++) {
+  const t = now();
+  await evaluate(request);
+  times[i] = (now() - t) * 1000;
+}
+const late = Array.from(times.subarray(count >> 1)).sort((a, b) => a - b);
 const mem = process.memoryUsage();
 console.log(JSON.stringify({
   engine: engineName,
@@ -78,6 +90,7 @@ console.log(JSON.stringify({
   ready_ms: t2 - t0 - extra,
   first_decision_ms: t3 - t2,
   decision: first?.decision ?? null,
+  late_p50_us: late.length ? late[late.length >> 1] : null,
   max_rss_bytes: process.resourceUsage().maxRSS * 1024,
   rss_bytes: mem.rss,
   heap_used_bytes: mem.heapUsed,

@@ -24,7 +24,7 @@ export async function loadCloudgate() {
   return import(pathToFileURL(entry()).href);
 }
 
-/** Every .wasm shipped in the package (there should be exactly one). */
+/** Every .wasm shipped in the package (the full module and the edge module). */
 export function wasmFiles() {
   const out = [];
   const walk = (dir) => {
