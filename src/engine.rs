@@ -81,6 +81,8 @@ pub struct EngineOptions {
     /// Compile every rule from source even where the shipped precompiled form of the default
     /// pack matches it (see [`crate::compiled`]'s `precompiled`). Decisions are the same either
     /// way (tests/precompiled.rs checks it); this exists for those tests and for measuring.
+    /// Without the `scripts` feature there is no source compiler: with this or
+    /// `interpreted_only` set, every rule is `not_precompiled`.
     pub from_source: bool,
 }
 
