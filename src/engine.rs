@@ -485,7 +485,10 @@ impl Engine {
                 None => Err(not_precompiled(&rule.meta)),
                 #[cfg(feature = "scripts")]
                 Some(Err(_)) | None => match self.syntax_tree(index, rule) {
-                    Err(d) => Err(d),
+                    Err(d) => Err(Diagnostic {
+                        message: format!("rule does not compile: {}", d.message),
+                        ..d.clone()
+                    }),
                     Ok(ast) => {
                         let scope = scope.get_or_insert_with(|| {
                             let mut scope = Scope::new();
@@ -507,10 +510,7 @@ impl Engine {
             let (outcome, message, paths, position) = match result {
                 Err(d) => (
                     Outcome::Error,
-                    Some(match d.code.as_str() {
-                        "needs_interpreter" | "not_precompiled" => d.message.clone(),
-                        _ => format!("rule does not compile: {}", d.message),
-                    }),
+                    Some(d.message),
                     Vec::new(),
                     d.line
                         .zip(d.column)

@@ -7,7 +7,9 @@
 //
 // The decision is in the body whatever the status: anything but "allow" means do not proceed.
 // The engine (the compiled default pack) is built once per isolate and reused by every request.
-import { createEngine } from 'cloudgate';
+// `cloudgate/edge`: the default pack's rules, precompiled, without Rhai's interpreter: half the
+// bytes of the full module. Custom rules need `cloudgate` instead.
+import { createEngine } from 'cloudgate/edge';
 
 let engine;
 

@@ -1,15 +1,15 @@
 // The edge module (pkg/cloudgate_edge_bg.wasm: the default pack's precompiled rules, no Rhai
-// interpreter) through the package API: the same decisions as the native CLI (the full engine)
+// interpreter) through the package's `cloudgate/edge` entry for Node (node-edge.js): the same decisions as the native CLI (the full engine)
 // over every case, every shared example and generated requests of all four scenarios, compared
 // whole but for `stats.micros`; what it cannot run is refused or fails closed, never allowed.
-// This file's realm loads the edge module first, so every engine here runs on it.
+// This file's realm loads only the edge module, so every engine here runs on it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { createEngine } from '../node.js';
+import { createEngine } from '../node-edge.js';
 import { AS_OF, CLI, JS, allCases, comparable, examplesDir, nativeDecisions } from './helpers.mjs';
 
 const EDGE = path.join(JS, 'pkg', 'cloudgate_edge_bg.wasm');
@@ -18,7 +18,7 @@ const engines = new Map();
 async function engineFor(params) {
   const key = JSON.stringify(Object.entries(params ?? {}).sort());
   if (!engines.has(key)) {
-    engines.set(key, await createEngine({ wasm, ...(Object.keys(params ?? {}).length ? { params } : {}) }));
+    engines.set(key, await createEngine(Object.keys(params ?? {}).length ? { params } : undefined));
   }
   return engines.get(key);
 }
@@ -71,12 +71,12 @@ test('every shared example and 2,000 generated requests: edge = native CLI', asy
 
 test('a custom rule is refused by name (strict), or an error finding (lenient)', async () => {
   const custom = { 'custom/X-001.rhai': '//! id: X-001\n//! title: t\n//! severity: deny\n//! scenarios: termination\npass()\n' };
-  await assert.rejects(createEngine({ wasm, rules: custom }), (error) => {
+  await assert.rejects(createEngine({ rules: custom }), (error) => {
     assert.deepEqual(error.diagnostics.map((d) => [d.code, d.rule]), [['not_precompiled', 'X-001']]);
     assert.match(error.diagnostics[0].message, /full module/);
     return true;
   });
-  const lenient = await createEngine({ wasm, rules: custom, lenient: true });
+  const lenient = await createEngine({ rules: custom, lenient: true });
   const request = fs.readFileSync(path.join(JS, '..', 'examples', 'requests', 'termination-allow.json'), 'utf8');
   const decision = lenient.evaluate(request, { asOf: AS_OF });
   const finding = decision.findings.find((f) => f.rule === 'X-001');

@@ -1,5 +1,6 @@
 // Cloudflare Workers: examples/edge/worker.js in workerd (the Workers runtime, from npm) on
-// 127.0.0.1, called over HTTP.
+// 127.0.0.1, called over HTTP: on the edge module (`cloudgate/edge`), and the same worker on the
+// full module (js/workerd.js).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { AS_OF, JS, REPO, examplesDir, failing, readJson } from './helpers.mjs';
 const WORKERD = path.join(JS, 'node_modules', '.bin', 'workerd');
 let server;
 let base;
+let baseFull;
 let log = '';
 let dir;
 
@@ -30,14 +32,16 @@ function freePort() {
 
 before(async () => {
   const port = await freePort();
+  const portFull = await freePort();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudgate-workerd-'));
   const config = path.join(dir, 'config.capnp');
   const template = fs.readFileSync(path.join(REPO, 'examples', 'edge', 'workerd.capnp.template'), 'utf8');
-  fs.writeFileSync(config, template.replaceAll('@ROOT@', path.relative(dir, REPO)).replaceAll('@PORT@', String(port)));
+  fs.writeFileSync(config, template.replaceAll('@ROOT@', path.relative(dir, REPO)).replaceAll('@PORT@', String(port)).replaceAll('@PORT_FULL@', String(portFull)));
   server = spawn(WORKERD, ['serve', config, '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.on('data', (d) => (log += d));
   server.stderr.on('data', (d) => (log += d));
   base = `http://127.0.0.1:${port}`;
+  baseFull = `http://127.0.0.1:${portFull}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`workerd exited (${server.exitCode}):\n${log}`);
@@ -56,8 +60,8 @@ after(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function post(body, query = `?as_of=${AS_OF}`) {
-  const response = await fetch(`${base}/${query}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+async function post(body, query = `?as_of=${AS_OF}`, at = base) {
+  const response = await fetch(`${at}/${query}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   return { status: response.status, type: response.headers.get('content-type'), decision: await response.json() };
 }
 
@@ -109,4 +113,15 @@ test('a bad as_of is a 400; other methods are 405', async () => {
   const get = await fetch(base);
   assert.equal(get.status, 405);
   assert.equal(get.headers.get('allow'), 'POST');
+});
+
+test('the same worker on the full module (js/workerd.js): the same decisions', async () => {
+  for (const [name, body] of Object.entries(requests)) {
+    const edge = await post(body);
+    const full = await post(body, `?as_of=${AS_OF}`, baseFull);
+    assert.equal(full.status, edge.status, name);
+    delete edge.decision.stats.micros;
+    delete full.decision.stats.micros;
+    assert.deepEqual(full.decision, edge.decision, name);
+  }
 });
