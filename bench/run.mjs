@@ -182,7 +182,6 @@ for (const [key, engine] of [['cloudgate-wasm', 'cloudgate'], ['json-rules-engin
 // The edge module (no Rhai, default pack only) in its own processes: one realm holds one module.
 const edgeCold = cold('cloudgate-edge');
 edgeCold.rss_over_node_bytes = edgeCold.max_rss_bytes - baseline.max_rss_bytes;
-figures['cloudgate-wasm'].cold_full_vs_edge = { full: figures['cloudgate-wasm'].cold, edge: edgeCold };
 
 // --- the .wasm -----------------------------------------------------------------------------
 const wasm = wasmFiles().map((file) => {

@@ -584,13 +584,18 @@ fn not_precompiled(meta: &RuleMeta) -> Diagnostic {
 /// finding is an `error`, so the decision fails closed.
 #[cfg(not(feature = "scripts"))]
 fn needs_interpreter(rule: &CompiledRule, why: &str, limits: &Limits) -> Diagnostic {
-    let message = match why {
-        "operation budget" => format!(
-            "the rule was stopped after {} operations (a runaway loop?)",
-            limits.max_operations
-        ),
-        "time budget" => "the rule was stopped: it ran past its time budget".to_string(),
-        _ => format!(
+    // The budgets read as the full module's Rhai reports them (`describe`).
+    let stopped = match why {
+        "operation budget" => Some(EvalAltResult::ErrorTooManyOperations(rhai::Position::NONE)),
+        "time budget" => Some(EvalAltResult::ErrorTerminated(
+            Dynamic::UNIT,
+            rhai::Position::NONE,
+        )),
+        _ => None,
+    };
+    let message = match stopped {
+        Some(err) => describe(&err, limits.max_operations),
+        None => format!(
             "{} could not be decided without Rhai's interpreter ({why}), which this build (the \
              edge module) leaves out; the full module decides it",
             rule.meta.id

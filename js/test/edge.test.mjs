@@ -1,7 +1,8 @@
 // The edge module (pkg/cloudgate_edge_bg.wasm: the default pack's precompiled rules, no Rhai
-// interpreter) through the package's `cloudgate/edge` entry for Node (node-edge.js): the same decisions as the native CLI (the full engine)
-// over every case, every shared example and generated requests of all four scenarios, compared
-// whole but for `stats.micros`; what it cannot run is refused or fails closed, never allowed.
+// interpreter) through the package's `cloudgate/edge` entry for Node (node-edge.js): the same
+// decisions as the native CLI (the full engine) over every case, every shared example and
+// generated requests of all four scenarios, compared whole but for `stats.micros`; what it cannot
+// run is refused or fails closed, never allowed.
 // This file's realm loads only the edge module, so every engine here runs on it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,38 +11,29 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { createEngine } from '../node-edge.js';
-import { AS_OF, CLI, JS, allCases, comparable, examplesDir, nativeDecisions } from './helpers.mjs';
+import { AS_OF, CLI, JS, allCases, comparable, enginesByParams, examplesDir, nativeDecisions } from './helpers.mjs';
 
-const EDGE = path.join(JS, 'pkg', 'cloudgate_edge_bg.wasm');
-const wasm = fs.readFileSync(EDGE);
-const engines = new Map();
-async function engineFor(params) {
-  const key = JSON.stringify(Object.entries(params ?? {}).sort());
-  if (!engines.has(key)) {
-    engines.set(key, await createEngine(Object.keys(params ?? {}).length ? { params } : undefined));
-  }
-  return engines.get(key);
-}
+const engineFor = enginesByParams(createEngine);
 
-function sameAsNative(items) {
+/** What differs between the edge module's decisions and the native CLI's, one line per item. */
+async function sameAsNative(items) {
   const native = nativeDecisions(items);
   const problems = [];
-  return (async () => {
-    for (const [i, item] of items.entries()) {
-      const edge = (await engineFor(item.params)).evaluate(item.text, item.asOf ? { asOf: item.asOf } : undefined);
-      try {
-        assert.deepEqual(comparable(edge), comparable(native[i]));
-      } catch {
-        problems.push(`${item.label}: edge ${JSON.stringify(comparable(edge)).slice(0, 300)}\n  native ${JSON.stringify(comparable(native[i])).slice(0, 300)}`);
-      }
+  for (const [i, item] of items.entries()) {
+    const edge = (await engineFor(item.params)).evaluate(item.text, item.asOf ? { asOf: item.asOf } : undefined);
+    try {
+      assert.deepEqual(comparable(edge), comparable(native[i]));
+    } catch {
+      problems.push(`${item.label}: edge ${JSON.stringify(comparable(edge)).slice(0, 300)}\n  native ${JSON.stringify(comparable(native[i])).slice(0, 300)}`);
     }
-    return problems;
-  })();
+  }
+  return problems;
 }
 
 test('the edge module is the smaller one', () => {
+  const edge = fs.statSync(path.join(JS, 'pkg', 'cloudgate_edge_bg.wasm')).size;
   const full = fs.statSync(path.join(JS, 'pkg', 'cloudgate_bg.wasm')).size;
-  assert.ok(wasm.length < full * 0.7, `edge ${wasm.length} bytes vs full ${full}`);
+  assert.ok(edge < full * 0.7, `edge ${edge} bytes vs full ${full}`);
 });
 
 test('every case in rules/tests and tests/cases: edge = native CLI', async () => {

@@ -207,3 +207,16 @@ export function comparable(decision) {
 export function failing(decision) {
   return decision.findings.filter((f) => f.outcome === 'fail').map((f) => f.rule).sort();
 }
+
+/**
+ * One engine per set of parameter overrides, built on first need with `createEngine` (the entry
+ * point under test): the case files override parameters in a few cases only.
+ */
+export function enginesByParams(createEngine) {
+  const engines = new Map();
+  return async (params) => {
+    const key = JSON.stringify(Object.entries(params ?? {}).sort());
+    if (!engines.has(key)) engines.set(key, await createEngine(Object.keys(params ?? {}).length ? { params } : undefined));
+    return engines.get(key);
+  };
+}

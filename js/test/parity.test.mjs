@@ -7,14 +7,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { createEngine } from '../node.js';
-import { AS_OF, allCases, comparable, examplesDir, failing, nativeDecisions, readJson } from './helpers.mjs';
+import { AS_OF, allCases, comparable, enginesByParams, examplesDir, failing, nativeDecisions, readJson } from './helpers.mjs';
 
-const engines = new Map();
-async function engineFor(params) {
-  const key = JSON.stringify(Object.entries(params ?? {}).sort());
-  if (!engines.has(key)) engines.set(key, await createEngine(Object.keys(params ?? {}).length ? { params } : undefined));
-  return engines.get(key);
-}
+const engineFor = enginesByParams(createEngine);
 
 test('every case in rules/tests and tests/cases: wasm = native CLI', async () => {
   const cases = allCases();
