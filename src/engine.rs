@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Date;
 use crate::clock;
 use crate::compiled;
-use std::sync::Arc;
-#[cfg(feature = "scripts")]
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::decision::{
     Clauses, Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
@@ -102,10 +100,24 @@ struct CompiledRule {
     /// Taken from the precompiled default pack rather than compiled from source.
     precompiled: bool,
     /// The same rule lowered for the fast path; `None` when it uses something only Rhai runs.
-    fast: Option<compiled::Program>,
+    /// A precompiled rule's is decoded from `encoded` on its first run (see [`Self::fast`]).
+    fast: OnceLock<Option<compiled::Program>>,
+    /// The precompiled compiled form, still encoded.
+    encoded: Option<&'static [u8]>,
     /// `meta.title` and `meta.clauses`, shared by every finding of this rule.
     title: Arc<str>,
     clauses: Arc<Clauses>,
+}
+
+impl CompiledRule {
+    /// The compiled form, decoded now if it came precompiled and has not run yet. A form that
+    /// does not decode (a damaged file: the format check and tests rule it out) counts as none,
+    /// so the rule goes to Rhai, or fails closed without it.
+    fn fast(&self) -> Option<&compiled::Program> {
+        self.fast
+            .get_or_init(|| self.encoded.and_then(compiled::precompiled::decode))
+            .as_ref()
+    }
 }
 
 /// The last line of code, blamed when a rule returns something other than a result. Found only
@@ -275,18 +287,18 @@ impl Engine {
         );
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
-        let mut file = match options.interpreted_only || options.from_source {
+        let file = match options.interpreted_only || options.from_source {
             true => None,
             false => compiled::precompiled::Precompiled::load(&options.limits),
         };
         for rule in &pack.rules {
             let found = file
-                .as_mut()
-                .and_then(|p| p.take(&rule.meta.id, &rule.source));
+                .as_ref()
+                .and_then(|p| p.find(&rule.meta.id, &rule.source));
             let precompiled = found.is_some();
             #[cfg(feature = "scripts")]
-            let (program, fast) = match found {
-                Some(found) => (OnceLock::new(), found.program),
+            let (program, fast, encoded) = match found {
+                Some(found) => (OnceLock::new(), OnceLock::new(), found.program),
                 None => {
                     let rhai = rhai.get_or_init(|| sandbox(&options.limits));
                     let program = compile_rule(rhai, rule);
@@ -297,15 +309,15 @@ impl Engine {
                         Ok(ast) if !options.interpreted_only => compiled::lower(ast).ok(),
                         _ => None,
                     };
-                    (OnceLock::from(program), fast)
+                    (OnceLock::from(program), OnceLock::from(fast), None)
                 }
             };
             #[cfg(not(feature = "scripts"))]
-            let fast = match found.and_then(|found| found.program) {
-                Some(program) => Some(program),
+            let (fast, encoded) = match found.and_then(|found| found.program) {
+                Some(bytes) => (OnceLock::new(), Some(bytes)),
                 None => {
                     diagnostics.push(not_precompiled(&rule.meta));
-                    None
+                    (OnceLock::from(None), None)
                 }
             };
             rules.push(CompiledRule {
@@ -316,6 +328,7 @@ impl Engine {
                 program,
                 precompiled,
                 fast,
+                encoded,
             });
         }
         if !options.lenient && !diagnostics.is_empty() {
@@ -358,7 +371,7 @@ impl Engine {
     pub fn is_compiled(&self, rule_id: &str) -> bool {
         self.rules
             .iter()
-            .any(|r| r.meta.id == rule_id && r.fast.is_some())
+            .any(|r| r.meta.id == rule_id && r.fast().is_some())
     }
 
     #[cfg(feature = "scripts")]
@@ -458,13 +471,15 @@ impl Engine {
             // A rule that only Rhai runs has its syntax tree built (once) before its clock starts.
             // A compiled rule handed back to Rhai builds it inside its budget: a parse of
             // milliseconds at most, against a budget of a second by default.
+            // So is a precompiled rule's compiled form decoded on its first run.
+            let program = rule.fast();
             #[cfg(feature = "scripts")]
-            if rule.fast.is_none() {
+            if program.is_none() {
                 let _ = self.syntax_tree(index, rule);
             }
             // One budget for the rule, shared by the compiled run and a Rhai rerun after it.
             clock::start_rule(self.limits.max_millis_per_rule);
-            let fast = rule.fast.as_ref().map(|program| {
+            let fast = program.map(|program| {
                 let (run, ops) = compiled::run(program, &globals, &self.limits, &mut slots);
                 if run.is_ok() {
                     operations += ops;

@@ -348,7 +348,7 @@ impl Pack {
     /// built by [`Pack::embedded`] is compared with it, so telling it apart from the file's pack
     /// guards against edits by the program itself (tests, overrides), not against crafted input.
     pub(crate) fn fingerprint(&self) -> u64 {
-        let mut h = crate::compiled::Fnv::new();
+        let mut h = crate::compiled::SourceHash::new();
         self.canonical(|bytes| h = h.update(bytes));
         h.finish()
     }

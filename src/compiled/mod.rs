@@ -23,7 +23,7 @@ mod serial;
 
 pub(crate) use eval::{run, Globals, LazyReq, Run};
 pub(crate) use lower::lower;
-pub(crate) use precompiled::Fnv;
+pub(crate) use precompiled::SourceHash;
 
 use rhai::{Dynamic, ImmutableString};
 use serde::{Deserialize, Serialize};
