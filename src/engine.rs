@@ -758,3 +758,37 @@ fn describe(err: &EvalAltResult, max_operations: u64) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A damaged precompiled form counts as none: the rule runs from its source in Rhai and
+    /// decides as the compiled form would (without `scripts` it is an `error` finding instead,
+    /// js/test/edge.test.mjs).
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn an_undecodable_precompiled_form_runs_in_rhai_and_decides_alike() {
+        let text = include_str!("../examples/requests/termination-deny.json");
+        let options = EvalOptions {
+            as_of: Some(Date::parse("2026-09-02").unwrap()),
+        };
+        let good = Engine::default_pack().unwrap();
+        let mut broken = Engine::default_pack().unwrap();
+        for rule in &mut broken.rules {
+            assert!(rule.encoded.is_some(), "{} is precompiled", rule.meta.id);
+            rule.encoded = Some(&[0xff, 0xff, 0xff]);
+        }
+        assert!(broken.rules.iter().all(|r| r.fast().is_none()));
+        let (a, b) = (
+            good.evaluate_json(text, &options),
+            broken.evaluate_json(text, &options),
+        );
+        assert_eq!(a.decision, b.decision);
+        assert_eq!(a.findings, b.findings);
+        assert!(a
+            .findings
+            .iter()
+            .any(|f| f.rule == "TRM-002" && f.outcome == Outcome::Fail));
+    }
+}
