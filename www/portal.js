@@ -212,11 +212,16 @@ export function initPortal(ctx) {
     }
   }
 
+  // Example loads can finish out of order (switching scenario and example in quick succession
+  // starts two fetches): only the latest choice may replace the text.
+  let loadSeq = 0;
   async function loadSelectedExample() {
+    const seq = ++loadSeq;
     try {
-      setText(await loadExample(scenarioEl.value, exampleEl.value));
+      const text = await loadExample(scenarioEl.value, exampleEl.value);
+      if (seq === loadSeq) setText(text);
     } catch (err) {
-      ctx.toast(err.message);
+      if (seq === loadSeq) ctx.toast(err.message);
     }
   }
 

@@ -153,6 +153,25 @@ describe('portal', () => {
     await page.context().close();
   });
 
+  test('switching examples quickly: the last choice wins even when an earlier load finishes later', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('removal');
+    await waitDecision(page, 'decision', 'allow', BASE.removal.request_id);
+    // The allow example now takes longer to arrive than the deny example chosen after it.
+    await page.route('**/rules/tests/base/removal.json', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.continue();
+    });
+    await page.getByTestId('example').selectOption('allow');
+    await page.getByTestId('example').selectOption('deny');
+    const deny = JSON.parse(readFileSync(join(ROOT, 'www/examples', 'removal-deny.json'), 'utf8'));
+    await waitDecision(page, 'decision', 'deny', deny.request_id);
+    await page.waitForTimeout(1200); // past the slow load: the deny example must stay
+    await waitDecision(page, 'decision', 'deny', deny.request_id);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('break a field in the raw JSON: deny with the right rule; fix it: allow; the path focuses the field', async () => {
     const page = await openApp('portal');
     await page.getByTestId('scenario').selectOption('termination');
