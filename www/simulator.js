@@ -189,11 +189,16 @@ export function initSimulator(ctx) {
     focusPath(fieldsEl, path);
   }
 
+  // Selecting waits for the scenario's base request on first use; a later selection made
+  // meanwhile wins, so a slow load never renders one exercise with another's request.
+  let selectSeq = 0;
   async function select(id, { focus = false } = {}) {
+    const seq = ++selectSeq;
     ex = EXERCISES.find((e) => e.id === id) ?? EXERCISES[0];
     state.current = ex.id;
     save();
     const base = await baseFor(ex.scenario);
+    if (seq !== selectSeq) return;
     const w = work();
     request = w.request ? clone(w.request) : flawedRequest(base, ex);
     lastDecision = null;
