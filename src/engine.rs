@@ -764,8 +764,9 @@ mod tests {
     use super::*;
 
     /// A damaged precompiled form counts as none: the rule runs from its source in Rhai and
-    /// decides as the compiled form would (without `scripts` it is an `error` finding instead,
-    /// js/test/edge.test.mjs).
+    /// decides as the compiled form would. (Without `scripts` the same rule would be a
+    /// `not_precompiled` error finding; the edge module cannot be handed a damaged file, so
+    /// that branch has no test of its own.)
     #[cfg(feature = "scripts")]
     #[test]
     fn an_undecodable_precompiled_form_runs_in_rhai_and_decides_alike() {

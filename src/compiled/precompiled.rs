@@ -124,7 +124,6 @@ pub(crate) fn write<'a>(
     limits: &Limits,
     rules: impl IntoIterator<Item = (&'a str, &'a str, Option<Program>)>,
 ) -> Result<Vec<u8>, String> {
-    let mut entries = Vec::new();
     let mut encoded = Vec::new();
     for (id, source, program) in rules {
         // A rule whose compiled form cannot be written is simply not precompiled.
@@ -137,13 +136,14 @@ pub(crate) fn write<'a>(
         };
         encoded.push((id, hash_text(source.as_bytes()), bytes));
     }
-    for (id, source_hash, bytes) in &encoded {
-        entries.push(Entry {
+    let entries = encoded
+        .iter()
+        .map(|(id, source_hash, bytes)| Entry {
             id,
             source_hash: *source_hash,
             program: bytes.as_deref(),
-        });
-    }
+        })
+        .collect();
     let digest = pack.digest();
     let artifact = Artifact {
         format: FORMAT,
