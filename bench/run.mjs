@@ -213,6 +213,28 @@ for (const [key, engine] of [['cloudgate-wasm', 'cloudgate'], ['json-rules-engin
 const edgeCold = cold('cloudgate-edge');
 edgeCold.rss_over_node_bytes = edgeCold.max_rss_bytes - baseline.max_rss_bytes;
 
+// The start split into its phases (cold.mjs `*-phases`), the two modules alternated in fresh
+// processes so that both see the VM alike; per-phase medians.
+const phaseRuns = smoke ? 1 : 9;
+function phasesOf(engines) {
+  const runs = Object.fromEntries(engines.map((e) => [e, []]));
+  for (let i = 0; i < phaseRuns; i++) {
+    for (const e of engines) {
+      const out = execFileSync(process.execPath, [path.join(HERE, 'cold.mjs'), e, allow.file, AS_OF, '10'], { encoding: 'utf8' });
+      const r = JSON.parse(out.trim().split('\n').pop());
+      runs[e].push({ ...r.phases, first_decision_ms: r.first_decision_ms });
+    }
+  }
+  return Object.fromEntries(engines.map((e) => {
+    const keys = Object.keys(runs[e][0]);
+    const median = (k) => runs[e].map((r) => r[k]).sort((a, b) => a - b)[runs[e].length >> 1];
+    return [e, Object.fromEntries(keys.map((k) => [k, median(k)]))];
+  }));
+}
+const phases = phasesOf(['cloudgate-phases', 'cloudgate-edge-phases']);
+figures['cloudgate-wasm'].cold.phases = phases['cloudgate-phases'];
+edgeCold.phases = phases['cloudgate-edge-phases'];
+
 // --- the .wasm -----------------------------------------------------------------------------
 const wasm = wasmFiles().map((file) => {
   const bytes = fs.readFileSync(file);
@@ -255,6 +277,10 @@ const spread = (f) => `${us(f.rounds_p50_us.min)}–${us(f.rounds_p50_us.max)} �
 console.log(`p50 per round (min–max of ${ROUNDS}): ${engines.map((e) => `${e.key} ${spread(figures[e.key])}`).join(', ')}`);
 console.log(`cold start (fresh node, median of ${coldRuns}): cloudgate import ${us(cg.cold.import_ms)} ms + createEngine ${us(cg.cold.create_ms)} ms = ${us(cg.cold.ready_ms)} ms; first decision ${us(cg.cold.first_decision_ms)} ms; json-rules-engine ready ${us(jreF.cold.ready_ms)} ms`);
 console.log(`edge module (fresh node, median of ${coldRuns}): import ${us(edgeCold.import_ms)} ms + createEngine ${us(edgeCold.create_ms)} ms = ${us(edgeCold.ready_ms)} ms; first decision ${us(edgeCold.first_decision_ms)} ms; p50 of decisions ${(smoke ? 100 : 2000) >> 1}..${smoke ? 100 : 2000} (object in): edge ${us(edgeCold.late_p50_us)} µs, full ${us(cg.cold.late_p50_us)} µs`);
+const phaseLine = (name, p) => `${name}: WebAssembly.compile ${us(p.compile_ms)} + instantiate ${us(p.instantiate_ms)} + createEngine ${us(p.engine_ms)} = ${us(p.cold_start_ms)} ms (before it: import the glue ${us(p.glue_import_ms)}, read the .wasm ${us(p.read_ms)}; after it: first decision ${us(p.first_decision_ms)})`;
+console.log(`cold start = instantiate + compile the pack (fresh node, the modules alternated, median of ${phaseRuns}):`);
+console.log(`  ${phaseLine('full', cg.cold.phases)}`);
+console.log(`  ${phaseLine('edge', edgeCold.phases)}`);
 for (const w of wasm) console.log(`.wasm ${w.file}: ${kb(w.raw_bytes)} raw, ${kb(w.gzip_bytes)} gzip`);
 console.log(`peak RSS after ${smoke ? 100 : 2000} decisions: cloudgate ${mb(cg.cold.max_rss_bytes)} (+${mb(cg.cold.rss_over_node_bytes)} over bare node ${mb(baseline.max_rss_bytes)}), json-rules-engine ${mb(jreF.cold.max_rss_bytes)}, hand-written JS ${mb(figures['js-handwritten'].cold.max_rss_bytes)}; cloudgate JS heap ${mb(cg.cold.heap_used_bytes)}, external ${mb(cg.cold.external_bytes)}`);
 if (native) {
@@ -266,11 +292,11 @@ if (batch) {
 
 // --- targets (issue 6) ---------------------------------------------------------------------
 const gzip = edgeWasm?.gzip_bytes;
-const fastestStart = Math.min(cg.cold.ready_ms, edgeCold.ready_ms);
+const fastestStart = Math.min(cg.cold.phases.cold_start_ms, edgeCold.phases.cold_start_ms);
 const targets = [
   ['p50 ≤ 30 µs per decision (Node, termination allow)', cg.p50_us <= 30, `${us(cg.p50_us)} µs`],
   ['≥ 5× faster than json-rules-engine (p50, same run)', ratio >= 5, `${ratio.toFixed(1)}×`],
-  ['cold start ≤ 15 ms (import + createEngine)', fastestStart <= 15, `full ${us(cg.cold.ready_ms)} ms, edge ${us(edgeCold.ready_ms)} ms`],
+  ['cold start ≤ 15 ms (instantiate + compile pack)', fastestStart <= 15, `full ${us(cg.cold.phases.cold_start_ms)} ms, edge ${us(edgeCold.phases.cold_start_ms)} ms; import + createEngine through the package: full ${us(cg.cold.ready_ms)} ms, edge ${us(edgeCold.ready_ms)} ms`],
   ['.wasm ≤ 350 KB gzip (the edge module)', gzip != null && gzip <= 350 * 1024, gzip != null ? `edge ${kb(gzip)}, full ${fullWasm ? kb(fullWasm.gzip_bytes) : '—'}` : 'no edge .wasm'],
   ['native batch ≥ 50,000 decisions/s/core', batch ? batch.per_second_per_core >= 50000 : false, batch ? `${int(batch.per_second_per_core)}/s/core` : 'not measured'],
 ];
@@ -308,7 +334,8 @@ const results = {
   batch: batch ?? null,
   cloudgate: {
     wasm,
-    cold_start_ms: cg.cold.ready_ms,
+    cold_start_ms: cg.cold.phases.cold_start_ms,
+    ready_ms: cg.cold.ready_ms,
     edge: { cold: edgeCold, wasm: edgeWasm ?? null },
     pack: cloudgate.pack,
   },

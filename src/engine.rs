@@ -145,7 +145,12 @@ pub struct Engine {
     rhai: OnceLock<rhai::Engine>,
     rules: Vec<CompiledRule>,
     params: Dynamic,
-    pack: Pack,
+    /// Read from the embedded files on first need when the engine was built from the
+    /// precompiled file alone (see [`Engine::embedded`]): deciding needs only the rules' headers
+    /// and compiled forms, which the file holds.
+    pack: OnceLock<Pack>,
+    /// Built by [`Engine::from_shipped`].
+    shipped: bool,
     info: PackInfo,
     limits: Limits,
     diagnostics: Vec<Diagnostic>,
@@ -272,7 +277,70 @@ impl Engine {
 
     /// The embedded default pack with default limits.
     pub fn default_pack() -> Result<Engine, PackError> {
-        Engine::new(Pack::embedded()?)
+        Engine::embedded(EngineOptions::default())
+    }
+
+    /// The embedded default pack. Built from the precompiled file alone when it describes the
+    /// very files this build embeds and the options allow (see [`EngineOptions::from_source`]):
+    /// no rule header parsed, no source hashed, no `pack.json` read. That reading was most of
+    /// what is left of an edge function's cold start once the rules came precompiled (and V8
+    /// compiles each wasm function on first call, so code not run is time not spent). Decides
+    /// exactly as `Engine::with_options(Pack::embedded()?, options)` (tests/precompiled.rs).
+    pub fn embedded(options: EngineOptions) -> Result<Engine, PackError> {
+        match Engine::from_shipped(&options) {
+            Some(engine) => Ok(engine),
+            None => Engine::with_options(Pack::embedded()?, options),
+        }
+    }
+
+    fn from_shipped(options: &EngineOptions) -> Option<Engine> {
+        if options.interpreted_only || options.from_source {
+            return None;
+        }
+        let file = compiled::precompiled::Precompiled::load(&options.limits)?;
+        let shipped = file.shipped()?;
+        // Without Rhai a rule with no compiled form could not run: the long way reports it.
+        #[cfg(not(feature = "scripts"))]
+        if shipped.rules.iter().any(|(_, program)| program.is_none()) {
+            return None;
+        }
+        let params = ReadOnly::wrap("params", shipped.params);
+        let rules = shipped
+            .rules
+            .into_iter()
+            .map(|(meta, encoded)| CompiledRule {
+                title: meta.title.as_str().into(),
+                clauses: Arc::new(meta.clauses.clone()),
+                meta,
+                #[cfg(feature = "scripts")]
+                program: OnceLock::new(),
+                precompiled: true,
+                fast: OnceLock::new(),
+                encoded,
+            })
+            .collect();
+        Some(Engine {
+            #[cfg(feature = "scripts")]
+            rhai: OnceLock::new(),
+            rules,
+            params,
+            pack: OnceLock::new(),
+            shipped: true,
+            info: PackInfo {
+                name: shipped.name.to_string(),
+                version: shipped.version.to_string(),
+                digest: shipped.digest.to_string(),
+            },
+            limits: options.limits.clone(),
+            diagnostics: Vec::new(),
+        })
+    }
+
+    /// Whether the engine was built from the precompiled file alone (see [`Engine::embedded`]);
+    /// for tests and the benchmarks.
+    #[doc(hidden)]
+    pub fn built_from_shipped_pack(&self) -> bool {
+        self.shipped
     }
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
@@ -347,15 +415,27 @@ impl Engine {
             rhai,
             rules,
             params,
-            pack,
+            pack: OnceLock::from(pack),
+            shipped: false,
             info,
             limits: options.limits,
             diagnostics,
         })
     }
 
+    /// The pack's files as loaded: read from the embedded files now if the engine was built
+    /// without them (see [`Engine::embedded`]).
     pub fn pack(&self) -> &Pack {
-        &self.pack
+        self.pack.get_or_init(|| {
+            Pack::embedded().unwrap_or_else(|_| {
+                Pack::manifest_only(crate::pack::Manifest {
+                    name: self.info.name.clone(),
+                    version: self.info.version.clone(),
+                    description: String::new(),
+                    params: Default::default(),
+                })
+            })
+        })
     }
 
     pub fn pack_info(&self) -> &PackInfo {
@@ -387,7 +467,7 @@ impl Engine {
         rule: &'a CompiledRule,
     ) -> &'a Result<AST, Diagnostic> {
         rule.program
-            .get_or_init(|| match self.pack.rules.get(index) {
+            .get_or_init(|| match self.pack().rules.get(index) {
                 Some(source) => compile_rule(self.rhai(), source),
                 None => Err(Diagnostic::new(
                     "internal",
@@ -536,11 +616,17 @@ impl Engine {
                         interpret(result, self.limits.max_operations);
                     let position = match (outcome, position) {
                         (Outcome::Error, None) => Some(last_code_line(
-                            self.pack.rules.get(index).map_or("", |r| r.source.as_str()),
+                            self.pack()
+                                .rules
+                                .get(index)
+                                .map_or("", |r| r.source.as_str()),
                         )),
                         (Outcome::Error, Some(p)) => {
-                            let source =
-                                self.pack.rules.get(index).map_or("", |r| r.source.as_str());
+                            let source = self
+                                .pack()
+                                .rules
+                                .get(index)
+                                .map_or("", |r| r.source.as_str());
                             Some(at_written_constant(source, message.as_deref(), p))
                         }
                         (_, p) => p,

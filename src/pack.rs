@@ -165,6 +165,26 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_pack.rs"));
 }
 
+/// A hash of the embedded files that make the pack (`pack.json` and the rules, paths and text;
+/// the test cases, which only native builds embed, are left out), computed by the compiler. The
+/// precompiled file records the one it was written with, so the default engine can tell from two
+/// numbers, without reading a file, that the file describes the pack this build embeds.
+pub(crate) const EMBEDDED_FILES_HASH: u64 = {
+    let mut hash = crate::compiled::SourceHash::new();
+    let mut rest = embedded::FILES;
+    while let [(path, text), tail @ ..] = rest {
+        if !matches!(path.as_bytes(), [b't', b'e', b's', b't', b's', b'/', ..]) {
+            hash = hash
+                .update(path.as_bytes())
+                .update(b"\0")
+                .update(text.as_bytes())
+                .update(b"\0");
+        }
+        rest = tail;
+    }
+    hash.finish()
+};
+
 impl Pack {
     /// The default pack `iso20000-9-lifecycle`, compiled into the binary from `rules/`.
     pub fn embedded() -> Result<Pack, PackError> {
@@ -175,6 +195,18 @@ impl Pack {
         )?;
         pack.embedded = true;
         Ok(pack)
+    }
+
+    /// A pack with `manifest` and nothing else: what an engine reports as its pack in the
+    /// impossible case that the embedded files no longer load after the default engine was
+    /// built from the precompiled file (which was written from them).
+    pub(crate) fn manifest_only(manifest: Manifest) -> Pack {
+        Pack {
+            manifest,
+            rules: Vec::new(),
+            tests: Vec::new(),
+            embedded: true,
+        }
     }
 
     /// Whether this pack was built by [`Pack::embedded`] (whatever was changed in it since).

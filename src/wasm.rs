@@ -149,9 +149,7 @@ fn default_engine() -> Result<Rc<Engine>, JsValue> {
     if let Some(engine) = DEFAULT_ENGINE.with(|cell| cell.get().cloned()) {
         return Ok(engine);
     }
-    let pack = Pack::embedded().map_err(pack_error)?;
-    let engine = Engine::with_options(pack, EngineOptions::default()).map_err(pack_error)?;
-    let engine = Rc::new(engine);
+    let engine = Rc::new(Engine::default_pack().map_err(pack_error)?);
     DEFAULT_ENGINE.with(|cell| {
         let _ = cell.set(engine.clone());
     });
@@ -168,49 +166,63 @@ impl Options {
     }
 }
 
+/// Every other case, kept out of [`PolicyEngine::new`]: in a fresh instance V8 compiles a
+/// function whole on its first call, so the default case should not pay for this code.
+#[inline(never)]
+fn engine_with_options(options_json: &str) -> Result<PolicyEngine, JsValue> {
+    let options: Options = serde_json::from_str(options_json)
+        .map_err(|e| js_error(&format!("createEngine options: {e}"), &[]))?;
+    if options.is_default() {
+        return Ok(PolicyEngine {
+            engine: default_engine()?,
+        });
+    }
+    let mut pack = load_pack(options.rules)?;
+    if let Some(params) = &options.params {
+        pack.override_params(params).map_err(pack_error)?;
+    }
+    if let Some(want) = &options.pack_digest {
+        let got = pack.digest();
+        if &got != want {
+            let d = Diagnostic::new(
+                "digest_mismatch",
+                "pack.json",
+                format!("the pack's digest is {got} but {want} was required"),
+            );
+            return Err(pack_error(PackError(vec![d])));
+        }
+    }
+    let limits = match options.limits {
+        Some(given) => limits_from(given)?,
+        None => Limits::default(),
+    };
+    let engine = Engine::with_options(
+        pack,
+        EngineOptions {
+            limits,
+            lenient: options.lenient,
+            ..Default::default()
+        },
+    )
+    .map_err(pack_error)?;
+    Ok(PolicyEngine {
+        engine: Rc::new(engine),
+    })
+}
+
 #[wasm_bindgen]
 impl PolicyEngine {
     /// `options_json`: the JSON text of [`Options`] (`"{}"` for the default pack).
     #[wasm_bindgen(constructor)]
     pub fn new(options_json: &str) -> Result<PolicyEngine, JsValue> {
-        let options: Options = serde_json::from_str(options_json)
-            .map_err(|e| js_error(&format!("createEngine options: {e}"), &[]))?;
-        if options.is_default() {
+        // The common case, without running (and so, in a fresh instance, compiling) the
+        // options' deserializer.
+        if options_json.trim() == "{}" {
             return Ok(PolicyEngine {
                 engine: default_engine()?,
             });
         }
-        let mut pack = load_pack(options.rules)?;
-        if let Some(params) = &options.params {
-            pack.override_params(params).map_err(pack_error)?;
-        }
-        if let Some(want) = &options.pack_digest {
-            let got = pack.digest();
-            if &got != want {
-                let d = Diagnostic::new(
-                    "digest_mismatch",
-                    "pack.json",
-                    format!("the pack's digest is {got} but {want} was required"),
-                );
-                return Err(pack_error(PackError(vec![d])));
-            }
-        }
-        let limits = match options.limits {
-            Some(given) => limits_from(given)?,
-            None => Limits::default(),
-        };
-        let engine = Engine::with_options(
-            pack,
-            EngineOptions {
-                limits,
-                lenient: options.lenient,
-                ..Default::default()
-            },
-        )
-        .map_err(pack_error)?;
-        Ok(PolicyEngine {
-            engine: Rc::new(engine),
-        })
+        engine_with_options(options_json)
     }
 
     /// Decides a request given as JSON text; returns the decision as the CLI's JSON text.
@@ -259,6 +271,13 @@ impl PolicyEngine {
     #[wasm_bindgen(js_name = sourcesJson)]
     pub fn sources_json(&self) -> String {
         json(&self.engine.pack().files())
+    }
+
+    /// The input limit the JS side checks before copying a request into the instance; a number
+    /// rather than [`Self::limits_json`] so that a cold start does not run serde for it.
+    #[wasm_bindgen(js_name = maxInputBytes)]
+    pub fn max_input_bytes(&self) -> f64 {
+        self.engine.limits().input.max_bytes as f64
     }
 
     #[wasm_bindgen(js_name = limitsJson)]

@@ -77,6 +77,47 @@ fn the_default_engine_takes_every_rule_precompiled() {
     }
 }
 
+/// The default engine is built from the file alone, and is in every way the engine that reading
+/// the embedded files gives (the test above and the next one compare their decisions).
+#[test]
+fn the_default_engine_is_built_from_the_file_alone_and_equals_the_long_way() {
+    let shipped = Engine::default_pack().unwrap();
+    assert!(shipped.built_from_shipped_pack());
+    let long = Engine::new(Pack::embedded().unwrap()).unwrap();
+    assert!(!long.built_from_shipped_pack());
+    assert_eq!(long.precompiled_rules(), 53);
+    assert_eq!(
+        shipped.rules().collect::<Vec<_>>(),
+        long.rules().collect::<Vec<_>>()
+    );
+    assert_eq!(shipped.pack_info(), long.pack_info());
+    assert_eq!(
+        shipped.pack_info().digest,
+        Pack::embedded().unwrap().digest()
+    );
+    assert_eq!(shipped.limits(), long.limits());
+    assert!(shipped.diagnostics().is_empty());
+    // The files are read when asked for, and are the embedded ones.
+    assert_eq!(shipped.pack(), &Pack::embedded().unwrap());
+    // Options the file was not written for take the long way.
+    let other = Engine::embedded(EngineOptions {
+        limits: Limits {
+            max_expr_depth: 40,
+            ..Limits::default()
+        },
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!other.built_from_shipped_pack());
+    assert_eq!(other.precompiled_rules(), 0);
+    let from_source = Engine::embedded(EngineOptions {
+        from_source: true,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!from_source.built_from_shipped_pack());
+}
+
 #[test]
 fn every_pack_case_and_example_decides_as_compiled_from_source() {
     let pack = Pack::embedded().unwrap();

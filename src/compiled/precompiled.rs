@@ -17,8 +17,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::Program;
+use crate::decision::{Clauses, Severity};
 use crate::engine::Limits;
-use crate::pack::Pack;
+use crate::pack::{Pack, RuleMeta};
+use crate::request::Scenario;
 
 /// The committed file.
 static DEFAULT_PACK: &[u8] = include_bytes!("default_pack.postcard");
@@ -28,7 +30,8 @@ static DEFAULT_PACK: &[u8] = include_bytes!("default_pack.postcard");
 const FORMAT: u64 = hash_text(include_str!("mod.rs").as_bytes())
     ^ hash_text(include_str!("lower.rs").as_bytes()).rotate_left(21)
     ^ hash_text(include_str!("serial.rs").as_bytes()).rotate_left(42)
-    ^ hash_text(include_str!("../functions.rs").as_bytes()).rotate_left(7);
+    ^ hash_text(include_str!("../functions.rs").as_bytes()).rotate_left(7)
+    ^ hash_text(include_str!("../pack.rs").as_bytes()).rotate_left(35);
 
 #[derive(Serialize, Deserialize)]
 struct Artifact<'a> {
@@ -37,8 +40,96 @@ struct Artifact<'a> {
     /// [`Pack::fingerprint`] and [`Pack::digest`] of the pack written (the embedded one).
     pack_fingerprint: u64,
     pack_digest: &'a str,
+    /// The pack written, if it is the embedded one unchanged: what [`Pack::embedded`] reads, so
+    /// that the default engine can be built from this file alone (see [`Shipped`]).
+    #[serde(borrow)]
+    shipped: Option<ShippedManifest<'a>>,
     #[serde(borrow)]
     rules: Vec<Entry<'a>>,
+}
+
+/// What the default engine needs of the embedded pack's manifest, and a hash of the embedded
+/// files it was read from.
+#[derive(Serialize, Deserialize)]
+struct ShippedManifest<'a> {
+    /// [`crate::pack::EMBEDDED_FILES_HASH`] of the build that wrote the file.
+    files_hash: u64,
+    name: &'a str,
+    version: &'a str,
+    #[serde(borrow)]
+    params: Param<'a>,
+}
+
+/// A parameter value: free JSON in a form postcard can hold, turned into the rules' value
+/// directly (reading it as JSON text instead ran serde_json's whole value parser, a tenth of
+/// the code a cold default engine compiled in wasm).
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum Param<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(&'a str),
+    #[serde(borrow)]
+    List(Vec<Param<'a>>),
+    #[serde(borrow)]
+    Map(Vec<(&'a str, Param<'a>)>),
+}
+
+impl<'a> Param<'a> {
+    fn of(value: &'a serde_json::Value) -> Param<'a> {
+        use serde_json::Value;
+        match value {
+            Value::Null => Param::Null,
+            Value::Bool(b) => Param::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Param::Int(i),
+                (None, f) => Param::Float(f.unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => Param::Text(s),
+            Value::Array(items) => Param::List(items.iter().map(Param::of).collect()),
+            Value::Object(entries) => Param::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), Param::of(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value `crate::convert::ToRhai` makes of the JSON this came from (unit test below).
+    fn to_rhai(&self) -> rhai::Dynamic {
+        use rhai::Dynamic;
+        match self {
+            Param::Null => Dynamic::UNIT,
+            Param::Bool(b) => Dynamic::from_bool(*b),
+            Param::Int(i) => Dynamic::from_int(*i),
+            Param::Float(f) => Dynamic::from_float(*f),
+            Param::Text(s) => crate::convert::text(s),
+            Param::List(items) => {
+                Dynamic::from_array(items.iter().map(Param::to_rhai).collect::<rhai::Array>())
+            }
+            Param::Map(entries) => Dynamic::from_map(
+                entries
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), v.to_rhai()))
+                    .collect::<rhai::Map>(),
+            ),
+        }
+    }
+}
+
+/// A rule's header as [`crate::pack`] reads it (borrowed; postcard needs every field present,
+/// which [`RuleMeta`]'s own serde form does not promise).
+#[derive(Serialize, Deserialize)]
+struct Meta<'a> {
+    title: &'a str,
+    severity: Severity,
+    scenarios: Vec<Scenario>,
+    #[serde(borrow)]
+    clauses: Vec<(&'a str, Vec<&'a str>)>,
+    description: &'a str,
+    file: &'a str,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -51,6 +142,46 @@ struct Entry<'a> {
     /// `None`: the rule compiles in Rhai but has no compiled form (it always runs in Rhai).
     #[serde(borrow)]
     program: Option<&'a [u8]>,
+    #[serde(borrow)]
+    meta: Meta<'a>,
+}
+
+impl Meta<'_> {
+    fn of(meta: &RuleMeta) -> Meta<'_> {
+        Meta {
+            title: &meta.title,
+            severity: meta.severity,
+            scenarios: meta.scenarios.clone(),
+            clauses: meta
+                .clauses
+                .iter()
+                .map(|(family, list)| (family.as_str(), list.iter().map(String::as_str).collect()))
+                .collect(),
+            description: &meta.description,
+            file: &meta.file,
+        }
+    }
+
+    fn to_rule_meta(&self, id: &str) -> RuleMeta {
+        RuleMeta {
+            id: id.to_string(),
+            title: self.title.to_string(),
+            severity: self.severity,
+            scenarios: self.scenarios.clone(),
+            clauses: self
+                .clauses
+                .iter()
+                .map(|(family, list)| {
+                    (
+                        family.to_string(),
+                        list.iter().map(|c| c.to_string()).collect(),
+                    )
+                })
+                .collect::<Clauses>(),
+            description: self.description.to_string(),
+            file: self.file.to_string(),
+        }
+    }
 }
 
 /// What the precompiled pack offers an engine being built: per rule, its compiled form if the
@@ -58,7 +189,21 @@ struct Entry<'a> {
 pub(crate) struct Precompiled {
     pack_fingerprint: u64,
     pack_digest: &'static str,
+    shipped: Option<ShippedManifest<'static>>,
     rules: Vec<Entry<'static>>,
+}
+
+/// The embedded pack as the file holds it, for building the default engine without reading
+/// the pack's files: no rule header is parsed, no source hashed, no `pack.json` read. Offered
+/// only when the file was written from exactly the files embedded in this build.
+pub(crate) struct Shipped {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// The parameters as the rules see them.
+    pub params: rhai::Dynamic,
+    pub digest: &'static str,
+    /// Per rule, in the pack's order (by id): its header and its compiled form, still encoded.
+    pub rules: Vec<(RuleMeta, Option<&'static [u8]>)>,
 }
 
 /// One rule found in the precompiled pack.
@@ -93,9 +238,29 @@ impl Precompiled {
             Precompiled {
                 pack_fingerprint: artifact.pack_fingerprint,
                 pack_digest: artifact.pack_digest,
+                shipped: artifact.shipped,
                 rules: artifact.rules,
             },
         )
+    }
+
+    /// The embedded pack, if the file was written from the very files this build embeds.
+    pub(crate) fn shipped(&self) -> Option<Shipped> {
+        let m = self.shipped.as_ref()?;
+        if m.files_hash != crate::pack::EMBEDDED_FILES_HASH {
+            return None;
+        }
+        Some(Shipped {
+            name: m.name,
+            version: m.version,
+            params: m.params.to_rhai(),
+            digest: self.pack_digest,
+            rules: self
+                .rules
+                .iter()
+                .map(|e| (e.meta.to_rule_meta(e.id), e.program))
+                .collect(),
+        })
     }
 
     /// The digest of `pack` if it is the embedded pack this file was written from.
@@ -124,6 +289,11 @@ pub(crate) fn write<'a>(
     limits: &Limits,
     rules: impl IntoIterator<Item = (&'a str, &'a str, Option<Program>)>,
 ) -> Result<Vec<u8>, String> {
+    let metas: std::collections::BTreeMap<&str, &RuleMeta> = pack
+        .rules
+        .iter()
+        .map(|r| (r.meta.id.as_str(), &r.meta))
+        .collect();
     let mut encoded = Vec::new();
     for (id, source, program) in rules {
         // A rule whose compiled form cannot be written is simply not precompiled.
@@ -134,23 +304,38 @@ pub(crate) fn write<'a>(
             },
             None => None,
         };
-        encoded.push((id, hash_text(source.as_bytes()), bytes));
+        let meta = metas
+            .get(id)
+            .ok_or_else(|| format!("rule {id} is not in the pack"))?;
+        encoded.push((id, hash_text(source.as_bytes()), bytes, *meta));
     }
-    let entries = encoded
-        .iter()
-        .map(|(id, source_hash, bytes)| Entry {
-            id,
-            source_hash: *source_hash,
-            program: bytes.as_deref(),
-        })
-        .collect();
     let digest = pack.digest();
+    let fingerprint = pack.fingerprint();
+    let params = serde_json::Value::Object(pack.manifest.params.clone());
+    // Only a file written from the embedded pack as it loads, with every rule of it, may stand
+    // in for that pack.
+    let unchanged = Pack::embedded().is_ok_and(|p| p.fingerprint() == fingerprint)
+        && encoded.len() == pack.rules.len();
     let artifact = Artifact {
         format: FORMAT,
         limits: parse_limits(limits),
-        pack_fingerprint: pack.fingerprint(),
+        pack_fingerprint: fingerprint,
         pack_digest: &digest,
-        rules: entries,
+        shipped: unchanged.then(|| ShippedManifest {
+            files_hash: crate::pack::EMBEDDED_FILES_HASH,
+            name: &pack.manifest.name,
+            version: &pack.manifest.version,
+            params: Param::of(&params),
+        }),
+        rules: encoded
+            .iter()
+            .map(|(id, source_hash, bytes, meta)| Entry {
+                id,
+                source_hash: *source_hash,
+                program: bytes.as_deref(),
+                meta: Meta::of(meta),
+            })
+            .collect(),
     };
     postcard::to_allocvec(&artifact).map_err(|e| e.to_string())
 }
@@ -159,7 +344,7 @@ pub(crate) fn write<'a>(
 /// endings hashes alike. Not a defence against a crafted collision, and it need not be: a custom
 /// rule that collided with a default rule would get that (public, shipped) rule's behaviour,
 /// nothing more.
-const fn hash_text(bytes: &[u8]) -> u64 {
+pub(crate) const fn hash_text(bytes: &[u8]) -> u64 {
     SourceHash::new().update(bytes).finish()
 }
 
@@ -241,7 +426,34 @@ impl SourceHash {
 
 #[cfg(test)]
 mod tests {
-    use super::SourceHash;
+    use super::{Param, SourceHash};
+    use crate::convert::ToRhai;
+
+    /// The default engine's parameters, from the file, are the value the long way makes of
+    /// `pack.json`'s, for every kind of JSON value.
+    #[test]
+    fn a_parameter_from_the_file_is_the_value_its_json_makes() {
+        let json: serde_json::Value = serde_json::from_str(
+            r#"{"n": null, "t": true, "f": false, "i": -3, "big": 18446744073709551615,
+                "x": 2.5, "e": 1e300, "s": "é\"", "empty": [], "m": {},
+                "nested": {"a": [1, "b", {"c": [null, 0.1]}], "z": {"y": {}}}}"#,
+        )
+        .unwrap();
+        let param = Param::of(&json);
+        let bytes = postcard::to_allocvec(&param).unwrap();
+        let back: Param = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, param);
+        assert_eq!(
+            format!("{:?}", back.to_rhai()),
+            format!("{:?}", json.to_rhai())
+        );
+        let real: serde_json::Value =
+            serde_json::from_str(include_str!("../../rules/pack.json")).unwrap();
+        assert_eq!(
+            format!("{:?}", Param::of(&real["params"]).to_rhai()),
+            format!("{:?}", real["params"].to_rhai())
+        );
+    }
 
     /// The word-at-a-time path and the byte path agree, whatever the pieces and the CRs.
     #[test]
