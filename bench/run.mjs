@@ -190,13 +190,14 @@ engines.forEach((e, i) => {
 });
 
 // --- cold start and memory (fresh processes) -----------------------------------------------
+const medianOf = (runs, k) => runs.map((r) => r[k]).sort((a, b) => a - b)[runs.length >> 1];
 function cold(engine) {
   const runs = [];
   for (let i = 0; i < coldRuns; i++) {
     const out = execFileSync(process.execPath, [path.join(HERE, 'cold.mjs'), engine, allow.file, AS_OF, String(smoke ? 100 : 2000)], { encoding: 'utf8' });
     runs.push(JSON.parse(out.trim().split('\n').pop()));
   }
-  const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[runs.length >> 1];
+  const median = (k) => medianOf(runs, k);
   return {
     import_ms: median('import_ms'), create_ms: median('create_ms'), ready_ms: median('ready_ms'),
     first_decision_ms: median('first_decision_ms'), late_p50_us: median('late_p50_us'), max_rss_bytes: median('max_rss_bytes'),
@@ -226,9 +227,7 @@ function phasesOf(engines) {
     }
   }
   return Object.fromEntries(engines.map((e) => {
-    const keys = Object.keys(runs[e][0]);
-    const median = (k) => runs[e].map((r) => r[k]).sort((a, b) => a - b)[runs[e].length >> 1];
-    return [e, Object.fromEntries(keys.map((k) => [k, median(k)]))];
+    return [e, Object.fromEntries(Object.keys(runs[e][0]).map((k) => [k, medianOf(runs[e], k)]))];
   }));
 }
 const phases = phasesOf(['cloudgate-phases', 'cloudgate-edge-phases']);

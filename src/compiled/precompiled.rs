@@ -344,7 +344,7 @@ pub(crate) fn write<'a>(
 /// endings hashes alike. Not a defence against a crafted collision, and it need not be: a custom
 /// rule that collided with a default rule would get that (public, shipped) rule's behaviour,
 /// nothing more.
-pub(crate) const fn hash_text(bytes: &[u8]) -> u64 {
+const fn hash_text(bytes: &[u8]) -> u64 {
     SourceHash::new().update(bytes).finish()
 }
 
