@@ -1,16 +1,18 @@
 //! From untrusted text to a typed [`Request`], or to errors that say what to change and where.
 //!
-//! A well-formed request takes one pass ([`fast`]): a reader made for the request types that
-//! checks the limits as it goes and gives up at the first thing it is not sure of. Everything
-//! else takes the careful path: a byte scanner enforces the size, depth and array-length limits
-//! before any recursive parser sees the text (so hostile nesting cannot exhaust the stack), then
-//! serde checks types, enums and dates, and reports the JSON path of the first problem. Both
-//! give the same request; only the careful path explains errors.
+//! One pass ([`json`]): a reader made for the request types reads the text straight into them,
+//! checking the limits as it goes, and stops at the first problem with its code and JSON path.
+//! Only when it stops does the byte scanner run, so that a limit (size, depth, array length) is
+//! reported where it is reached, whatever else is wrong; the scanner has no recursion, so
+//! hostile nesting cannot exhaust the stack. The tests hold the reader to serde's derived
+//! deserializers, which define what the request types accept.
 
 use serde::{Deserialize, Serialize};
 
 use crate::decision::RequestHint;
 use crate::request::{Request, Scenario};
+
+pub(crate) mod json;
 
 /// Bounds on a request, checked before parsing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,15 +67,6 @@ pub fn parse_request(
     text: &str,
     limits: &InputLimits,
 ) -> Result<Request, (Vec<InputError>, RequestHint)> {
-    read(text, limits, true)
-}
-
-/// `fast: false` is the careful path alone, which the tests take as the reference.
-fn read(
-    text: &str,
-    limits: &InputLimits,
-    fast: bool,
-) -> Result<Request, (Vec<InputError>, RequestHint)> {
     let fail = |e: InputError| (vec![e], RequestHint::default());
     if text.trim().is_empty() {
         return Err(fail(InputError::new(
@@ -93,82 +86,74 @@ fn read(
             "$",
         )));
     }
-    let parsed = match fast.then(|| fast::parse(text, limits)).flatten() {
-        Some(request) => Ok(request),
-        None => {
+    let request = match json::parse(text, limits) {
+        Ok(request) => request,
+        Err(stop) => {
+            // A limit is reported where the scanner finds it, whatever else is wrong.
             scan_structure(text, limits).map_err(fail)?;
-            if text.trim_start().starts_with('[') {
-                return Err(fail(InputError::new(
-                    "invalid_type",
-                    "the request is a JSON array; send one JSON object",
-                    "$",
-                )));
-            }
-            // Straight to the parse with paths: the fast reader leaves few valid requests to
-            // this path (very deep extensions, rare forms), and a plain serde_json parse first
-            // was a second copy of every request type's deserializer in the module (~120 KB).
-            parse_with_paths(text)
+            return Err((vec![stop.into_error(text)], salvage_hint(text)));
         }
     };
-    match parsed {
-        Ok(request) => {
-            let mut errors = Vec::new();
-            if request.request_id.trim().is_empty() {
-                errors.push(InputError::new(
-                    "invalid_value",
-                    "request_id is empty: give the request an identifier",
-                    "request_id",
-                ));
-            }
-            if !request.has_scenario_block() {
-                let block = request.scenario.as_str();
-                errors.push(InputError::new(
-                    "missing_scenario_block",
-                    format!("scenario is `{block}` but the `{block}` block is missing or null"),
-                    block,
-                ));
-            }
-            if errors.is_empty() {
-                Ok(request)
-            } else {
-                Err((errors, hint_from(&request)))
-            }
-        }
-        Err(mut err) => {
-            // serde_json reports a number where an enum belongs as a syntax error; if the text
-            // is valid JSON after all, the problem is the value's type.
-            if err.code == "not_json"
-                && err.path != "$"
-                && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
-            {
-                err.code = "invalid_type".into();
-                err.message = format!(
-                    "`{}` has the wrong type: expected one of its allowed strings",
-                    err.path
-                );
-            }
-            Err((vec![err], salvage_hint(text)))
-        }
+    check(request)
+}
+
+/// What the types cannot say: an identifier that is there, and the scenario's own block.
+fn check(request: Request) -> Result<Request, (Vec<InputError>, RequestHint)> {
+    let mut errors = Vec::new();
+    if request.request_id.trim().is_empty() {
+        errors.push(InputError::new(
+            "invalid_value",
+            "request_id is empty: give the request an identifier",
+            "request_id",
+        ));
+    }
+    if !request.has_scenario_block() {
+        let block = request.scenario.as_str();
+        errors.push(InputError::new(
+            "missing_scenario_block",
+            format!("scenario is `{block}` but the `{block}` block is missing or null"),
+            block,
+        ));
+    }
+    if errors.is_empty() {
+        Ok(request)
+    } else {
+        Err((errors, hint_from(&request)))
     }
 }
 
-/// The careful parse: serde with JSON paths, so that an invalid request is told where.
-fn parse_with_paths(text: &str) -> Result<Request, InputError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de)
-        .map_err(classify)
-        .and_then(|r| {
-            de.end().map_err(|e| InputError {
-                line: Some(e.line()),
-                column: Some(e.column()),
-                ..InputError::new(
-                    "not_json",
-                    "the request is not valid JSON: text follows the request object",
-                    "$",
-                )
-            })?;
-            Ok(r)
-        })
+/// Text that is not JSON, as serde_json describes it: a stable code, its message without the
+/// position suffix (the position is kept as line and column).
+fn json_error(err: &serde_json::Error, path: String) -> InputError {
+    let full = err.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(cut) => full.get(..cut).unwrap_or(&full).to_string(),
+        None => full.clone(),
+    };
+    let (code, message) = if err.is_eof() {
+        (
+            "truncated",
+            format!("the JSON text ends too early ({message}); send the whole request"),
+        )
+    } else {
+        let code = if message.contains("surrogate") || message.contains("escape") {
+            "invalid_string"
+        } else if message.contains("number") {
+            "invalid_number"
+        } else if message.contains("recursion limit") {
+            "too_deep"
+        } else {
+            "not_json"
+        };
+        (code, format!("the request is not valid JSON: {message}"))
+    };
+    InputError {
+        code: code.into(),
+        message,
+        path,
+        line: (err.line() > 0).then_some(err.line()),
+        column: (err.column() > 0).then_some(err.column()),
+    }
 }
 
 fn hint_from(request: &Request) -> RequestHint {
@@ -179,8 +164,12 @@ fn hint_from(request: &Request) -> RequestHint {
     }
 }
 
-/// Best effort: the id and scenario of a request that failed validation elsewhere.
+/// Best effort: the id and scenario of a request that failed validation elsewhere. Only from
+/// an object (serde would read the label's fields from an array by position).
 fn salvage_hint(text: &str) -> RequestHint {
+    if !text.trim_start().starts_with('{') {
+        return RequestHint::default();
+    }
     #[derive(Deserialize)]
     struct Label {
         #[serde(default)]
@@ -200,101 +189,6 @@ fn salvage_hint(text: &str) -> RequestHint {
             as_of: None,
         },
         None => RequestHint::default(),
-    }
-}
-
-fn display_path(path: &serde_path_to_error::Path) -> String {
-    // serde_path_to_error writes `?` for a key it had not finished reading.
-    let text = path.to_string();
-    let text = text
-        .trim_end_matches(".?")
-        .trim_end_matches('?')
-        .to_string();
-    if text == "." || text.is_empty() {
-        "$".into()
-    } else {
-        text
-    }
-}
-
-fn join_path(base: &str, field: &str) -> String {
-    if base == "$" {
-        field.to_string()
-    } else {
-        format!("{base}.{field}")
-    }
-}
-
-/// Turns serde's message into a stable code, a path that points at the field, and a message
-/// without serde's position suffix (the position is kept as line and column).
-fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
-    let path = display_path(err.path());
-    let inner = err.inner();
-    let (line, column) = (inner.line(), inner.column());
-    let full = inner.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(cut) => full.get(..cut).unwrap_or(&full).to_string(),
-        None => full.clone(),
-    };
-    use serde_json::error::Category;
-    let (code, path, message) = match inner.classify() {
-        Category::Eof => (
-            "truncated",
-            path,
-            format!("the JSON text ends too early ({message}); send the whole request"),
-        ),
-        Category::Syntax | Category::Io => {
-            let code = if message.contains("surrogate") || message.contains("escape") {
-                "invalid_string"
-            } else if message.contains("number") {
-                "invalid_number"
-            } else if message.contains("recursion limit") {
-                "too_deep"
-            } else {
-                "not_json"
-            };
-            (
-                code,
-                path,
-                format!("the request is not valid JSON: {message}"),
-            )
-        }
-        Category::Data => {
-            if let Some(field) = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.strip_suffix('`'))
-            {
-                let at = join_path(&path, field);
-                (
-                    "missing_field",
-                    at.clone(),
-                    format!("required field `{at}` is missing"),
-                )
-            } else if message.starts_with("unknown variant") && path == "scenario" {
-                (
-                    "unknown_scenario",
-                    path,
-                    format!(
-                        "{message}: scenario must be onboarding, termination, transfer or removal"
-                    ),
-                )
-            } else if message.contains("is not a date")
-                || message.contains("is not a calendar date")
-            {
-                ("invalid_date", path, message)
-            } else if message.starts_with("invalid type") {
-                ("invalid_type", path, message)
-            } else {
-                ("invalid_value", path, message)
-            }
-        }
-    };
-    InputError {
-        code: code.into(),
-        message,
-        path,
-        line: (line > 0).then_some(line),
-        column: (column > 0).then_some(column),
     }
 }
 
@@ -412,443 +306,6 @@ fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
     Ok(())
 }
 
-/// The one-pass reader for requests serde would accept as they are.
-///
-/// It reads only plain JSON (strings without escapes, canonical numbers) into the request types
-/// and returns `None` at anything else: an escape, a value of the wrong type, an unknown
-/// enum string, a duplicate field, a limit reached, trailing text. `None` is never an error,
-/// it sends the text to the careful path, which decides and explains it; so for any text this
-/// reader accepts, it must give what serde gives, and reach no limit the scanner would refuse
-/// (the unit tests compare both on many thousands of texts).
-pub(crate) mod fast {
-    use crate::calendar::Date;
-    use crate::request::{Request, Scenario};
-
-    use super::InputLimits;
-
-    /// Deeper documents go to the careful path, which keeps this reader's recursion small.
-    const MAX_DEPTH: usize = 64;
-
-    pub(crate) struct Reader<'a> {
-        text: &'a str,
-        pos: usize,
-        depth: usize,
-        max_depth: usize,
-        max_array_len: usize,
-    }
-
-    /// A request type read straight from JSON text; `None` means "ask serde".
-    pub(crate) trait FromJson: Sized {
-        fn read(r: &mut Reader<'_>) -> Option<Self>;
-    }
-
-    pub(crate) fn parse(text: &str, limits: &InputLimits) -> Option<Request> {
-        let mut r = Reader {
-            max_depth: limits.max_depth.min(MAX_DEPTH),
-            max_array_len: limits.max_array_len,
-            ..Reader::new(text)
-        };
-        let request = Request::read(&mut r)?;
-        r.whitespace();
-        (r.pos == text.len()).then_some(request)
-    }
-
-    impl<'a> Reader<'a> {
-        pub(super) fn new(text: &'a str) -> Self {
-            let limits = InputLimits::default();
-            Reader {
-                text,
-                pos: 0,
-                depth: 0,
-                max_depth: limits.max_depth.min(MAX_DEPTH),
-                max_array_len: limits.max_array_len,
-            }
-        }
-
-        fn peek(&self) -> Option<u8> {
-            self.text.as_bytes().get(self.pos).copied()
-        }
-
-        fn whitespace(&mut self) {
-            while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-                self.pos += 1;
-            }
-        }
-
-        /// The next byte after whitespace, not consumed.
-        fn next(&mut self) -> Option<u8> {
-            self.whitespace();
-            self.peek()
-        }
-
-        fn expect(&mut self, byte: u8) -> Option<()> {
-            (self.next()? == byte).then(|| self.pos += 1)
-        }
-
-        fn literal(&mut self, word: &str) -> bool {
-            self.whitespace();
-            let found = self
-                .text
-                .get(self.pos..)
-                .is_some_and(|rest| rest.starts_with(word));
-            if found {
-                self.pos += word.len();
-            }
-            found
-        }
-
-        /// A string without escapes or control characters (serde refuses the latter).
-        pub(crate) fn string(&mut self) -> Option<&'a str> {
-            self.expect(b'"')?;
-            let start = self.pos;
-            let bytes = self.text.as_bytes();
-            loop {
-                // Eight bytes at a time to the first byte that ends the plain part.
-                if let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
-                    let word = u64::from_le_bytes(chunk.try_into().ok()?);
-                    let found = string_end(word);
-                    if found == 0 {
-                        self.pos += 8;
-                        continue;
-                    }
-                    self.pos += (found.trailing_zeros() / 8) as usize;
-                }
-                match *bytes.get(self.pos)? {
-                    b'"' => break,
-                    b'\\' | 0..=0x1f => return None,
-                    _ => self.pos += 1,
-                }
-            }
-            let s = self.text.get(start..self.pos)?;
-            self.pos += 1;
-            Some(s)
-        }
-
-        /// The text of a number, which must follow JSON's grammar.
-        fn number(&mut self) -> Option<&'a str> {
-            self.whitespace();
-            let bytes = self.text.as_bytes();
-            let start = self.pos;
-            let mut i = start;
-            let digits = |i: &mut usize| {
-                let from = *i;
-                while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
-                    *i += 1;
-                }
-                *i > from
-            };
-            if bytes.get(i) == Some(&b'-') {
-                i += 1;
-            }
-            match bytes.get(i)? {
-                b'0' => i += 1,
-                b'1'..=b'9' => {
-                    digits(&mut i);
-                }
-                _ => return None,
-            }
-            if bytes.get(i) == Some(&b'.') {
-                i += 1;
-                digits(&mut i).then_some(())?;
-            }
-            if let Some(b'e' | b'E') = bytes.get(i) {
-                i += 1;
-                if let Some(b'+' | b'-') = bytes.get(i) {
-                    i += 1;
-                }
-                digits(&mut i).then_some(())?;
-            }
-            self.pos = i;
-            self.text.get(start..i)
-        }
-
-        fn open(&mut self, byte: u8) -> Option<()> {
-            // The scanner refuses a container opened at `max_depth` open containers.
-            if self.depth >= self.max_depth {
-                return None;
-            }
-            self.expect(byte)?;
-            self.depth += 1;
-            Some(())
-        }
-
-        /// An object; `field` reads the value of each key.
-        pub(crate) fn object(
-            &mut self,
-            mut field: impl FnMut(&mut Self, &'a str) -> Option<()>,
-        ) -> Option<()> {
-            self.open(b'{')?;
-            if self.next()? == b'}' {
-                self.pos += 1;
-            } else {
-                loop {
-                    let key = self.string()?;
-                    self.expect(b':')?;
-                    field(self, key)?;
-                    match self.next()? {
-                        b',' => self.pos += 1,
-                        b'}' => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            self.depth -= 1;
-            Some(())
-        }
-
-        /// An array; `item` reads each element.
-        pub(crate) fn array(
-            &mut self,
-            mut item: impl FnMut(&mut Self) -> Option<()>,
-        ) -> Option<()> {
-            self.open(b'[')?;
-            if self.next()? == b']' {
-                self.pos += 1;
-            } else {
-                // The scanner counts commas and refuses the one that reaches the limit.
-                let mut commas = 0;
-                loop {
-                    item(self)?;
-                    match self.next()? {
-                        b',' => {
-                            self.pos += 1;
-                            commas += 1;
-                            if commas >= self.max_array_len {
-                                return None;
-                            }
-                        }
-                        b']' => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            self.depth -= 1;
-            Some(())
-        }
-
-        /// `null` is an absent value, as serde reads an `Option`.
-        pub(crate) fn optional<T: FromJson>(&mut self) -> Option<Option<T>> {
-            if self.literal("null") {
-                Some(None)
-            } else {
-                T::read(self).map(Some)
-            }
-        }
-
-        /// Any JSON value, checked and passed over (unknown fields).
-        pub(crate) fn skip(&mut self) -> Option<()> {
-            match self.next()? {
-                b'{' => self.object(|r, _| r.skip()),
-                b'[' => self.array(Self::skip),
-                b'"' => self.string().map(drop),
-                b't' | b'f' | b'n' => {
-                    (self.literal("true") || self.literal("false") || self.literal("null"))
-                        .then_some(())
-                }
-                _ => self.number().map(drop),
-            }
-        }
-    }
-
-    /// The high bit of each byte of `word` (little-endian) that is `"`, `\\` or a control
-    /// character, exact up to the lowest one (the classic "has zero byte" trick; the borrow can
-    /// only mark bytes above a marked one).
-    fn string_end(word: u64) -> u64 {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-        zero(word ^ (ONES * u64::from(b'"')))
-            | zero(word ^ (ONES * u64::from(b'\\')))
-            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
-    }
-
-    /// A field of a struct: `None` once more when it was already read (serde refuses duplicates).
-    pub(crate) fn field<T: FromJson>(
-        r: &mut Reader<'_>,
-        slot: &mut Option<Option<T>>,
-    ) -> Option<()> {
-        if slot.is_some() {
-            return None;
-        }
-        *slot = Some(r.optional()?);
-        Some(())
-    }
-
-    impl FromJson for String {
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            r.string().map(str::to_owned)
-        }
-    }
-
-    impl FromJson for bool {
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            if r.literal("true") {
-                Some(true)
-            } else if r.literal("false") {
-                Some(false)
-            } else {
-                None
-            }
-        }
-    }
-
-    impl FromJson for i64 {
-        /// Integers of up to 18 digits, which cannot overflow; serde reads the rest.
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            let text = r.number()?;
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            let plain = digits.len() <= 18
-                && digits.bytes().all(|b| b.is_ascii_digit())
-                && (!digits.starts_with('0') || text == "0");
-            if plain {
-                text.parse().ok()
-            } else {
-                None
-            }
-        }
-    }
-
-    impl FromJson for f64 {
-        /// Whole numbers below 2^53 are exact; any other number is converted by serde_json
-        /// itself, so that the value is the same to the last bit.
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            let text = r.number()?;
-            if text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit()) {
-                text.parse::<u64>().ok().map(|n| n as f64)
-            } else {
-                serde_json::from_str(text).ok()
-            }
-        }
-    }
-
-    impl FromJson for Date {
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            let text = r.string()?;
-            match plain_date(text) {
-                Some(days) => Date::EPOCH.add_days(days).ok(),
-                None => Date::parse(text).ok(),
-            }
-        }
-    }
-
-    /// Days since 1970-01-01 of a valid `YYYY-MM-DD`, the common case, without `Date::parse`
-    /// (which formats the text of its error before it knows there is one). `None` for
-    /// anything else: timestamps and mistakes go to `Date::parse`.
-    pub(super) fn plain_date(text: &str) -> Option<i64> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
-            return None;
-        }
-        let number = |range: std::ops::Range<usize>| {
-            bytes.get(range)?.iter().try_fold(0i64, |n, &b| {
-                b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
-            })
-        };
-        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let days_in_month = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            1..=12 => 31,
-            _ => return None,
-        };
-        if year < 1 || day < 1 || day > days_in_month {
-            return None;
-        }
-        // H. Hinnant's `days_from_civil` (proleptic Gregorian calendar).
-        let y = if month <= 2 { year - 1 } else { year };
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let mp = (month + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(era * 146_097 + doe - 719_468)
-    }
-
-    impl<T: FromJson> FromJson for Vec<T> {
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            let mut items = Vec::new();
-            r.array(|r| {
-                items.push(T::read(r)?);
-                Some(())
-            })?;
-            Some(items)
-        }
-    }
-
-    /// Free JSON: checked here for the limits, converted by serde_json.
-    impl FromJson for serde_json::Value {
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            r.whitespace();
-            let start = r.pos;
-            r.skip()?;
-            serde_json::from_str(r.text.get(start..r.pos)?).ok()
-        }
-    }
-
-    impl FromJson for Request {
-        fn read(r: &mut Reader<'_>) -> Option<Self> {
-            let mut request_id = None;
-            let mut scenario = None;
-            let mut as_of = None;
-            let mut requested_by = None;
-            let mut customer = None;
-            let mut provider = None;
-            let mut service = None;
-            let mut agreement = None;
-            let mut data_assets = None;
-            let mut suppliers = None;
-            let mut onboarding = None;
-            let mut termination = None;
-            let mut transfer = None;
-            let mut removal = None;
-            r.object(|r, key| match key {
-                "request_id" => field(r, &mut request_id),
-                "scenario" => field(r, &mut scenario),
-                "as_of" => field(r, &mut as_of),
-                "requested_by" => field(r, &mut requested_by),
-                "customer" => field(r, &mut customer),
-                "provider" => field(r, &mut provider),
-                "service" => field(r, &mut service),
-                "agreement" => field(r, &mut agreement),
-                "data_assets" => field(r, &mut data_assets),
-                "suppliers" => field(r, &mut suppliers),
-                "onboarding" => field(r, &mut onboarding),
-                "termination" => field(r, &mut termination),
-                "transfer" => field(r, &mut transfer),
-                "removal" => field(r, &mut removal),
-                _ => r.skip(),
-            })?;
-            // Both are required and not nullable: serde explains their absence.
-            let request_id: String = request_id.flatten()?;
-            let scenario: Scenario = scenario.flatten()?;
-            Some(Request {
-                request_id,
-                scenario,
-                as_of: as_of.flatten(),
-                requested_by: requested_by.flatten(),
-                customer: customer.flatten(),
-                provider: provider.flatten(),
-                service: service.flatten(),
-                agreement: agreement.flatten(),
-                data_assets: data_assets.flatten(),
-                suppliers: suppliers.flatten(),
-                onboarding: onboarding.flatten(),
-                termination: termination.flatten(),
-                transfer: transfer.flatten(),
-                removal: removal.flatten(),
-            })
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -859,6 +316,91 @@ mod tests {
             Ok(_) => panic!("accepted: {text}"),
             Err((mut errors, _)) => errors.remove(0),
         }
+    }
+
+    /// The reference the reader is held to: serde's derived deserializers through
+    /// serde_path_to_error, after the same limits (the parser this crate used before the
+    /// reader explained errors itself).
+    fn reference(
+        text: &str,
+        limits: &InputLimits,
+    ) -> Result<Request, (Vec<InputError>, RequestHint)> {
+        let fail = |e: InputError| (vec![e], RequestHint::default());
+        if text.trim().is_empty() || text.len() > limits.max_bytes {
+            return parse_request(text, limits);
+        }
+        scan_structure(text, limits).map_err(fail)?;
+        if text.trim_start().starts_with('[') {
+            return Err(fail(InputError::new("invalid_type", "an array", "$")));
+        }
+        match parse_with_paths(text) {
+            Ok(request) => check(request),
+            Err(err) => Err((vec![err], salvage_hint(text))),
+        }
+    }
+
+    fn parse_with_paths(text: &str) -> Result<Request, InputError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de)
+            .map_err(classify)
+            .and_then(|r| {
+                de.end().map_err(|e| json_error(&e, "$".into()))?;
+                Ok(r)
+            })
+    }
+
+    fn display_path(path: &serde_path_to_error::Path) -> String {
+        // serde_path_to_error writes `?` for a key it had not finished reading.
+        let text = path.to_string();
+        let text = text
+            .trim_end_matches(".?")
+            .trim_end_matches('?')
+            .to_string();
+        if text == "." || text.is_empty() {
+            "$".into()
+        } else {
+            text
+        }
+    }
+
+    fn join_path(base: &str, field: &str) -> String {
+        if base == "$" {
+            field.to_string()
+        } else {
+            format!("{base}.{field}")
+        }
+    }
+
+    /// serde's error as a code and a path that points at the field (only codes and paths are
+    /// compared: the reader words its own messages).
+    fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+        let path = display_path(err.path());
+        let inner = err.inner();
+        if !matches!(inner.classify(), serde_json::error::Category::Data) {
+            return json_error(inner, path);
+        }
+        let message = inner.to_string();
+        let field = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').next())
+                .map(|field| join_path(&path, field))
+        };
+        // Both point at the field itself, as the reader does.
+        let (code, path) = if let Some(at) = field("missing field `") {
+            ("missing_field", at)
+        } else if let Some(at) = field("duplicate field `") {
+            ("invalid_value", at)
+        } else if message.starts_with("unknown variant") && path == "scenario" {
+            ("unknown_scenario", path)
+        } else if message.contains("is not a date") || message.contains("is not a calendar date") {
+            ("invalid_date", path)
+        } else if message.starts_with("invalid type") {
+            ("invalid_type", path)
+        } else {
+            ("invalid_value", path)
+        };
+        InputError::new(code, message, path)
     }
 
     const MIN: &str = r#"{"request_id":"R1","scenario":"removal","removal":{}}"#;
@@ -965,6 +507,106 @@ mod tests {
     }
 
     #[test]
+    fn errors_say_what_to_send_and_where() {
+        let text =
+            "{\"request_id\":\"R1\",\"scenario\":\"removal\",\n \"removal\":{\"date\":20260201}}";
+        let e = err(text);
+        assert_eq!(
+            (e.code.as_str(), e.path.as_str(), e.line, e.column),
+            ("invalid_type", "removal.date", Some(2), Some(20))
+        );
+        assert_eq!(
+            e.message,
+            "`removal.date` is a number; it must be a date string (YYYY-MM-DD)"
+        );
+        let e = err(
+            r#"{"request_id":"R1","scenario":"removal","removal":{},"data_assets":[{},{"category":"cats"}]}"#,
+        );
+        assert_eq!(
+            e.message,
+            "`data_assets[1].category` is `cats`; it must be one of `customer_data`, `derived_data`, `account_data`, `provider_data`"
+        );
+        let e = err(
+            r#"{"request_id":"R1","scenario":"removal","removal":{"date":"2026-01-01","date":"2026-01-02"}}"#,
+        );
+        assert_eq!(
+            (e.code.as_str(), e.path.as_str(), e.message.as_str()),
+            (
+                "invalid_value",
+                "removal.date",
+                "`removal.date` appears twice in its object; send it once"
+            )
+        );
+        let e = err(r#"{"request_id":"R1","removal":{}}"#);
+        assert_eq!(
+            (e.code.as_str(), e.path.as_str(), e.message.as_str()),
+            (
+                "missing_field",
+                "scenario",
+                "required field `scenario` is missing"
+            )
+        );
+        let e = err(r#"{"request_id":"R1","scenario":"removal","removal":{"date":"2026-02-30"}}"#);
+        assert_eq!(
+            e.message,
+            "`removal.date`: `2026-02-30` is not a calendar date (no such day in that month)"
+        );
+        // Syntax is serde_json's to describe, at the field being read.
+        let e = err(r#"{"request_id":"R1","scenario":"removal","removal":{"date":tru}}"#);
+        assert_eq!(
+            (e.code.as_str(), e.path.as_str()),
+            ("not_json", "removal.date")
+        );
+        assert!(
+            e.message
+                .starts_with("the request is not valid JSON: expected ident"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            err("\"R1\"").message,
+            "the request is a string; send one JSON object"
+        );
+    }
+
+    #[test]
+    fn the_reader_recurses_at_most_64_levels_whatever_the_limit() {
+        let limits = InputLimits {
+            max_depth: 1000,
+            ..InputLimits::default()
+        };
+        let deep = format!(
+            r#"{{"request_id":"R1","scenario":"removal","removal":{{}},"x":{}{}}}"#,
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        let (errors, _) = parse_request(&deep, &limits).unwrap_err();
+        let e = &errors[0];
+        assert_eq!(e.code, "too_deep");
+        assert_eq!(
+            e.path, "x",
+            "inside an unknown field the path stops at the field"
+        );
+        let nested = |levels: usize| {
+            format!(
+                r#"{{"request_id":"R1","scenario":"removal","removal":{{"media_disposal_records":{}{}}}}}"#,
+                "[".repeat(levels),
+                "]".repeat(levels)
+            )
+        };
+        let (errors, _) = parse_request(&nested(100), &limits).unwrap_err();
+        assert_eq!(errors[0].code, "too_deep");
+        assert!(
+            errors[0]
+                .path
+                .starts_with("removal.media_disposal_records[0][0]"),
+            "{}",
+            errors[0].path
+        );
+        assert!(parse_request(&nested(60), &limits).is_ok());
+    }
+
+    #[test]
     fn limits_are_enforced_before_parsing() {
         let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
         assert_eq!(err(&deep).code, "too_deep");
@@ -1033,15 +675,28 @@ mod tests {
         out
     }
 
-    /// The fast path gives what the careful path gives, to the last error field and bit.
-    /// `Ok(true)` when the fast path took the text (rather than handing it over).
+    /// The reader gives what serde gives: the same request to the last bit, or the same error
+    /// codes, paths and salvaged labels (messages are the reader's own). `Ok(true)` when the
+    /// text was a valid request.
     fn same_both_ways(text: &str, limits: &InputLimits) -> Result<bool, String> {
-        let fast = format!("{:?}", read(text, limits, true));
-        let careful = format!("{:?}", read(text, limits, false));
-        if fast == careful {
-            Ok(fast::parse(text, limits).is_some())
+        let shown = |r: Result<Request, (Vec<InputError>, RequestHint)>| match r {
+            Ok(request) => format!("{request:?}"),
+            Err((errors, hint)) => {
+                let codes: Vec<_> = errors
+                    .iter()
+                    .map(|e| (e.code.clone(), e.path.clone()))
+                    .collect();
+                format!("{codes:?} {hint:?}")
+            }
+        };
+        let ours = parse_request(text, limits);
+        let valid = ours.is_ok();
+        let (ours, serde) = (shown(ours), shown(reference(text, limits)));
+        if ours == serde {
+            Ok(valid)
         } else {
-            Err(format!("{text}\n fast:    {fast}\n careful: {careful}"))
+            let text: String = text.chars().take(400).collect();
+            Err(format!("{text}\n reader: {ours}\n serde:  {serde}"))
         }
     }
 
@@ -1052,7 +707,7 @@ mod tests {
     };
 
     #[test]
-    fn fast_and_careful_agree_on_known_requests_and_their_mutations() {
+    fn reader_and_serde_agree_on_known_requests_and_their_mutations() {
         use serde_json::{json, Value};
         fn paths(v: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
             let children: Vec<(Value, &Value)> = match v {
@@ -1103,7 +758,7 @@ mod tests {
         let mut check = |text: &str| {
             for limits in [InputLimits::default(), SMALL] {
                 match same_both_ways(text, &limits) {
-                    Ok(fast) => taken += usize::from(fast),
+                    Ok(valid) => taken += usize::from(valid),
                     Err(e) => problems.push(e),
                 }
             }
@@ -1153,22 +808,19 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         );
-        // The comparison means something only if the fast path took most valid requests.
+        // The comparison means something only if most texts were valid requests.
         assert!(taken > 1_500, "{taken}");
     }
 
     #[test]
-    fn the_fast_path_takes_every_example() {
+    fn every_example_is_read() {
         for text in known_requests().iter().rev().take(8) {
-            assert!(
-                fast::parse(text, &InputLimits::default()).is_some(),
-                "{text}"
-            );
+            assert!(json::parse(text, &InputLimits::default()).is_ok(), "{text}");
         }
     }
 
     #[test]
-    fn fast_and_careful_agree_on_textual_oddities() {
+    fn reader_and_serde_agree_on_textual_oddities() {
         let base = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("rules/tests/base/termination.json"),
@@ -1200,6 +852,18 @@ mod tests {
             base.replacen("30", "1e400", 1),
             base.replacen("30", "99999999999999999999", 1),
             base.replacen("30", "9007199254740993", 1),
+            base.replacen("30", "9223372036854775807", 1),
+            base.replacen("30", "9223372036854775808", 1),
+            base.replacen("30", "-9223372036854775808", 1),
+            base.replacen("30", "-9223372036854775809", 1),
+            base.replacen("30", "18446744073709551616", 1),
+            base.replacen("30", &"9".repeat(400), 1),
+            base.replacen("\"termination\",", "{\"termination\": null},", 1),
+            base.replacen("\"termination\",", "[\"termination\"],", 1),
+            base.replacen("\"termination\",", "\"termination\" \"x\",", 1),
+            base.replacen("\"scenario\":", "\"scenario\"", 1),
+            base.replacen("]", ",]", 1),
+            base.replacen("[", "[,", 1),
             base.replacen("30", "0.1e-400", 1),
             base.replacen("true", "tru", 1),
             base.replacen("true", "truex", 1),
@@ -1228,10 +892,10 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
-        /// Random byte-level edits of a request: mostly broken JSON, which both paths must
+        /// Random byte-level edits of a request: mostly broken JSON, which both must
         /// refuse the same way, and sometimes valid JSON of a surprising shape.
         #[test]
-        fn fast_and_careful_agree_on_random_edits(
+        fn reader_and_serde_agree_on_random_edits(
             edits in proptest::collection::vec((0usize..6000, 0usize..4, proptest::sample::select(vec![
                 "", "\"", "{", "}", "[", "]", ",", ":", "0", "-", ".", "e", "1", "null", "true", " ", "\\", "\"x\"", "\u{1}", "é",
             ])), 1..4),
@@ -1262,18 +926,30 @@ mod tests {
                     text.push_str(special);
                     text.extend(filler.chars().skip(at));
                     let quoted = format!("\"{text}\"");
-                    let mut r = fast::Reader::new(&quoted);
+                    let mut r = json::Reader::new(&quoted);
                     let plain: String = filler.chars().take(at).collect();
-                    let expected = (special == "\"").then_some(plain.as_str());
-                    assert_eq!(r.string(), expected, "{quoted:?}");
+                    // A quote ends the string early; anything else is serde_json's to judge
+                    // (a backslash may start a valid escape).
+                    let expected = if special == "\"" {
+                        Some(plain)
+                    } else {
+                        serde_json::from_str::<String>(&quoted).ok()
+                    };
+                    assert_eq!(
+                        r.string().ok().map(|s| s.into_owned()),
+                        expected,
+                        "{quoted:?}"
+                    );
                 }
             }
             let quoted = format!("\"{filler}\"");
-            assert_eq!(fast::Reader::new(&quoted).string(), Some(filler));
             assert_eq!(
-                fast::Reader::new(&quoted[..quoted.len() - 1]).string(),
-                None
+                json::Reader::new(&quoted).string().ok().as_deref(),
+                Some(filler)
             );
+            assert!(json::Reader::new(&quoted[..quoted.len() - 1])
+                .string()
+                .is_err());
         }
     }
 
@@ -1306,11 +982,11 @@ mod tests {
             .map(String::from),
         );
         for text in &texts {
-            let fast = fast::plain_date(text).map(|days| Date::EPOCH.add_days(days).unwrap());
+            let plain = json::plain_date(text).map(|days| Date::EPOCH.add_days(days).unwrap());
             let careful = Date::parse(text).ok();
-            assert_eq!(fast.is_some(), careful.is_some(), "{text}");
-            if fast.is_some() {
-                assert_eq!(fast, careful, "{text}");
+            assert_eq!(plain.is_some(), careful.is_some(), "{text}");
+            if plain.is_some() {
+                assert_eq!(plain, careful, "{text}");
             }
         }
     }

@@ -15,9 +15,41 @@ use schemars::JsonSchema;
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
         #[cfg_attr(feature = "schema", derive(JsonSchema))]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        /// In JSON only from a string: serde's derive would also take `{"name": null}`, which
+        /// no client means to send (and the request reader refuses). Binary formats (the
+        /// precompiled pack) keep the derive's encoding, the variant's index.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Name;
+                impl serde::de::Visitor<'_> for Name {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("one of the names of ", stringify!($name)))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        match v {
+                            $($text => Ok($name::$variant),)+
+                            _ => Err(E::unknown_variant(v, &[$($text),+])),
+                        }
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<$name, E> {
+                        usize::try_from(v)
+                            .ok()
+                            .and_then(|i| $name::ALL.get(i).copied())
+                            .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+                    }
+                }
+                if deserializer.is_human_readable() {
+                    deserializer.deserialize_str(Name)
+                } else {
+                    deserializer.deserialize_u32(Name)
+                }
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -48,12 +80,9 @@ macro_rules! string_enum {
             }
         }
 
-        impl crate::input::fast::FromJson for $name {
-            fn read(r: &mut crate::input::fast::Reader<'_>) -> Option<Self> {
-                match r.string()? {
-                    $($text => Some($name::$variant),)+
-                    _ => None,
-                }
+        impl crate::input::json::FromJson for $name {
+            fn read(r: &mut crate::input::json::Reader<'_>) -> crate::input::json::Read<Self> {
+                r.one_of(&[$(($text, $name::$variant)),+])
             }
         }
     };
@@ -209,14 +238,16 @@ macro_rules! optional_struct {
             }
         }
 
-        impl crate::input::fast::FromJson for $name {
-            fn read(r: &mut crate::input::fast::Reader<'_>) -> Option<Self> {
+        impl crate::input::json::FromJson for $name {
+            // One function per type: V8 compiles only the readers a request needs.
+            #[inline(never)]
+            fn read(r: &mut crate::input::json::Reader<'_>) -> crate::input::json::Read<Self> {
                 $(let mut $field = None;)+
-                r.object(|r, key| match key {
-                    $(stringify!($field) => crate::input::fast::field(r, &mut $field),)+
-                    _ => r.skip(),
+                r.object(concat!("an object (", stringify!($name), ")"), |r, key| match key {
+                    $(stringify!($field) => crate::input::json::field(r, &mut $field),)+
+                    _ => r.skip_field(),
                 })?;
-                Some($name { $($field: $field.flatten()),+ })
+                Ok($name { $($field: $field.flatten()),+ })
             }
         }
 
