@@ -124,6 +124,8 @@ fn check(request: Request) -> Result<Request, (Vec<InputError>, RequestHint)> {
 
 /// Text that is not JSON, as serde_json describes it: a stable code, its message without the
 /// position suffix (the position is kept as line and column).
+#[cold]
+#[inline(never)]
 fn json_error(err: &serde_json::Error, path: String) -> InputError {
     let full = err.to_string();
     let message = match full.rfind(" at line ") {
@@ -166,6 +168,8 @@ fn hint_from(request: &Request) -> RequestHint {
 
 /// Best effort: the id and scenario of a request that failed validation elsewhere. Only from
 /// an object (serde would read the label's fields from an array by position).
+#[cold]
+#[inline(never)]
 fn salvage_hint(text: &str) -> RequestHint {
     if !text.trim_start().starts_with('{') {
         return RequestHint::default();
@@ -227,6 +231,8 @@ fn path_of(stack: &[Frame]) -> String {
 
 /// Checks nesting depth and array lengths in one pass over the bytes, without recursion.
 /// Syntax is left to serde; this only needs to get strings and brackets right.
+#[cold]
+#[inline(never)]
 fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
     let bytes = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();

@@ -89,6 +89,8 @@ impl Stop {
     }
 
     /// The error a person reads: a stable code, the JSON path, a message that says what to send.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn into_error(self, text: &str) -> InputError {
         let Fault {
             problem, at, path, ..
