@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::InputError;
 
+mod json;
+
 /// How much a failed rule weighs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

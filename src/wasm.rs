@@ -235,9 +235,10 @@ impl PolicyEngine {
             }
             None => None,
         };
-        Ok(json(
-            &self.engine.evaluate_json(text, &EvalOptions { as_of }),
-        ))
+        Ok(self
+            .engine
+            .evaluate_json(text, &EvalOptions { as_of })
+            .to_json())
     }
 
     /// An `error` decision for a request the JS side refused before it reached the engine
@@ -250,7 +251,7 @@ impl PolicyEngine {
             vec![InputError::new(code, message, "$")],
             RequestHint::default(),
         );
-        json(&decision)
+        decision.to_json()
     }
 
     #[wasm_bindgen(js_name = rulesJson)]

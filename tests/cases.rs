@@ -59,3 +59,30 @@ fn the_default_pack_passes_its_own_tests() {
     assert!(!reports.is_empty());
     assert!(failed.is_empty(), "{failed:#?}");
 }
+
+/// Every pack case's decision (allow, deny, review, error, input errors) written by the
+/// hand-written writer is the text serde_json writes.
+#[test]
+fn decisions_are_written_as_serde_writes_them() {
+    let engine = common::engine();
+    let bases = pack_bases(&engine.pack().tests).unwrap();
+    let mut count = 0;
+    for (path, text) in engine
+        .pack()
+        .tests
+        .iter()
+        .filter(|(p, _)| !p.starts_with("tests/base/"))
+    {
+        for case in prepare(path, text, &bases).unwrap() {
+            let d = engine.evaluate_json(&case.text, &cloudgate::EvalOptions::default());
+            assert_eq!(
+                d.to_json(),
+                serde_json::to_string(&d).unwrap(),
+                "{}",
+                case.name
+            );
+            count += 1;
+        }
+    }
+    assert!(count > 400, "{count}");
+}

@@ -182,6 +182,8 @@ fn check_shape(d: &Decision) {
     let text = serde_json::to_string(d).unwrap();
     let back: Decision = serde_json::from_str(&text).unwrap();
     assert_eq!(&back, d);
+    // The hand-written writer the CLI and the wasm module use writes what serde writes.
+    assert_eq!(d.to_json(), text);
 }
 
 proptest! {

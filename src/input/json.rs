@@ -563,7 +563,7 @@ impl<'a> Reader<'a> {
 /// The high bit of each byte of `word` (little-endian) that is `"`, `\\` or a control
 /// character, exact up to the lowest one (the classic "has zero byte" trick; the borrow can
 /// only mark bytes above a marked one).
-fn string_end(word: u64) -> u64 {
+pub(crate) fn string_end(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;

@@ -48,7 +48,7 @@ struct Rendered {
 impl Rendered {
     fn new(d: &Decision, format: Format, label: impl FnOnce() -> String) -> Rendered {
         let text = match format {
-            Format::Json => serde_json::to_string(d).map_err(|e| e.to_string()),
+            Format::Json => Ok(d.to_json()),
             Format::Text => Ok(render_text(&label(), d)),
         };
         Rendered {
