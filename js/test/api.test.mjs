@@ -284,3 +284,19 @@ test('the package resolves by name to its Node entry; the universal entry works 
   assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'workerd', 'worker', 'deno', 'node', 'browser', 'default']);
   for (const target of Object.values(pkg.exports['.'])) assert.ok(fs.existsSync(path.join(REPO, 'js', target)), target);
 });
+
+test('the bytes entry point decides as the text one, and refuses bytes that are not UTF-8', async () => {
+  await createEngine(); // instantiates the module the glue below shares
+  const glue = await import('../pkg/cloudgate.js');
+  const engine = new glue.PolicyEngine('{}');
+  const text = fs.readFileSync(path.join(REPO, 'examples/requests/termination-deny.json'), 'utf8');
+  const strip = (json) => ({ ...JSON.parse(json), stats: undefined });
+  assert.deepEqual(
+    strip(engine.evaluateBytes(new TextEncoder().encode(text), AS_OF)),
+    strip(engine.evaluateJson(text, AS_OF)),
+  );
+  const bad = JSON.parse(engine.evaluateBytes(new Uint8Array([0x7b, 0xff, 0x7d]), AS_OF));
+  assert.equal(bad.decision, 'error');
+  assert.deepEqual(bad.errors, [{ code: 'invalid_string', message: 'the request is not UTF-8 (byte 1)', path: '$' }]);
+  engine.free();
+});
