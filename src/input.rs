@@ -197,7 +197,8 @@ fn salvage_hint(text: &str) -> RequestHint {
 }
 
 /// One step into the document, for error paths.
-enum Step<'a> {
+#[derive(Clone, Copy)]
+pub(crate) enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -209,17 +210,22 @@ struct Frame<'a> {
 }
 
 fn path_of(stack: &[Frame]) -> String {
+    show_path(stack.iter().filter_map(|frame| frame.step))
+}
+
+/// A JSON path as errors show it, `data_assets[0].region`, or `$` for the whole request; each key
+/// at most 64 characters. The scanner and the reader both write paths with it.
+pub(crate) fn show_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String {
     let mut out = String::new();
-    for frame in stack {
-        match &frame.step {
-            Some(Step::Key(k)) => {
+    for step in steps {
+        match step {
+            Step::Key(k) => {
                 if !out.is_empty() {
                     out.push('.');
                 }
                 out.extend(k.chars().take(64));
             }
-            Some(Step::Index(i)) => out.push_str(&format!("[{i}]")),
-            None => {}
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
         }
     }
     if out.is_empty() {

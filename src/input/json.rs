@@ -95,19 +95,10 @@ impl Stop {
         let Fault {
             problem, at, path, ..
         } = *self.0;
-        let mut shown = String::new();
-        for step in path.iter().rev() {
-            match step {
-                Step::Key(key) => {
-                    if !shown.is_empty() {
-                        shown.push('.');
-                    }
-                    shown.extend(key.chars().take(64));
-                }
-                Step::Index(i) => shown.push_str(&format!("[{i}]")),
-            }
-        }
-        let path = if shown.is_empty() { "$".into() } else { shown };
+        let path = super::show_path(path.iter().rev().map(|step| match step {
+            Step::Key(key) => super::Step::Key(key),
+            Step::Index(i) => super::Step::Index(*i),
+        }));
         let (code, message) = match problem {
             Problem::Syntax => match serde_json::from_str::<serde_json::Value>(text) {
                 Err(e) => return super::json_error(&e, path),
