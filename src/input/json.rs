@@ -492,15 +492,6 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// `null` is an absent value, as serde reads an `Option`.
-    pub(crate) fn optional<T: FromJson>(&mut self) -> Read<Option<T>> {
-        if self.literal("null") {
-            Ok(None)
-        } else {
-            T::read(self).map(Some)
-        }
-    }
-
     /// An unknown field's value, checked and passed over. What is wrong inside it is reported
     /// at the field, as serde does (it never looks inside).
     pub(crate) fn skip_field(&mut self) -> Read<()> {
@@ -563,24 +554,26 @@ pub(crate) fn string_end(word: u64) -> u64 {
         | (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
 }
 
-/// A field of a struct that may be absent or null; read twice is an error, as in serde.
-pub(crate) fn field<T: FromJson>(r: &mut Reader<'_>, slot: &mut Option<Option<T>>) -> Read<()> {
-    if slot.is_some() {
-        return Err(r.stop(Problem::Duplicate));
-    }
-    r.colon()?;
-    *slot = Some(r.optional()?);
-    Ok(())
-}
-
-/// A field that must be present and not null.
-fn required<T: FromJson>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Read<()> {
+/// A field of a struct: its colon and value into `slot`; read twice is an error, as in serde.
+/// `T` is `Option<_>` for a field that may be null, the value's own type for one that may not.
+pub(crate) fn field<T: FromJson>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Read<()> {
     if slot.is_some() {
         return Err(r.stop(Problem::Duplicate));
     }
     r.colon()?;
     *slot = Some(T::read(r)?);
     Ok(())
+}
+
+/// `null` is an absent value, as serde reads an `Option`.
+impl<T: FromJson> FromJson for Option<T> {
+    fn read(r: &mut Reader<'_>) -> Read<Self> {
+        if r.literal("null") {
+            Ok(None)
+        } else {
+            T::read(r).map(Some)
+        }
+    }
 }
 
 impl FromJson for String {
@@ -745,8 +738,8 @@ impl FromJson for Request {
         let mut transfer = None;
         let mut removal = None;
         r.object("one JSON object", |r, key| match key {
-            "request_id" => required(r, &mut request_id),
-            "scenario" => required(r, &mut scenario),
+            "request_id" => field(r, &mut request_id),
+            "scenario" => field(r, &mut scenario),
             "as_of" => field(r, &mut as_of),
             "requested_by" => field(r, &mut requested_by),
             "customer" => field(r, &mut customer),
