@@ -497,7 +497,9 @@ impl Engine {
     /// Decides a request given as JSON text. Never panics; a bad request is an `error` decision.
     pub fn evaluate_json(&self, text: &str, options: &EvalOptions) -> Decision {
         match parse_request(text, &self.limits.input) {
-            Ok(request) => self.evaluate(&request, options),
+            Ok(request) => with_stack(self.limits.max_millis_per_rule, || {
+                self.evaluate_on_this_stack(&request, options, Some(text.len()))
+            }),
             Err((errors, hint)) => Decision::rejected(self.info.clone(), errors, hint),
         }
     }
@@ -505,11 +507,17 @@ impl Engine {
     /// Decides a typed request.
     pub fn evaluate(&self, request: &Request, options: &EvalOptions) -> Decision {
         with_stack(self.limits.max_millis_per_rule, || {
-            self.evaluate_on_this_stack(request, options)
+            self.evaluate_on_this_stack(request, options, None)
         })
     }
 
-    fn evaluate_on_this_stack(&self, request: &Request, options: &EvalOptions) -> Decision {
+    /// `text_len`: the length of the JSON text `request` was read from, when it was.
+    fn evaluate_on_this_stack(
+        &self,
+        request: &Request,
+        options: &EvalOptions,
+        text_len: Option<usize>,
+    ) -> Decision {
         let started = clock::now_micros();
         let as_of = request.as_of.or(options.as_of).unwrap_or_else(clock::today);
         let hint = RequestHint {
@@ -525,7 +533,15 @@ impl Engine {
         // The constants every rule sees, built once per decision. `req` is built only if some
         // rule needs it whole (one running in Rhai, or using `req` as a value); reads by path go
         // to the typed request. Rhai's scope is built only if some rule runs in Rhai.
-        let req = compiled::LazyReq::new(request);
+        // Every string byte, list item and object member of the rules' view of a request read
+        // from JSON took at least a byte of that JSON, so no part of it can outgrow a limit
+        // larger than the text: reads by path then need no size check.
+        let within_limits = text_len.is_some_and(|n| {
+            n <= self.limits.max_string_size
+                && n <= self.limits.max_array_size
+                && n <= self.limits.max_map_size
+        });
+        let req = compiled::LazyReq::new(request, within_limits);
         let as_of_dynamic = Dynamic::from(as_of.to_string());
         let scenario_dynamic = Dynamic::from(request.scenario.as_str().to_string());
         let lifecycle_dynamic = lifecycle_value(request, &lifecycle);

@@ -577,6 +577,76 @@ fn compile_time_refusals_lenient_are_error_findings() {
     assert_memory_bounded();
 }
 
+/// A list, object or string read from the request counts against the limits like any other
+/// value, whether the request came as JSON (where the engine skips the check when the text is
+/// too short to hold anything over a limit) or typed.
+#[test]
+fn values_read_from_the_request_are_held_to_the_limits() {
+    let mut request: serde_json::Value = serde_json::from_str(&base("termination")).unwrap();
+    request["data_assets"] = serde_json::json!([
+        {"id": "a", "classification": "public", "contains_pii": false},
+        {"id": "b", "classification": "public", "contains_pii": false},
+        {"id": "c", "classification": "public", "contains_pii": false}
+    ]);
+    request["request_id"] = serde_json::json!("R".repeat(40));
+    let text = request.to_string();
+    let typed: cloudgate::Request = serde_json::from_str(&text).unwrap();
+    let pack = || {
+        pack(vec![
+            // 3 items, 9 members, 21 string bytes.
+            rule("R-ARR", "let a = field(req, \"data_assets\", []); pass()"),
+            // 3 members, 7 string bytes.
+            rule("R-MAP", "let m = need(req, \"data_assets[0]\"); pass()"),
+            // 40 string bytes.
+            rule("R-STR", "let t = need(req, \"request_id\"); pass()"),
+        ])
+        .unwrap()
+    };
+    use Outcome::{Error, Pass};
+    let defaults = cloudgate::Limits::default();
+    for (limits, expected) in [
+        ((2, 99, 99), [Error, Pass, Pass]),
+        ((3, 99, 99), [Pass, Pass, Pass]),
+        ((99, 2, 99), [Error, Error, Pass]),
+        ((99, 3, 99), [Error, Pass, Pass]),
+        ((99, 9, 99), [Pass, Pass, Pass]),
+        ((99, 99, 39), [Pass, Pass, Error]),
+        ((99, 99, 40), [Pass, Pass, Pass]),
+        (
+            (
+                defaults.max_array_size,
+                defaults.max_map_size,
+                defaults.max_string_size,
+            ),
+            [Pass, Pass, Pass],
+        ),
+    ] {
+        let engine = Engine::with_options(
+            pack(),
+            EngineOptions {
+                limits: cloudgate::Limits {
+                    max_array_size: limits.0,
+                    max_map_size: limits.1,
+                    max_string_size: limits.2,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        for d in [
+            engine.evaluate_json(&text, &as_of()),
+            engine.evaluate(&typed, &as_of()),
+        ] {
+            let got: Vec<Outcome> = ["R-ARR", "R-MAP", "R-STR"]
+                .iter()
+                .map(|id| d.finding(id).unwrap().outcome)
+                .collect();
+            assert_eq!(got, expected, "limits {limits:?}");
+        }
+    }
+}
+
 /// Tighter limits are honoured exactly; the defaults are what docs/limits.md says.
 #[test]
 fn configured_limits_are_the_ones_enforced() {

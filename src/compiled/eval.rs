@@ -22,13 +22,19 @@ use crate::request::Request;
 pub(crate) struct LazyReq<'a> {
     request: &'a Request,
     value: OnceCell<Dynamic>,
+    /// No value in the request can be larger than the engine's size limits (the engine knows
+    /// from the JSON text's length), so values read from it by path skip the size check that
+    /// Rhai makes on every function's result: walking a list of objects to count it was a
+    /// tenth of a decision over requests with many data assets (bench/NOTES.md, section 12).
+    within_limits: bool,
 }
 
 impl<'a> LazyReq<'a> {
-    pub fn new(request: &'a Request) -> Self {
+    pub fn new(request: &'a Request, within_limits: bool) -> Self {
         LazyReq {
             request,
             value: OnceCell::new(),
+            within_limits,
         }
     }
 
@@ -457,7 +463,8 @@ impl<'a> Machine<'a> {
         if p.kind == PathKind::Need && extra.as_ref().is_some_and(|prefix| !prefix.is_string()) {
             return bail("need's prefix is not a string");
         }
-        let found = if matches!(p.target, Ex::Global(Global::Req)) {
+        let from_req = matches!(p.target, Ex::Global(Global::Req));
+        let found = if from_req {
             self.globals.req.request.lookup(steps)
         } else {
             self.with1(&p.target, |target| {
@@ -466,6 +473,11 @@ impl<'a> Machine<'a> {
         };
         match (p.kind, found, extra) {
             (PathKind::Present, found, None) => Ok(Dynamic::from_bool(found.is_some())),
+            (PathKind::Need | PathKind::Field, Some(v), _)
+                if from_req && self.globals.req.within_limits =>
+            {
+                Ok(v)
+            }
             (PathKind::Need | PathKind::Field, Some(v), _) => sized(v, limits),
             (PathKind::Field, None, None) => Ok(Dynamic::UNIT),
             (PathKind::Field, None, Some(default)) => Ok(default),
