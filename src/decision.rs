@@ -9,6 +9,8 @@ use crate::input::InputError;
 
 mod json;
 
+pub(crate) use json::{pack_json, FindingJson};
+
 /// How much a failed rule weighs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,7 +16,8 @@ use crate::compiled;
 use std::sync::{Arc, OnceLock};
 
 use crate::decision::{
-    Clauses, Decision, Finding, Lifecycle, Outcome, PackInfo, RequestHint, SourcePos, Stats,
+    pack_json, Clauses, Decision, Finding, FindingJson, Lifecycle, Outcome, PackInfo, RequestHint,
+    SourcePos, Stats,
 };
 use crate::functions::{self, MissingField, ReadOnly, RuleResult, HOST_FUNCTIONS};
 use crate::input::{parse_request, InputLimits};
@@ -107,6 +108,8 @@ struct CompiledRule {
     /// `meta.title` and `meta.clauses`, shared by every finding of this rule.
     title: Arc<str>,
     clauses: Arc<Clauses>,
+    /// This rule's part of every finding's JSON, written on first need.
+    json: OnceLock<FindingJson>,
 }
 
 impl CompiledRule {
@@ -117,6 +120,25 @@ impl CompiledRule {
         self.fast
             .get_or_init(|| self.encoded.and_then(compiled::precompiled::decode))
             .as_ref()
+    }
+
+    /// Whether `f` carries this rule's fixed fields (the engine's own findings do, by pointer).
+    fn wrote(&self, f: &Finding) -> bool {
+        Arc::ptr_eq(&f.title, &self.title)
+            && Arc::ptr_eq(&f.clauses, &self.clauses)
+            && f.severity == self.meta.severity
+            && f.rule == self.meta.id
+    }
+
+    fn json(&self) -> &FindingJson {
+        self.json.get_or_init(|| {
+            FindingJson::new(
+                &self.meta.id,
+                &self.title,
+                self.meta.severity,
+                &self.clauses,
+            )
+        })
     }
 }
 
@@ -152,6 +174,8 @@ pub struct Engine {
     /// Built by [`Engine::from_shipped`].
     shipped: bool,
     info: PackInfo,
+    /// `info` as the decision's JSON writes it, on first need.
+    info_json: OnceLock<String>,
     limits: Limits,
     diagnostics: Vec<Diagnostic>,
 }
@@ -317,6 +341,7 @@ impl Engine {
                 precompiled: true,
                 fast: OnceLock::new(),
                 encoded,
+                json: OnceLock::new(),
             })
             .collect();
         Some(Engine {
@@ -331,6 +356,7 @@ impl Engine {
                 version: shipped.version.to_string(),
                 digest: shipped.digest.to_string(),
             },
+            info_json: OnceLock::new(),
             limits: options.limits.clone(),
             diagnostics: Vec::new(),
         })
@@ -397,6 +423,7 @@ impl Engine {
                 precompiled,
                 fast,
                 encoded,
+                json: OnceLock::new(),
             });
         }
         if !options.lenient && !diagnostics.is_empty() {
@@ -418,6 +445,7 @@ impl Engine {
             pack: OnceLock::from(pack),
             shipped: false,
             info,
+            info_json: OnceLock::new(),
             limits: options.limits,
             diagnostics,
         })
@@ -440,6 +468,29 @@ impl Engine {
 
     pub fn pack_info(&self) -> &PackInfo {
         &self.info
+    }
+
+    /// `decision` as compact JSON: exactly [`Decision::to_json`], but the parts of it that are
+    /// the same in every decision of this engine (each rule's id, title, severity and clauses,
+    /// the pack) are written once per engine rather than once per decision. A decision that did
+    /// not come from this engine, or was edited since, is written in full where it differs.
+    pub fn decision_json(&self, decision: &Decision) -> String {
+        let pack = (decision.pack == self.info).then(|| {
+            self.info_json
+                .get_or_init(|| pack_json(&self.info))
+                .as_str()
+        });
+        // Findings come in the pack's order, one per rule that applies: follow the rules along.
+        let mut next = 0;
+        decision.to_json_with(pack, |finding| {
+            while let Some(rule) = self.rules.get(next) {
+                next += 1;
+                if rule.wrote(finding) {
+                    return Some(rule.json());
+                }
+            }
+            None
+        })
     }
 
     pub fn limits(&self) -> &Limits {

@@ -237,8 +237,7 @@ impl PolicyEngine {
         };
         Ok(self
             .engine
-            .evaluate_json(text, &EvalOptions { as_of })
-            .to_json())
+            .decision_json(&self.engine.evaluate_json(text, &EvalOptions { as_of })))
     }
 
     /// `evaluateJson` for a request already encoded as UTF-8 (`TextEncoder`): the glue copies
@@ -266,7 +265,7 @@ impl PolicyEngine {
             vec![InputError::new(code, message, "$")],
             RequestHint::default(),
         );
-        decision.to_json()
+        self.engine.decision_json(&decision)
     }
 
     #[wasm_bindgen(js_name = rulesJson)]

@@ -75,14 +75,52 @@ fn decisions_are_written_as_serde_writes_them() {
     {
         for case in prepare(path, text, &bases).unwrap() {
             let d = engine.evaluate_json(&case.text, &cloudgate::EvalOptions::default());
-            assert_eq!(
-                d.to_json(),
-                serde_json::to_string(&d).unwrap(),
-                "{}",
-                case.name
-            );
+            let text = serde_json::to_string(&d).unwrap();
+            assert_eq!(d.to_json(), text, "{}", case.name);
+            assert_eq!(engine.decision_json(&d), text, "{}", case.name);
             count += 1;
         }
     }
     assert!(count > 400, "{count}");
+}
+
+/// The engine writes each rule's fixed fields from a copy made once; a decision that was
+/// edited, or came from another engine, must still be written as it is, field for field.
+#[test]
+fn decisions_edited_after_the_engine_are_written_as_they_are() {
+    use std::sync::Arc;
+
+    let engine = common::engine();
+    let other = cloudgate::Engine::new(engine.pack().clone()).unwrap();
+    let text = common::read(&common::root().join("examples/requests/termination-deny.json"));
+    let options = cloudgate::EvalOptions {
+        as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
+    };
+    let d = engine.evaluate_json(&text, &options);
+    assert!(d.findings.len() > 5);
+    let same = |d: &cloudgate::Decision| {
+        let text = serde_json::to_string(d).unwrap();
+        assert_eq!(engine.decision_json(d), text);
+        assert_eq!(other.decision_json(d), text);
+        assert_eq!(d.to_json(), text);
+    };
+    same(&d);
+    same(&other.evaluate_json(&text, &options));
+    let edits: [fn(&mut cloudgate::Decision); 8] = [
+        |d| d.findings[1].title = Arc::from("Another \"title\""),
+        |d| d.findings[2].severity = cloudgate::Severity::Info,
+        |d| d.findings[0].rule = "XYZ-001".into(),
+        |d| Arc::make_mut(&mut d.findings[3].clauses).clear(),
+        |d| d.findings[3].clauses = Arc::new((*d.findings[3].clauses).clone()),
+        |d| d.findings.reverse(),
+        |d| {
+            d.findings.remove(1);
+        },
+        |d| d.pack.version.push_str("-edited"),
+    ];
+    for edit in edits {
+        let mut edited = d.clone();
+        edit(&mut edited);
+        same(&edited);
+    }
 }

@@ -154,7 +154,7 @@ fn arb_request() -> impl Strategy<Value = String> {
         })
 }
 
-fn check_shape(d: &Decision) {
+fn check_shape(engine: &Engine, d: &Decision) {
     assert!(matches!(
         d.decision,
         Verdict::Allow | Verdict::Review | Verdict::Deny | Verdict::Error
@@ -184,6 +184,7 @@ fn check_shape(d: &Decision) {
     assert_eq!(&back, d);
     // The hand-written writer the CLI and the wasm module use writes what serde writes.
     assert_eq!(d.to_json(), text);
+    assert_eq!(engine.decision_json(d), text);
 }
 
 proptest! {
@@ -193,7 +194,7 @@ proptest! {
     fn mutated_requests_never_panic_and_get_one_of_four_decisions(text in arb_request()) {
         let engine = shared_engine();
         let d = engine.evaluate_json(&text, &as_of());
-        check_shape(&d);
+        check_shape(engine, &d);
         prop_assert_eq!(comparable(&d), comparable(&engine.evaluate_json(&text, &as_of())));
     }
 }
@@ -291,7 +292,7 @@ proptest! {
         let mut v: Value = match serde_json::from_str(&text) { Ok(v) => v, Err(_) => return Ok(()) };
         remove_path(&mut v, NEEDED[which], null);
         let d = needing_engine().evaluate_json(&v.to_string(), &as_of());
-        check_shape(&d);
+        check_shape(needing_engine(), &d);
         prop_assert_ne!(d.decision, Verdict::Allow);
         if d.errors.is_empty() {
             let f = d.finding(&format!("N-{which}")).unwrap();

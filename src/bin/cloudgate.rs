@@ -345,7 +345,7 @@ pub(crate) fn check(
         worst = worst.max(decision.decision);
         let text = match format {
             Format::Json if files.len() == 1 => serde_json::to_string_pretty(&decision),
-            Format::Json => Ok(decision.to_json()),
+            Format::Json => Ok(engine.decision_json(&decision)),
             Format::Text => Ok(render_text(&path.display().to_string(), &decision)),
         }
         .map_err(|e| e.to_string())?;

@@ -7,16 +7,59 @@
 //! `serde_json::to_string(&decision)` gives (the serde derives stay the reference, and the tests
 //! compare both on every pack case, example and generated request).
 
-use super::{Decision, Finding, Lifecycle, PackInfo, SourcePos, Stats};
+use super::{Clauses, Decision, Finding, Lifecycle, PackInfo, Severity, SourcePos, Stats};
 use crate::input::InputError;
 
 impl Decision {
     /// The decision as compact JSON, exactly as serde_json writes it.
     pub fn to_json(&self) -> String {
+        self.to_json_with(None, |_| None)
+    }
+
+    /// [`Self::to_json`] with parts written beforehand: `pack` is `"pack":{…}` when
+    /// `self.pack` is the pack it was written from, and `fixed` gives, for a finding, its
+    /// rule's fixed part when the finding carries that rule's id, title, severity and clauses.
+    /// The engine passes them ([`crate::Engine::decision_json`]): a finding is mostly its
+    /// rule's title and clause references, the same in every decision, and writing them anew
+    /// was two thirds of writing a decision (bench/NOTES.md, section 12).
+    pub(crate) fn to_json_with<'f>(
+        &self,
+        pack: Option<&str>,
+        mut fixed: impl FnMut(&Finding) -> Option<&'f FindingJson>,
+    ) -> String {
         let mut out = Writer(String::with_capacity(1024 + 512 * self.findings.len()));
-        out.decision(self);
+        out.decision(self, pack, &mut fixed);
         out.0
     }
+}
+
+/// The part of a rule's findings that is the same in every decision: everything before the
+/// outcome's value, and the clauses.
+pub(crate) struct FindingJson {
+    /// `{"rule":…,"title":…,"severity":…,"outcome":`
+    head: String,
+    /// `,"clauses":{…}`
+    tail: String,
+}
+
+impl FindingJson {
+    pub(crate) fn new(rule: &str, title: &str, severity: Severity, clauses: &Clauses) -> Self {
+        let mut head = Writer(String::new());
+        head.finding_head(rule, title, severity);
+        let mut tail = Writer(String::new());
+        tail.clauses(clauses);
+        FindingJson {
+            head: head.0,
+            tail: tail.0,
+        }
+    }
+}
+
+/// `"pack":{…}`, for [`Decision::to_json_with`].
+pub(crate) fn pack_json(pack: &PackInfo) -> String {
+    let mut out = Writer(String::new());
+    out.pack(pack);
+    out.0
 }
 
 struct Writer(String);
@@ -111,7 +154,12 @@ impl Writer {
         self.0.push(']');
     }
 
-    fn decision(&mut self, d: &Decision) {
+    fn decision<'f>(
+        &mut self,
+        d: &Decision,
+        pack: Option<&str>,
+        fixed: &mut impl FnMut(&Finding) -> Option<&'f FindingJson>,
+    ) {
         self.raw("{");
         self.key("request_id");
         self.optional_string(d.request_id.as_deref());
@@ -131,7 +179,7 @@ impl Writer {
             if i > 0 {
                 self.raw(",");
             }
-            self.finding(finding);
+            self.finding(finding, fixed(finding));
         }
         self.raw("]");
         if let Some(lifecycle) = &d.lifecycle {
@@ -139,7 +187,10 @@ impl Writer {
             self.lifecycle(lifecycle);
         }
         self.raw(",");
-        self.pack(&d.pack);
+        match pack {
+            Some(pack) => self.raw(pack),
+            None => self.pack(&d.pack),
+        }
         self.raw(",");
         self.stats(&d.stats);
         if !d.errors.is_empty() {
@@ -157,18 +208,11 @@ impl Writer {
         self.raw("}");
     }
 
-    fn finding(&mut self, f: &Finding) {
-        self.raw("{");
-        self.key("rule");
-        self.string(&f.rule);
-        self.raw(",");
-        self.key("title");
-        self.string(&f.title);
-        self.raw(",");
-        self.key("severity");
-        self.string(f.severity.as_str());
-        self.raw(",");
-        self.key("outcome");
+    fn finding(&mut self, f: &Finding, fixed: Option<&FindingJson>) {
+        match fixed {
+            Some(fixed) => self.raw(&fixed.head),
+            None => self.finding_head(&f.rule, &f.title, f.severity),
+        }
         self.string(f.outcome.as_str());
         if let Some(message) = &f.message {
             self.raw(",");
@@ -178,21 +222,42 @@ impl Writer {
         self.raw(",");
         self.key("paths");
         self.strings(&f.paths);
+        match fixed {
+            Some(fixed) => self.raw(&fixed.tail),
+            None => self.clauses(&f.clauses),
+        }
+        if let Some(position) = &f.position {
+            self.raw(",");
+            self.position(position);
+        }
+        self.raw("}");
+    }
+
+    fn finding_head(&mut self, rule: &str, title: &str, severity: Severity) {
+        self.raw("{");
+        self.key("rule");
+        self.string(rule);
+        self.raw(",");
+        self.key("title");
+        self.string(title);
+        self.raw(",");
+        self.key("severity");
+        self.string(severity.as_str());
+        self.raw(",");
+        self.key("outcome");
+    }
+
+    fn clauses(&mut self, clauses: &Clauses) {
         self.raw(",");
         self.key("clauses");
         self.raw("{");
-        for (i, (family, refs)) in f.clauses.iter().enumerate() {
+        for (i, (family, refs)) in clauses.iter().enumerate() {
             if i > 0 {
                 self.raw(",");
             }
             self.string(family);
             self.raw(":");
             self.strings(refs);
-        }
-        self.raw("}");
-        if let Some(position) = &f.position {
-            self.raw(",");
-            self.position(position);
         }
         self.raw("}");
     }

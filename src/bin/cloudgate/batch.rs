@@ -46,9 +46,14 @@ struct Rendered {
 }
 
 impl Rendered {
-    fn new(d: &Decision, format: Format, label: impl FnOnce() -> String) -> Rendered {
+    fn new(
+        engine: &Engine,
+        d: &Decision,
+        format: Format,
+        label: impl FnOnce() -> String,
+    ) -> Rendered {
         let text = match format {
-            Format::Json => Ok(d.to_json()),
+            Format::Json => Ok(engine.decision_json(d)),
             Format::Text => Ok(render_text(&label(), d)),
         };
         Rendered {
@@ -252,7 +257,7 @@ impl Batch {
                     Ok(text) => engine.evaluate_json(&text, options),
                     Err(message) => unreadable(engine, message),
                 };
-                Rendered::new(&d, format, || path.display().to_string())
+                Rendered::new(engine, &d, format, || path.display().to_string())
             },
             &bar,
         );
@@ -338,7 +343,7 @@ impl Batch {
                             RequestHint::default(),
                         ),
                     };
-                    Rendered::new(&d, format, || format!("line {n}"))
+                    Rendered::new(engine, &d, format, || format!("line {n}"))
                 },
                 &counter,
             );
