@@ -45,6 +45,22 @@ pub(crate) trait Lookup: ToRhai {
             None
         }
     }
+
+    /// What `lookup` would find, with a list or an object described rather than converted:
+    /// the compiled rules keep those as views into the typed request (`compiled::eval`).
+    fn read(&self, steps: &[Step]) -> Option<Found> {
+        self.lookup(steps).map(Found::Value)
+    }
+}
+
+/// What [`Lookup::read`] found.
+pub(crate) enum Found {
+    /// A scalar or free JSON, converted.
+    Value(Dynamic),
+    /// A list of this many items.
+    List(usize),
+    /// An object.
+    Object,
 }
 
 impl Lookup for String {}
@@ -58,6 +74,14 @@ impl<T: Lookup> Lookup for Vec<T> {
         match steps.split_first() {
             None => Some(self.to_rhai()),
             Some((Step::Index(i), rest)) => self.get(*i)?.lookup(rest),
+            Some((Step::Key(_), _)) => None,
+        }
+    }
+
+    fn read(&self, steps: &[Step]) -> Option<Found> {
+        match steps.split_first() {
+            None => Some(Found::List(self.len())),
+            Some((Step::Index(i), rest)) => self.get(*i)?.read(rest),
             Some((Step::Key(_), _)) => None,
         }
     }
@@ -293,30 +317,45 @@ impl ToRhai for Request {
     }
 }
 
+/// `$self`'s member `$key` of the rules' view, read on with `$method($rest)`. A macro rather
+/// than a function taking a `&dyn Lookup`, so that each read stays a direct call.
+macro_rules! read_member {
+    ($self:ident, $key:expr, $method:ident, $rest:expr) => {
+        // The same keys as `to_rhai` above; tests/convert.rs checks every one.
+        match $key {
+            "request_id" => $self.request_id.$method($rest),
+            "scenario" => $self.scenario.$method($rest),
+            "as_of" => $self.as_of.as_ref()?.$method($rest),
+            "requested_by" => $self.requested_by.as_ref()?.$method($rest),
+            "customer" => $self.customer.as_ref()?.$method($rest),
+            "provider" => $self.provider.as_ref()?.$method($rest),
+            "service" => $self.service.as_ref()?.$method($rest),
+            "agreement" => $self.agreement.as_ref()?.$method($rest),
+            "data_assets" => $self.data_assets.as_ref()?.$method($rest),
+            "suppliers" => $self.suppliers.as_ref()?.$method($rest),
+            "onboarding" => $self.onboarding.as_ref()?.$method($rest),
+            "termination" => $self.termination.as_ref()?.$method($rest),
+            "transfer" => $self.transfer.as_ref()?.$method($rest),
+            "removal" => $self.removal.as_ref()?.$method($rest),
+            _ => None,
+        }
+    };
+}
+
 impl Lookup for Request {
     fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
-        let (first, rest) = match steps.split_first() {
-            None => return Some(self.to_rhai()),
-            Some((Step::Key(key), rest)) => (key.as_str(), rest),
-            Some((Step::Index(_), _)) => return None,
-        };
-        // The same keys as `to_rhai` above; tests/convert.rs checks every one.
-        match first {
-            "request_id" => self.request_id.lookup(rest),
-            "scenario" => self.scenario.lookup(rest),
-            "as_of" => self.as_of.as_ref()?.lookup(rest),
-            "requested_by" => self.requested_by.as_ref()?.lookup(rest),
-            "customer" => self.customer.as_ref()?.lookup(rest),
-            "provider" => self.provider.as_ref()?.lookup(rest),
-            "service" => self.service.as_ref()?.lookup(rest),
-            "agreement" => self.agreement.as_ref()?.lookup(rest),
-            "data_assets" => self.data_assets.as_ref()?.lookup(rest),
-            "suppliers" => self.suppliers.as_ref()?.lookup(rest),
-            "onboarding" => self.onboarding.as_ref()?.lookup(rest),
-            "termination" => self.termination.as_ref()?.lookup(rest),
-            "transfer" => self.transfer.as_ref()?.lookup(rest),
-            "removal" => self.removal.as_ref()?.lookup(rest),
-            _ => None,
+        match steps.split_first() {
+            None => Some(self.to_rhai()),
+            Some((Step::Key(key), rest)) => read_member!(self, key.as_str(), lookup, rest),
+            Some((Step::Index(_), _)) => None,
+        }
+    }
+
+    fn read(&self, steps: &[Step]) -> Option<Found> {
+        match steps.split_first() {
+            None => Some(Found::Object),
+            Some((Step::Key(key), rest)) => read_member!(self, key.as_str(), read, rest),
+            Some((Step::Index(_), _)) => None,
         }
     }
 }

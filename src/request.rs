@@ -262,6 +262,17 @@ macro_rules! optional_struct {
                     Some((crate::functions::Step::Index(_), _)) => None,
                 }
             }
+
+            fn read(&self, steps: &[crate::functions::Step]) -> Option<crate::convert::Found> {
+                match steps.split_first() {
+                    None => Some(crate::convert::Found::Object),
+                    Some((crate::functions::Step::Key(key), rest)) => match key.as_str() {
+                        $(stringify!($field) => crate::convert::Lookup::read(self.$field.as_ref()?, rest),)+
+                        _ => None,
+                    },
+                    Some((crate::functions::Step::Index(_), _)) => None,
+                }
+            }
         }
 
         impl crate::convert::ToRhai for $name {

@@ -184,6 +184,56 @@ const PROBES: &[(&str, &str)] = &[
         "need-bad-prefix",
         r#"let a = field(req, "customer"); let x = need(a, "nope", 3); pass()"#,
     ),
+    // Lists and objects read from the request stay views into it in the compiled form
+    // (src/compiled/eval.rs, `View`): every use of one must give what Rhai gives.
+    (
+        "views-walked",
+        r#"let cs = field(req, "customer.contacts", []); let ids = []; for (c, i) in cs { ids.push(`${i}:${field(c, "id", "?")}:${field(c, "authorised_signatory")}:${present(c, "role")}`); } fail(`${cs.len()} ${cs.is_empty()} ${join(ids, ",")} ${field(cs[0], "id")} ${need(cs[1], "role", "customer.contacts[1]")}`)"#,
+    ),
+    (
+        "views-as-values",
+        r#"let cs = field(req, "customer.contacts", []); let c = cs[0]; let a = need(req, "agreement"); fail(`${type_of(cs)} ${type_of(c)} ${"id" in c} ${empty(cs)} ${empty(a.sla)} ${a.notice_period_days} ${a["dpa_signed"]} ${cs.len() + 1}`)"#,
+    ),
+    (
+        "views-of-scalars",
+        r#"let fs = field(req, "agreement.exit_plan.export_formats", []); let t = ""; for f in fs { t += f; } fail(`${t} ${join(fs, "+")} ${fs[0]} ${fs[1]} ${fs.len()} ${"json" in fs} ${fs.extract(1, 1).len()} ${fs == ["json", "parquet"]}`)"#,
+    ),
+    (
+        "views-changed",
+        r#"let fs = field(req, "agreement.exit_plan.export_formats", []); fs.push("csv"); let g = field(req, "agreement.exit_plan.export_formats"); g += ["xml"]; let h = need(req, "customer.contacts"); h.insert(0, 1); fail(`${fs.len()} ${g.len()} ${h.len()} ${field(req, "agreement.exit_plan.export_formats").len()}`)"#,
+    ),
+    (
+        "views-out-of-range",
+        r#"let cs = field(req, "customer.contacts", []); let x = cs[99]; pass()"#,
+    ),
+    (
+        "views-negative-index",
+        r#"let cs = field(req, "customer.contacts", []); fail(`${field(cs[-1], "id")}`)"#,
+    ),
+    (
+        "views-key-index",
+        r#"let a = need(req, "agreement"); fail(`${a["id"]} ${a["nope"] == ()}`)"#,
+    ),
+    (
+        "views-for-object",
+        r#"let a = need(req, "agreement"); for x in a { pass() } pass()"#,
+    ),
+    (
+        "views-default-and-return",
+        r#"let d = field(req, "nope", field(req, "customer.contacts")); d"#,
+    ),
+    (
+        "views-in-results",
+        r#"let cs = field(req, "customer.contacts", []); fail("x", [cs[0].id, cs[1]["id"]])"#,
+    ),
+    (
+        "views-compared",
+        r#"let cs = field(req, "customer.contacts", []); let c = cs[0]; fail(`${c in cs} ${c == cs[0]} ${cs == field(req, "customer.contacts")} ${c != cs[1]}`)"#,
+    ),
+    (
+        "views-shown",
+        r#"let cs = field(req, "customer.contacts", []); fail(`${cs[0]} ${cs}`)"#,
+    ),
     ("malformed-path", r#"let x = need(req, "a[x"); pass()"#),
     (
         "computed-bad-path",

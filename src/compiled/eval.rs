@@ -4,12 +4,15 @@
 //! and the engine asks Rhai.
 
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 use rhai::{Array, Dynamic, EvalAltResult, ImmutableString};
 
-use super::{Bail, Ex, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St};
+use super::{
+    Bail, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
+};
 use crate::calendar::{is_eea, Date};
-use crate::convert::Lookup;
+use crate::convert::{Found, Lookup};
 use crate::engine::Limits;
 use crate::functions::{
     da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk,
@@ -54,6 +57,25 @@ pub(crate) struct Globals<'a> {
     pub lifecycle: &'a Dynamic,
 }
 
+/// A list or an object of the request, not converted: its path. Rules mostly walk a list of
+/// objects reading a few fields of each item (`for asset in field(req, "data_assets", [])`,
+/// `need(assets[i], "id")`); converting the whole list to Rhai maps for that, in every rule
+/// that walks it, was most of those rules' time (bench/NOTES.md, section 12). A view lives in
+/// variables and goes through `for`, `x[i]`, `len()` and path reads, which read on in the
+/// typed request; every other use gets the converted value ([`Machine::converted`]), so rules see
+/// exactly what Rhai gives them. Views exist only where reads need no size check
+/// ([`LazyReq::within_limits`]).
+#[derive(Clone)]
+struct View(Arc<[Step]>);
+
+fn view_of(v: &Dynamic) -> Option<View> {
+    // `is_variant` first: a tag test, where the typed read tries every built-in type in turn.
+    if !v.is_variant() {
+        return None;
+    }
+    v.read_lock::<View>().map(|view| view.clone())
+}
+
 /// What a rule ended with.
 pub(crate) enum Run {
     /// The rule's value (normally a `RuleResult`).
@@ -83,7 +105,11 @@ pub(crate) fn run(
         operations: 0,
     };
     let outcome = match machine.block(&program.body) {
-        Ok(value) | Err(Flow::Return(value)) => Ok(Run::Value(value)),
+        Ok(value) | Err(Flow::Return(value)) => match machine.real_owned(value) {
+            Ok(value) => Ok(Run::Value(value)),
+            Err(Flow::Missing(path)) => Ok(Run::Missing(path)),
+            Err(_) => Err(Bail("view")),
+        },
         Err(Flow::Missing(path)) => Ok(Run::Missing(path)),
         Err(Flow::Bail(why)) => Err(Bail(why)),
         Err(Flow::Break | Flow::Continue) => Err(Bail("break outside a loop")),
@@ -167,11 +193,78 @@ impl<'a> Machine<'a> {
 
     /// Applies `f` to the value of `e`, reading variables and constants in place.
     fn with1<T>(&mut self, e: &Ex, f: impl FnOnce(&Dynamic) -> Res<T>) -> Res<T> {
-        if is_place(e) {
-            f(self.place(e)?)
+        let owned = if is_place(e) {
+            None
         } else {
-            let v = self.eval(e)?;
-            f(&v)
+            Some(self.eval(e)?)
+        };
+        let v = match &owned {
+            Some(v) => v,
+            None => self.place(e)?,
+        };
+        match self.converted(v)? {
+            Some(v) => f(&v),
+            None => f(v),
+        }
+    }
+
+    /// The value a view stands for, converted; `None` for any other value (use it as it is).
+    #[inline]
+    fn converted(&self, v: &Dynamic) -> Res<Option<Dynamic>> {
+        if v.is_variant() {
+            self.view_converted(v)
+        } else {
+            Ok(None)
+        }
+    }
+
+    #[inline(never)]
+    fn view_converted(&self, v: &Dynamic) -> Res<Option<Dynamic>> {
+        match view_of(v) {
+            Some(view) => match self.globals.req.request.lookup(&view.0) {
+                Some(v) => Ok(Some(v)),
+                None => bail("view"),
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// `v`, or the value it stands for if it is a view.
+    fn real_owned(&self, v: Dynamic) -> Res<Dynamic> {
+        Ok(self.converted(&v)?.unwrap_or(v))
+    }
+
+    /// The request's value at `steps`, as a rule reads it by path: a scalar converted, a list
+    /// or object as a view (converted and size-checked instead when the request may hold
+    /// values over the limits, as Rhai checks every function's result).
+    fn read_request(&self, steps: &[Step]) -> Res<Option<Dynamic>> {
+        let req = self.globals.req;
+        if !req.within_limits {
+            return match req.request.lookup(steps) {
+                Some(v) => sized(v, self.limits).map(Some),
+                None => Ok(None),
+            };
+        }
+        Ok(match req.request.read(steps) {
+            None => None,
+            Some(Found::Value(v)) => Some(v),
+            Some(Found::List(_) | Found::Object) => Some(Dynamic::from(View(steps.into()))),
+        })
+    }
+
+    /// The request's value at a view's path followed by `more`.
+    fn read_view(&self, view: &View, more: &[Step]) -> Res<Option<Dynamic>> {
+        let mut steps = Vec::with_capacity(view.0.len() + more.len());
+        steps.extend_from_slice(&view.0);
+        steps.extend_from_slice(more);
+        self.read_request(&steps)
+    }
+
+    /// The length of the list `view` is of, if it is of a list.
+    fn list_len(&self, view: &View) -> Option<usize> {
+        match self.globals.req.request.read(&view.0)? {
+            Found::List(n) => Some(n),
+            Found::Value(_) | Found::Object => None,
         }
     }
 
@@ -195,7 +288,12 @@ impl<'a> Machine<'a> {
             Some(v) => v,
             None => self.place(b)?,
         };
-        f(ar, br)
+        match (self.converted(ar)?, self.converted(br)?) {
+            (None, None) => f(ar, br),
+            (Some(a), None) => f(&a, br),
+            (None, Some(b)) => f(ar, &b),
+            (Some(a), Some(b)) => f(&a, &b),
+        }
     }
 
     fn block(&mut self, block: &[St]) -> Res<Dynamic> {
@@ -220,7 +318,11 @@ impl<'a> Machine<'a> {
                     Some(v) => v,
                     None => return bail("slot"),
                 };
-                let v = binary(*op, current, &rhs, self.limits)?;
+                let rhs = self.real_owned(rhs)?;
+                let v = match self.converted(current)? {
+                    Some(current) => binary(*op, &current, &rhs, self.limits)?,
+                    None => binary(*op, current, &rhs, self.limits)?,
+                };
                 self.set(*slot, v)?;
                 Ok(Dynamic::UNIT)
             }
@@ -272,6 +374,12 @@ impl<'a> Machine<'a> {
                     }
                     iter => {
                         let iter = self.eval(iter)?;
+                        if let Some(view) = view_of(&iter) {
+                            if let Some(count) = self.list_len(&view) {
+                                return self.for_view(f, &view, count);
+                            }
+                        }
+                        let iter = self.real_owned(iter)?;
                         if !iter.is_array() {
                             return bail("for over something other than an array");
                         }
@@ -282,18 +390,8 @@ impl<'a> Machine<'a> {
                     }
                 };
                 for (i, item) in items.into_iter().enumerate() {
-                    self.tick()?;
-                    self.set(f.item, item)?;
-                    if let Some(index) = f.index {
-                        let Ok(i) = i64::try_from(i) else {
-                            return bail("index");
-                        };
-                        self.set(index, Dynamic::from_int(i))?;
-                    }
-                    match self.block(&f.body) {
-                        Ok(_) | Err(Flow::Continue) => {}
-                        Err(Flow::Break) => break,
-                        Err(other) => return Err(other),
+                    if self.turn(f, i, item)? {
+                        break;
                     }
                 }
                 Ok(Dynamic::UNIT)
@@ -308,6 +406,36 @@ impl<'a> Machine<'a> {
             St::Break => Err(Flow::Break),
             St::Continue => Err(Flow::Continue),
         }
+    }
+
+    /// One turn of a `for` loop; `true` when the body breaks out of it.
+    fn turn(&mut self, f: &ForLoop, i: usize, item: Dynamic) -> Res<bool> {
+        self.tick()?;
+        self.set(f.item, item)?;
+        if let Some(index) = f.index {
+            let Ok(i) = i64::try_from(i) else {
+                return bail("index");
+            };
+            self.set(index, Dynamic::from_int(i))?;
+        }
+        match self.block(&f.body) {
+            Ok(_) | Err(Flow::Continue) => Ok(false),
+            Err(Flow::Break) => Ok(true),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// A `for` loop over a list of the request: each item read when its turn comes.
+    fn for_view(&mut self, f: &ForLoop, view: &View, count: usize) -> Res<Dynamic> {
+        for i in 0..count {
+            let Some(item) = self.read_view(view, &[Step::Index(i)])? else {
+                return bail("view item");
+            };
+            if self.turn(f, i, item)? {
+                break;
+            }
+        }
+        Ok(Dynamic::UNIT)
     }
 
     fn boolean(&mut self, e: &Ex) -> Res<bool> {
@@ -334,7 +462,8 @@ impl<'a> Machine<'a> {
             Ex::Array(items) => {
                 let mut array = Array::with_capacity(items.len());
                 for item in items {
-                    array.push(self.eval(item)?);
+                    let item = self.eval(item)?;
+                    array.push(self.real_owned(item)?);
                 }
                 sized(Dynamic::from_array(array), limits)
             }
@@ -384,19 +513,24 @@ impl<'a> Machine<'a> {
             }
             Ex::Method(m, x) => {
                 self.tick()?;
+                if matches!(m, Method::Len | Method::IsEmpty) {
+                    return self.size_of(*m, x);
+                }
                 self.with1(x, |v| method(*m, v))
             }
             Ex::Prop(x, name) => self.with1(x, |v| sized(property(v, name)?, limits)),
-            Ex::Index(x) => self.with2(&x.0, &x.1, |v, i| sized(index(v, i)?, limits)),
+            Ex::Index(x) => self.index(&x.0, &x.1),
             Ex::Push(slot, x) => {
                 self.tick()?;
                 let value = self.eval(x)?;
+                let value = self.real_owned(value)?;
                 self.grow_local_array(*slot, |array| array.push(value))
             }
             Ex::Insert(slot, x) => {
                 self.tick()?;
                 let at = self.with1(&x.0, int)?;
                 let value = self.eval(&x.1)?;
+                let value = self.real_owned(value)?;
                 // Rhai counts a negative index from the end; no rule needs that here.
                 let Ok(at) = usize::try_from(at) else {
                     return bail("negative index");
@@ -415,9 +549,70 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// `x.len()`, `x.is_empty()`: a view's list is counted where it is.
+    #[inline(never)]
+    fn size_of(&mut self, m: Method, x: &Ex) -> Res<Dynamic> {
+        let owned = if is_place(x) {
+            None
+        } else {
+            Some(self.eval(x)?)
+        };
+        let v = match &owned {
+            Some(v) => v,
+            None => self.place(x)?,
+        };
+        if let Some(n) = view_of(v).and_then(|view| self.list_len(&view)) {
+            return match (m, i64::try_from(n)) {
+                (Method::IsEmpty, _) => Ok(Dynamic::from_bool(n == 0)),
+                (_, Ok(n)) => Ok(Dynamic::from_int(n)),
+                (_, Err(_)) => bail("length"),
+            };
+        }
+        match self.converted(v)? {
+            Some(v) => method(m, &v),
+            None => method(m, v),
+        }
+    }
+
+    /// `base[at]`: an item of a view's list is read on in the request.
+    #[inline(never)]
+    fn index(&mut self, base: &Ex, at: &Ex) -> Res<Dynamic> {
+        let limits = self.limits;
+        let view_in = |m: &Self| match base {
+            Ex::Local(slot) => m.slots.get(*slot).and_then(view_of),
+            _ => None,
+        };
+        if view_in(self).is_none() {
+            return self.with2(base, at, |v, i| sized(index(v, i)?, limits));
+        }
+        let i = self.eval(at)?;
+        if let Some(view) = view_in(self) {
+            if let (Ok(n), false) = (i.as_int(), i.is_float()) {
+                if let Ok(n) = usize::try_from(n) {
+                    if let Some(item) = self.read_view(&view, &[Step::Index(n)])? {
+                        return Ok(item);
+                    }
+                }
+            }
+        }
+        // Anything else (out of range, a key…) as Rhai does it, on the value itself.
+        let i = self.real_owned(i)?;
+        let b = self.place(base)?;
+        match self.converted(b)? {
+            Some(b) => sized(index(&b, &i)?, limits),
+            None => sized(index(b, &i)?, limits),
+        }
+    }
+
     /// `push` and `insert` on a local array, which Rhai changes in place.
     fn grow_local_array(&mut self, slot: usize, grow: impl FnOnce(&mut Array)) -> Res<Dynamic> {
         let limits = self.limits;
+        // A list read from the request is the rule's own copy once it changes.
+        if let Some(v) = self.slots.get(slot) {
+            if let Some(v) = self.converted(v)? {
+                self.set(slot, v)?;
+            }
+        }
         let Some(target) = self.slots.get_mut(slot) else {
             return bail("slot");
         };
@@ -463,21 +658,31 @@ impl<'a> Machine<'a> {
         if p.kind == PathKind::Need && extra.as_ref().is_some_and(|prefix| !prefix.is_string()) {
             return bail("need's prefix is not a string");
         }
-        let from_req = matches!(p.target, Ex::Global(Global::Req));
-        let found = if from_req {
-            self.globals.req.request.lookup(steps)
+        // Read from the request (`req`, or a view of a part of it): already checked. Any other
+        // value is walked, and what is found checked against the limits as Rhai would.
+        let (found, checked) = if matches!(p.target, Ex::Global(Global::Req)) {
+            (self.read_request(steps)?, true)
         } else {
-            self.with1(&p.target, |target| {
-                Ok(in_place(target, |root| walk(root, steps, |v| v.cloned())))
-            })?
+            let owned = if is_place(&p.target) {
+                None
+            } else {
+                Some(self.eval(&p.target)?)
+            };
+            let target = match &owned {
+                Some(v) => v,
+                None => self.place(&p.target)?,
+            };
+            match view_of(target) {
+                Some(view) => (self.read_view(&view, steps)?, true),
+                None => (
+                    in_place(target, |root| walk(root, steps, |v| v.cloned())),
+                    false,
+                ),
+            }
         };
         match (p.kind, found, extra) {
             (PathKind::Present, found, None) => Ok(Dynamic::from_bool(found.is_some())),
-            (PathKind::Need | PathKind::Field, Some(v), _)
-                if from_req && self.globals.req.within_limits =>
-            {
-                Ok(v)
-            }
+            (PathKind::Need | PathKind::Field, Some(v), _) if checked => Ok(v),
             (PathKind::Need | PathKind::Field, Some(v), _) => sized(v, limits),
             (PathKind::Field, None, None) => Ok(Dynamic::UNIT),
             (PathKind::Field, None, Some(default)) => Ok(default),
@@ -522,7 +727,10 @@ impl<'a> Machine<'a> {
                     Some(v) => v,
                     None => self.place(array)?,
                 };
-                sized(extract(array, start, len)?, limits)
+                match self.converted(array)? {
+                    Some(array) => sized(extract(&array, start, len)?, limits),
+                    None => sized(extract(array, start, len)?, limits),
+                }
             }
             _ => bail("host arity"),
         }
