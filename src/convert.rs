@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
 
 use crate::calendar::Date;
-use crate::functions::{parse_path, walk, Step};
+use crate::functions::{parse_path, Step};
 use crate::request::Request;
 
 /// The request as the rules see it (`req`).
@@ -37,19 +37,33 @@ pub trait ToRhai {
 /// `None` for an absent field, an index past the end, or a step into a scalar or null
 /// (tests/convert.rs compares the two over every path of many requests).
 pub(crate) trait Lookup: ToRhai {
-    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
-        // A scalar: only the empty path finds it.
-        if steps.is_empty() {
-            Some(self.to_rhai())
-        } else {
-            None
-        }
+    /// The part of the request at `steps`. A scalar: only the empty path finds it.
+    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup>
+    where
+        Self: Sized,
+    {
+        steps.is_empty().then_some(self as &dyn Lookup)
+    }
+
+    /// This part as [`Lookup::read`] describes it.
+    fn found(&self) -> Found {
+        Found::Value(self.to_rhai())
+    }
+
+    fn lookup(&self, steps: &[Step]) -> Option<Dynamic>
+    where
+        Self: Sized,
+    {
+        self.node(steps).map(|node| node.to_rhai())
     }
 
     /// What `lookup` would find, with a list or an object described rather than converted:
     /// the compiled rules keep those as views into the typed request (`compiled::eval`).
-    fn read(&self, steps: &[Step]) -> Option<Found> {
-        self.lookup(steps).map(Found::Value)
+    fn read(&self, steps: &[Step]) -> Option<Found>
+    where
+        Self: Sized,
+    {
+        self.node(steps).map(|node| node.found())
     }
 }
 
@@ -70,27 +84,33 @@ impl Lookup for f64 {}
 impl Lookup for Date {}
 
 impl<T: Lookup> Lookup for Vec<T> {
-    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
+    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
         match steps.split_first() {
-            None => Some(self.to_rhai()),
-            Some((Step::Index(i), rest)) => self.get(*i)?.lookup(rest),
+            None => Some(self),
+            Some((Step::Index(i), rest)) => self.get(*i)?.node(rest),
             Some((Step::Key(_), _)) => None,
         }
     }
 
-    fn read(&self, steps: &[Step]) -> Option<Found> {
-        match steps.split_first() {
-            None => Some(Found::List(self.len())),
-            Some((Step::Index(i), rest)) => self.get(*i)?.read(rest),
-            Some((Step::Key(_), _)) => None,
-        }
+    fn found(&self) -> Found {
+        Found::List(self.len())
     }
 }
 
-/// Free JSON is rare and small: converted, then walked as the rules' view would be.
+/// Free JSON (rare and small) is walked as its rules' view would be: `null` is absent, and
+/// what is found is converted whole.
 impl Lookup for serde_json::Value {
-    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
-        walk(&self.to_rhai(), steps, |v| v.cloned())
+    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
+        use serde_json::Value;
+        match (self, steps.split_first()) {
+            (Value::Null, _) => None,
+            (_, None) => Some(self),
+            (Value::Object(entries), Some((Step::Key(key), rest))) => {
+                entries.get(key.as_str())?.node(rest)
+            }
+            (Value::Array(items), Some((Step::Index(i), rest))) => items.get(*i)?.node(rest),
+            _ => None,
+        }
     }
 }
 
@@ -317,46 +337,35 @@ impl ToRhai for Request {
     }
 }
 
-/// `$self`'s member `$key` of the rules' view, read on with `$method($rest)`. A macro rather
-/// than a function taking a `&dyn Lookup`, so that each read stays a direct call.
-macro_rules! read_member {
-    ($self:ident, $key:expr, $method:ident, $rest:expr) => {
-        // The same keys as `to_rhai` above; tests/convert.rs checks every one.
-        match $key {
-            "request_id" => $self.request_id.$method($rest),
-            "scenario" => $self.scenario.$method($rest),
-            "as_of" => $self.as_of.as_ref()?.$method($rest),
-            "requested_by" => $self.requested_by.as_ref()?.$method($rest),
-            "customer" => $self.customer.as_ref()?.$method($rest),
-            "provider" => $self.provider.as_ref()?.$method($rest),
-            "service" => $self.service.as_ref()?.$method($rest),
-            "agreement" => $self.agreement.as_ref()?.$method($rest),
-            "data_assets" => $self.data_assets.as_ref()?.$method($rest),
-            "suppliers" => $self.suppliers.as_ref()?.$method($rest),
-            "onboarding" => $self.onboarding.as_ref()?.$method($rest),
-            "termination" => $self.termination.as_ref()?.$method($rest),
-            "transfer" => $self.transfer.as_ref()?.$method($rest),
-            "removal" => $self.removal.as_ref()?.$method($rest),
-            _ => None,
-        }
-    };
-}
-
 impl Lookup for Request {
-    fn lookup(&self, steps: &[Step]) -> Option<Dynamic> {
-        match steps.split_first() {
-            None => Some(self.to_rhai()),
-            Some((Step::Key(key), rest)) => read_member!(self, key.as_str(), lookup, rest),
-            Some((Step::Index(_), _)) => None,
+    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
+        let (key, rest) = match steps.split_first() {
+            None => return Some(self),
+            Some((Step::Key(key), rest)) => (key.as_str(), rest),
+            Some((Step::Index(_), _)) => return None,
+        };
+        // The same keys as `to_rhai` above; tests/convert.rs checks every one.
+        match key {
+            "request_id" => self.request_id.node(rest),
+            "scenario" => self.scenario.node(rest),
+            "as_of" => self.as_of.as_ref()?.node(rest),
+            "requested_by" => self.requested_by.as_ref()?.node(rest),
+            "customer" => self.customer.as_ref()?.node(rest),
+            "provider" => self.provider.as_ref()?.node(rest),
+            "service" => self.service.as_ref()?.node(rest),
+            "agreement" => self.agreement.as_ref()?.node(rest),
+            "data_assets" => self.data_assets.as_ref()?.node(rest),
+            "suppliers" => self.suppliers.as_ref()?.node(rest),
+            "onboarding" => self.onboarding.as_ref()?.node(rest),
+            "termination" => self.termination.as_ref()?.node(rest),
+            "transfer" => self.transfer.as_ref()?.node(rest),
+            "removal" => self.removal.as_ref()?.node(rest),
+            _ => None,
         }
     }
 
-    fn read(&self, steps: &[Step]) -> Option<Found> {
-        match steps.split_first() {
-            None => Some(Found::Object),
-            Some((Step::Key(key), rest)) => read_member!(self, key.as_str(), read, rest),
-            Some((Step::Index(_), _)) => None,
-        }
+    fn found(&self) -> Found {
+        Found::Object
     }
 }
 

@@ -252,26 +252,19 @@ macro_rules! optional_struct {
         }
 
         impl crate::convert::Lookup for $name {
-            fn lookup(&self, steps: &[crate::functions::Step]) -> Option<rhai::Dynamic> {
+            fn node(&self, steps: &[crate::functions::Step]) -> Option<&dyn crate::convert::Lookup> {
                 match steps.split_first() {
-                    None => Some(crate::convert::ToRhai::to_rhai(self)),
+                    None => Some(self),
                     Some((crate::functions::Step::Key(key), rest)) => match key.as_str() {
-                        $(stringify!($field) => crate::convert::Lookup::lookup(self.$field.as_ref()?, rest),)+
+                        $(stringify!($field) => crate::convert::Lookup::node(self.$field.as_ref()?, rest),)+
                         _ => None,
                     },
                     Some((crate::functions::Step::Index(_), _)) => None,
                 }
             }
 
-            fn read(&self, steps: &[crate::functions::Step]) -> Option<crate::convert::Found> {
-                match steps.split_first() {
-                    None => Some(crate::convert::Found::Object),
-                    Some((crate::functions::Step::Key(key), rest)) => match key.as_str() {
-                        $(stringify!($field) => crate::convert::Lookup::read(self.$field.as_ref()?, rest),)+
-                        _ => None,
-                    },
-                    Some((crate::functions::Step::Index(_), _)) => None,
-                }
+            fn found(&self) -> crate::convert::Found {
+                crate::convert::Found::Object
             }
         }
 
