@@ -191,17 +191,28 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// `e`'s value when it has to be computed; `None` for a variable or constant, which is read
+    /// in place ([`Self::value`]) once every operand has been evaluated, as Rhai reads them.
+    fn computed(&mut self, e: &Ex) -> Res<Option<Dynamic>> {
+        if is_place(e) {
+            Ok(None)
+        } else {
+            self.eval(e).map(Some)
+        }
+    }
+
+    /// `e`'s value: the one computed, or the variable or constant read now.
+    fn value<'s>(&'s self, computed: &'s Option<Dynamic>, e: &'s Ex) -> Res<&'s Dynamic> {
+        match computed {
+            Some(v) => Ok(v),
+            None => self.place(e),
+        }
+    }
+
     /// Applies `f` to the value of `e`, reading variables and constants in place.
     fn with1<T>(&mut self, e: &Ex, f: impl FnOnce(&Dynamic) -> Res<T>) -> Res<T> {
-        let owned = if is_place(e) {
-            None
-        } else {
-            Some(self.eval(e)?)
-        };
-        let v = match &owned {
-            Some(v) => v,
-            None => self.place(e)?,
-        };
+        let computed = self.computed(e)?;
+        let v = self.value(&computed, e)?;
         match self.converted(v)? {
             Some(v) => f(&v),
             None => f(v),
@@ -270,24 +281,10 @@ impl<'a> Machine<'a> {
 
     /// Applies `f` to the values of `a` and `b`, evaluated left to right.
     fn with2<T>(&mut self, a: &Ex, b: &Ex, f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>) -> Res<T> {
-        let av = if is_place(a) {
-            None
-        } else {
-            Some(self.eval(a)?)
-        };
-        let bv = if is_place(b) {
-            None
-        } else {
-            Some(self.eval(b)?)
-        };
-        let ar = match &av {
-            Some(v) => v,
-            None => self.place(a)?,
-        };
-        let br = match &bv {
-            Some(v) => v,
-            None => self.place(b)?,
-        };
+        let av = self.computed(a)?;
+        let bv = self.computed(b)?;
+        let ar = self.value(&av, a)?;
+        let br = self.value(&bv, b)?;
         match (self.converted(ar)?, self.converted(br)?) {
             (None, None) => f(ar, br),
             (Some(a), None) => f(&a, br),
@@ -552,15 +549,8 @@ impl<'a> Machine<'a> {
     /// `x.len()`, `x.is_empty()`: a view's list is counted where it is.
     #[inline(never)]
     fn size_of(&mut self, m: Method, x: &Ex) -> Res<Dynamic> {
-        let owned = if is_place(x) {
-            None
-        } else {
-            Some(self.eval(x)?)
-        };
-        let v = match &owned {
-            Some(v) => v,
-            None => self.place(x)?,
-        };
+        let computed = self.computed(x)?;
+        let v = self.value(&computed, x)?;
         if let Some(n) = view_of(v).and_then(|view| self.list_len(&view)) {
             return match (m, i64::try_from(n)) {
                 (Method::IsEmpty, _) => Ok(Dynamic::from_bool(n == 0)),
@@ -663,15 +653,8 @@ impl<'a> Machine<'a> {
         let (found, checked) = if matches!(p.target, Ex::Global(Global::Req)) {
             (self.read_request(steps)?, true)
         } else {
-            let owned = if is_place(&p.target) {
-                None
-            } else {
-                Some(self.eval(&p.target)?)
-            };
-            let target = match &owned {
-                Some(v) => v,
-                None => self.place(&p.target)?,
-            };
+            let computed = self.computed(&p.target)?;
+            let target = self.value(&computed, &p.target)?;
             match view_of(target) {
                 Some(view) => (self.read_view(&view, steps)?, true),
                 None => (
@@ -717,16 +700,10 @@ impl<'a> Machine<'a> {
             [a, b] => self.with2(a, b, |a, b| host2(h, a, b, limits)),
             [array, start, len] if h == Host::Extract => {
                 // Left to right, as Rhai evaluates arguments; a variable is read in place.
-                let owned = match is_place(array) {
-                    true => None,
-                    false => Some(self.eval(array)?),
-                };
+                let computed = self.computed(array)?;
                 let (start, len) = (self.eval(start)?, self.eval(len)?);
                 let (start, len) = (int(&start)?, int(&len)?);
-                let array = match &owned {
-                    Some(v) => v,
-                    None => self.place(array)?,
-                };
+                let array = self.value(&computed, array)?;
                 match self.converted(array)? {
                     Some(array) => sized(extract(&array, start, len)?, limits),
                     None => sized(extract(array, start, len)?, limits),
