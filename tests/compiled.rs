@@ -231,6 +231,22 @@ const PROBES: &[(&str, &str)] = &[
         r#"let cs = field(req, "customer.contacts", []); let c = cs[0]; fail(`${c in cs} ${c == cs[0]} ${cs == field(req, "customer.contacts")} ${c != cs[1]}`)"#,
     ),
     (
+        "views-properties",
+        r#"let a = need(req, "agreement"); let cs = field(req, "customer.contacts", []); let c = cs[0]; fail(`${a.notice_period_days} ${a.nope} ${a.sla.rto_hours} ${a.exit_plan.export_formats} ${c.id} ${c.authorised_signatory} ${c.nope == ()} ${cs[1].role}`)"#,
+    ),
+    (
+        "views-property-of-list",
+        r#"let cs = field(req, "customer.contacts", []); fail(`${cs.len}`)"#,
+    ),
+    (
+        "views-against-scalars",
+        r#"let a = need(req, "agreement"); let cs = field(req, "customer.contacts", []); fail(`${a == ()} ${a != ()} ${() == cs} ${() != cs} ${a == "x"} ${cs != 1} ${a < 1.5} ${cs >= true} ${a <= "a"} ${cs > ()} ${a == #{}} ${cs != []}`)"#,
+    ),
+    (
+        "views-against-scalars-arithmetic",
+        r#"let cs = field(req, "customer.contacts", []); let x = cs + 1; pass()"#,
+    ),
+    (
         "views-shown",
         r#"let cs = field(req, "customer.contacts", []); fail(`${cs[0]} ${cs}`)"#,
     ),

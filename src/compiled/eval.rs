@@ -215,8 +215,24 @@ impl<'a> Machine<'a> {
         let computed = self.computed(e)?;
         let v = self.value(&computed, e)?;
         match self.converted(v)? {
-            Some(v) => f(&v),
+            Some(v) => {
+                let answer = f(&v);
+                self.keep_converted(e, v);
+                answer
+            }
             None => f(v),
+        }
+    }
+
+    /// A variable that held a view holds the value it stands for once that was needed, so that
+    /// the next use (`x in list` in a loop) does not convert it again. Nothing a rule does can
+    /// tell the two apart; a view stays a view until then, for the reads that need no
+    /// conversion.
+    fn keep_converted(&mut self, e: &Ex, value: Dynamic) {
+        if let Ex::Local(slot) = e {
+            if let Some(s) = self.slots.get_mut(*slot) {
+                *s = value;
+            }
         }
     }
 
@@ -282,15 +298,43 @@ impl<'a> Machine<'a> {
 
     /// Applies `f` to the values of `a` and `b`, evaluated left to right.
     fn with2<T>(&mut self, a: &Ex, b: &Ex, f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>) -> Res<T> {
+        self.with2_or(a, b, |_, _| None, f)
+    }
+
+    /// [`Self::with2`], but `first` sees the values before a view among them is converted, and
+    /// its answer, if any, is the result.
+    fn with2_or<T>(
+        &mut self,
+        a: &Ex,
+        b: &Ex,
+        first: impl FnOnce(&Dynamic, &Dynamic) -> Option<T>,
+        f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>,
+    ) -> Res<T> {
         let av = self.computed(a)?;
         let bv = self.computed(b)?;
         let ar = self.value(&av, a)?;
         let br = self.value(&bv, b)?;
+        if let Some(answer) = first(ar, br) {
+            return Ok(answer);
+        }
         match (self.converted(ar)?, self.converted(br)?) {
             (None, None) => f(ar, br),
-            (Some(a), None) => f(&a, br),
-            (None, Some(b)) => f(ar, &b),
-            (Some(a), Some(b)) => f(&a, &b),
+            (Some(av), None) => {
+                let answer = f(&av, br);
+                self.keep_converted(a, av);
+                answer
+            }
+            (None, Some(bv)) => {
+                let answer = f(ar, &bv);
+                self.keep_converted(b, bv);
+                answer
+            }
+            (Some(av), Some(bv)) => {
+                let answer = f(&av, &bv);
+                self.keep_converted(a, av);
+                self.keep_converted(b, bv);
+                answer
+            }
         }
     }
 
@@ -499,7 +543,12 @@ impl<'a> Machine<'a> {
                 },
                 _ => bail("negation"),
             }),
-            Ex::Bin(op, x) => self.with2(&x.0, &x.1, |a, b| binary(*op, a, b, limits)),
+            Ex::Bin(op, x) => self.with2_or(
+                &x.0,
+                &x.1,
+                |a, b| view_against_scalar(*op, a, b),
+                |a, b| binary(*op, a, b, limits),
+            ),
             Ex::Contains(x) => self.with2(&x.0, &x.1, |c, i| contains(c, i, limits)),
             Ex::Path(p) => {
                 self.tick()?;
@@ -516,7 +565,22 @@ impl<'a> Machine<'a> {
                 }
                 self.with1(x, |v| method(*m, v))
             }
-            Ex::Prop(x, name) => self.with1(x, |v| sized(property(v, name)?, limits)),
+            Ex::Prop(x, name) => {
+                // `asset.name` on an object of the request reads the one field, as a path read
+                // does, instead of converting the whole object for it.
+                let computed = self.computed(x)?;
+                if let Some(view) = view_of(self.value(&computed, x)?) {
+                    if let Some(Found::Object) = self.globals.req.request.read(&view.0) {
+                        let step = [Step::Key(name.as_str().into())];
+                        return Ok(self.read_view(&view, &step)?.unwrap_or(Dynamic::UNIT));
+                    }
+                }
+                let v = self.value(&computed, x)?;
+                match self.converted(v)? {
+                    Some(v) => sized(property(&v, name)?, limits),
+                    None => sized(property(v, name)?, limits),
+                }
+            }
             Ex::Index(x) => self.index(&x.0, &x.1),
             Ex::Push(slot, x) => {
                 self.tick()?;
@@ -868,6 +932,29 @@ fn kind(v: &Dynamic) -> Kind {
         Kind::Map
     } else {
         Kind::Other
+    }
+}
+
+/// A list or object of the request compared with a scalar: `plan == ()`, the usual test for
+/// an object that may be missing. Rhai's default for operands of different types decides it
+/// whatever the list or object holds (as [`binary`] does for a converted one), so the view is
+/// not converted for it; converting an object to a Rhai map to compare it with `()` cost more
+/// than the rest of the comparison.
+fn view_against_scalar(op: Op, a: &Dynamic, b: &Dynamic) -> Option<Dynamic> {
+    if !matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+        return None;
+    }
+    let is_view = |v: &Dynamic| v.is_variant() && v.read_lock::<View>().is_some();
+    let is_scalar = |v: &Dynamic| {
+        matches!(
+            kind(v),
+            Kind::Unit | Kind::Bool | Kind::Int | Kind::Float | Kind::Str
+        )
+    };
+    if (is_view(a) && is_scalar(b)) || (is_scalar(a) && is_view(b)) {
+        Some(Dynamic::from_bool(op == Op::Ne))
+    } else {
+        None
     }
 }
 
