@@ -53,6 +53,14 @@ impl Date {
 
     /// Parses `YYYY-MM-DD`, or the date part of `YYYY-MM-DDThh:mm:ss…`.
     pub fn parse(text: &str) -> Result<Self, DateError> {
+        match plain_days(text).map(|days| Date::EPOCH.add_days(days)) {
+            Some(Ok(date)) => Ok(date),
+            _ => Self::parse_general(text),
+        }
+    }
+
+    /// [`Date::parse`] for any text: the timestamps, and the errors' wording.
+    pub(crate) fn parse_general(text: &str) -> Result<Self, DateError> {
         let bad = || DateError::Format(text.chars().take(40).collect());
         let date_part = match text.get(..10) {
             Some(head) if text.len() == 10 => head,
@@ -144,7 +152,29 @@ impl Date {
 }
 
 impl fmt::Display for Date {
+    /// `YYYY-MM-DD`, written digit by digit: rules' date functions return their dates as text,
+    /// and the formatting machinery's padding cost more than the date arithmetic.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day) = (self.0.year(), u8::from(self.0.month()), self.0.day());
+        if let Ok(year) = u16::try_from(year) {
+            if year <= 9999 {
+                let digit = |n: u16| b'0' + (n % 10) as u8;
+                let (month, day) = (u16::from(month), u16::from(day));
+                let bytes = [
+                    digit(year / 1000),
+                    digit(year / 100),
+                    digit(year / 10),
+                    digit(year),
+                    b'-',
+                    digit(month / 10),
+                    digit(month),
+                    b'-',
+                    digit(day / 10),
+                    digit(day),
+                ];
+                return f.write_str(std::str::from_utf8(&bytes).unwrap_or_default());
+            }
+        }
         write!(
             f,
             "{:04}-{:02}-{:02}",
@@ -199,12 +229,73 @@ pub fn is_eea(code: &str) -> bool {
     EEA.iter().any(|c| c.eq_ignore_ascii_case(code))
 }
 
+/// Days since 1970-01-01 of a valid `YYYY-MM-DD`, the common case, read without splitting the
+/// text or formatting an error before there is one (the request reader and every date a rule
+/// computes with go through here). `None` for anything else: timestamps and mistakes go to
+/// [`Date::parse_general`].
+pub(crate) fn plain_days(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        bytes.get(range)?.iter().try_fold(0i64, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        })
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if year < 1 || day < 1 || day > days_in_month {
+        return None;
+    }
+    // H. Hinnant's `days_from_civil` (proleptic Gregorian calendar).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn writes_dates_as_the_formatter_does() {
+        let mut day = d("0001-01-01");
+        while day.year() <= 9999 {
+            let formatted = format!(
+                "{:04}-{:02}-{:02}",
+                day.0.year(),
+                u8::from(day.0.month()),
+                day.0.day()
+            );
+            assert_eq!(day.to_string(), formatted);
+            // Every day of the years rules meet, a sample of the others.
+            let step = if (1890..2130).contains(&day.year()) {
+                1
+            } else {
+                97
+            };
+            match day.add_days(step) {
+                Ok(next) => day = next,
+                Err(_) => break,
+            }
+        }
+        assert_eq!(d("9999-12-31").to_string(), "9999-12-31");
     }
 
     #[test]

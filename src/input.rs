@@ -994,12 +994,14 @@ mod tests {
             .map(String::from),
         );
         for text in &texts {
-            let plain = json::plain_date(text).map(|days| Date::EPOCH.add_days(days).unwrap());
-            let careful = Date::parse(text).ok();
+            let plain =
+                crate::calendar::plain_days(text).map(|days| Date::EPOCH.add_days(days).unwrap());
+            let careful = Date::parse_general(text).ok();
             assert_eq!(plain.is_some(), careful.is_some(), "{text}");
             if plain.is_some() {
                 assert_eq!(plain, careful, "{text}");
             }
+            assert_eq!(Date::parse(text).ok(), careful, "{text}");
         }
     }
 

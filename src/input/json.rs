@@ -208,8 +208,21 @@ impl<'a> Reader<'a> {
     }
 
     fn whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(self.pos) {
             self.pos += 1;
+            // Indentation, eight spaces at a time: a pretty-printed request is a third
+            // whitespace, most of it runs of spaces after a newline.
+            while let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
+                let mut word = [0; 8];
+                word.copy_from_slice(chunk);
+                let others = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
+                if others != 0 {
+                    self.pos += (others.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                self.pos += 8;
+            }
         }
     }
 
@@ -545,8 +558,10 @@ impl<'a> Reader<'a> {
 /// The high bit of each byte of `word` (little-endian) that is `"`, `\\` or a control
 /// character, exact up to the lowest one (the classic "has zero byte" trick; the borrow can
 /// only mark bytes above a marked one).
+/// A byte of 1 in each lane of a word, for the eight-bytes-at-a-time scans.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
 pub(crate) fn string_end(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     zero(word ^ (ONES * u64::from(b'"')))
@@ -656,47 +671,12 @@ impl FromJson for Date {
         }
         let at = r.pos;
         let text = r.string()?;
-        match plain_date(&text) {
+        match crate::calendar::plain_days(&text) {
             Some(days) => Date::EPOCH.add_days(days),
             None => Date::parse(&text),
         }
         .map_err(|e| Stop::at(at, Problem::Date(e)))
     }
-}
-
-/// Days since 1970-01-01 of a valid `YYYY-MM-DD`, the common case, without `Date::parse`
-/// (which formats the text of its error before it knows there is one). `None` for
-/// anything else: timestamps and mistakes go to `Date::parse`.
-pub(super) fn plain_date(text: &str) -> Option<i64> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        bytes.get(range)?.iter().try_fold(0i64, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
-        })
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    if year < 1 || day < 1 || day > days_in_month {
-        return None;
-    }
-    // H. Hinnant's `days_from_civil` (proleptic Gregorian calendar).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
