@@ -232,11 +232,15 @@ const PROBES: &[(&str, &str)] = &[
     ),
     (
         "views-properties",
-        r#"let a = need(req, "agreement"); let cs = field(req, "customer.contacts", []); let c = cs[0]; fail(`${a.notice_period_days} ${a.nope} ${a.sla.rto_hours} ${a.exit_plan.export_formats} ${c.id} ${c.authorised_signatory} ${c.nope == ()} ${cs[1].role}`)"#,
+        r#"let a = need(req, "agreement"); let cs = field(req, "customer.contacts", []); let c = cs[0]; fail(`${a.notice_period_days} ${a.nope} ${a.sla.rto_hours} ${a.exit_plan.export_formats.len()} ${c.id} ${c.authorised_signatory} ${c.nope == ()} ${cs[1].role}`)"#,
     ),
     (
         "views-property-of-list",
         r#"let cs = field(req, "customer.contacts", []); fail(`${cs.len}`)"#,
+    ),
+    (
+        "views-empty",
+        r#"let cs = field(req, "customer.contacts", []); let none = field(req, "agreement.exempt_data_categories", []); fail(`${empty(cs)} ${empty(none)} ${empty(field(req, "agreement.exportable_data_categories"))} ${empty(need(req, "agreement"))} ${empty(cs[0])} ${empty(field(req, "nope"))}`)"#,
     ),
     (
         "views-against-scalars",

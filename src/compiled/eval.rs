@@ -1245,6 +1245,14 @@ fn sizes(v: &Dynamic, depth: usize) -> Option<(usize, usize, usize)> {
     if depth > MAX_DEPTH {
         return None;
     }
+    // Strings and scalars first: arrays that rules grow are mostly lists of strings, walked
+    // again after every `push`.
+    if let Ok(text) = v.as_immutable_string_ref() {
+        return Some((0, 0, text.len()));
+    }
+    if !v.is_array() && !v.is_map() {
+        return Some((0, 0, 0));
+    }
     if let Ok(array) = v.as_array_ref() {
         return array.iter().try_fold((0, 0, 0), |(a, m, s), item| {
             let (a2, m2, s2) = sizes(item, depth + 1)?;
@@ -1256,9 +1264,6 @@ fn sizes(v: &Dynamic, depth: usize) -> Option<(usize, usize, usize)> {
             let (a2, m2, s2) = sizes(item, depth + 1)?;
             Some((a + a2, m + 1 + m2, s + s2))
         });
-    }
-    if let Ok(text) = v.as_immutable_string_ref() {
-        return Some((0, 0, text.len()));
     }
     Some((0, 0, 0))
 }
