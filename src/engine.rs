@@ -754,8 +754,10 @@ fn not_precompiled(meta: &RuleMeta) -> Diagnostic {
 fn needs_interpreter(rule: &CompiledRule, why: &str, limits: &Limits) -> Diagnostic {
     // The budgets read as the full module's Rhai reports them (`describe`).
     let stopped = match why {
-        "operation budget" => Some(EvalAltResult::ErrorTooManyOperations(rhai::Position::NONE)),
-        "time budget" => Some(EvalAltResult::ErrorTerminated(
+        compiled::Bail::OPERATIONS => {
+            Some(EvalAltResult::ErrorTooManyOperations(rhai::Position::NONE))
+        }
+        compiled::Bail::TIME => Some(EvalAltResult::ErrorTerminated(
             Dynamic::UNIT,
             rhai::Position::NONE,
         )),

@@ -152,10 +152,10 @@ impl<'a> Machine<'a> {
     fn tick(&mut self) -> Res<()> {
         self.operations += 1;
         if self.operations > self.limits.max_operations {
-            return bail("operation budget");
+            return bail(Bail::OPERATIONS);
         }
         if self.operations & 1023 == 0 && crate::clock::past_deadline() {
-            return bail("time budget");
+            return bail(Bail::TIME);
         }
         Ok(())
     }
@@ -410,7 +410,7 @@ impl<'a> Machine<'a> {
                         // would bail anyway: do it before building the numbers.
                         let turns = u64::try_from(to.saturating_sub(from)).unwrap_or(0);
                         if turns > self.limits.max_operations {
-                            return bail("operation budget");
+                            return bail(Bail::OPERATIONS);
                         }
                         (from..to).map(Dynamic::from_int).collect()
                     }

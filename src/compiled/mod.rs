@@ -39,10 +39,18 @@ pub(crate) struct Program {
     slots: usize,
 }
 
-/// Why a compiled evaluation stopped and handed the rule back to Rhai (kept for debugging; the
-/// engine does not report it).
+/// Why a compiled evaluation stopped and handed the rule back to Rhai. The full build reruns the
+/// rule in Rhai and reports nothing of it; the edge build, which has no Rhai, names it in the
+/// rule's `error` finding, and reports the two budgets below as Rhai would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Bail(pub &'static str);
+
+impl Bail {
+    /// `max_operations` ran out.
+    pub const OPERATIONS: &'static str = "operation budget";
+    /// `max_millis_per_rule` ran out.
+    pub const TIME: &'static str = "time budget";
+}
 
 type Block = Vec<St>;
 
