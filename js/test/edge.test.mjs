@@ -90,3 +90,16 @@ test('a rule the compiled form hands back fails closed with an error finding', a
   const [native] = nativeDecisions([{ text: JSON.stringify(request), asOf: AS_OF }]);
   assert.equal(native.decision, 'error');
 });
+
+test('a budget the edge module reaches reads as the full module reports it', async () => {
+  // Without Rhai the edge module cannot rerun the rule; the operation budget is still reported
+  // in the words of the full module (api.test.mjs), and the decision fails closed.
+  const tight = await createEngine({ limits: { max_operations: 3 } });
+  const request = fs.readFileSync(path.join(JS, '..', 'examples', 'requests', 'termination-allow.json'), 'utf8');
+  const decision = tight.evaluate(request, { asOf: AS_OF });
+  const stopped = decision.findings.filter((f) => f.outcome === 'error');
+  assert.ok(stopped.length > 0, 'some rule needs more than 3 operations');
+  for (const f of stopped) assert.equal(f.message, 'the rule was stopped after 3 operations (a runaway loop?)', f.rule);
+  assert.equal(decision.decision, 'error');
+  tight.free();
+});
