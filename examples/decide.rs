@@ -9,12 +9,22 @@
 //! valgrind --tool=callgrind target/release/examples/decide examples/requests/termination-allow.json 0   # the engine's build alone
 //! ```
 //!
+//! A fourth argument keeps only one rule of the default pack (`none`: no rule), compiled from its
+//! source: one rule's cost per decision is its pack's count at N minus at 0, less the same for
+//! `none`, divided by N (bench/NOTES.md, section 13, gives them for the rules changed there):
+//!
+//! ```sh
+//! valgrind --tool=callgrind target/release/examples/decide examples/requests/termination-allow.json 100 2026-09-02 TRM-001
+//! valgrind --tool=callgrind target/release/examples/decide examples/requests/termination-allow.json 0 2026-09-02 TRM-001
+//! # … and the same two with `none`
+//! ```
+//!
 //! It prints the time per decision too, which, unlike the counts, moves with the machine.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::time::Instant;
 
-use cloudgate::{Date, Engine, EvalOptions};
+use cloudgate::{Date, Engine, EvalOptions, Pack};
 
 /// The CLI's allocator (src/bin/cloudgate.rs), so that the counts are the CLI's.
 #[cfg(feature = "cli")]
@@ -24,7 +34,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(file), Some(count)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: decide REQUEST.json|REQUESTS.ndjson N [AS_OF]");
+        eprintln!("usage: decide REQUEST.json|REQUESTS.ndjson N [AS_OF [RULE-ID|none]]");
         std::process::exit(2);
     };
     let count: usize = count.parse().expect("N is a number");
@@ -35,7 +45,19 @@ fn main() {
     } else {
         vec![text.as_str()]
     };
-    let engine = Engine::default_pack().expect("the default pack");
+    let engine = match args.get(4) {
+        None => Engine::default_pack().expect("the default pack"),
+        Some(keep) => {
+            let files = Pack::embedded().expect("the default pack").files();
+            let one = files.into_iter().filter(|(path, text)| {
+                path == "pack.json"
+                    || (path.ends_with(".rhai") && text.contains(&format!("//! id: {keep}\n")))
+            });
+            let pack = Pack::from_sources(one).expect("a pack of one rule");
+            assert!(keep == "none" || pack.rules.len() == 1, "no rule {keep}");
+            Engine::new(pack).expect("an engine")
+        }
+    };
     let options = EvalOptions { as_of: Some(as_of) };
     let started = Instant::now();
     let mut bytes = 0;

@@ -178,7 +178,10 @@ fn an_edited_rule_is_compiled_from_its_new_source() {
         .iter_mut()
         .find(|r| r.meta.id == "TRM-001")
         .unwrap();
-    rule.source.push_str("\nfail(\"edited\")\n");
+    // The first statement after the header: the rule now fails whatever the request.
+    let last_header_line = rule.source.rfind("//!").unwrap();
+    let body = last_header_line + rule.source[last_header_line..].find('\n').unwrap() + 1;
+    rule.source.insert_str(body, "return fail(\"edited\");\n");
     let engine = Engine::new(pack).unwrap();
     assert_eq!(engine.precompiled_rules(), 52);
     let text = read(&root().join("examples/requests/termination-allow.json"));
