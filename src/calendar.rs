@@ -149,31 +149,36 @@ impl Date {
     pub fn year(self) -> i32 {
         self.0.year()
     }
+
+    /// `YYYY-MM-DD` as ten bytes, written digit by digit: rules' date functions return their
+    /// dates as text, and the formatting machinery's padded integers cost more than the date
+    /// arithmetic. `None` for a year beyond 1–9999, which no constructor makes.
+    pub(crate) fn iso_bytes(self) -> Option<[u8; 10]> {
+        let (year, month, day) = self.0.to_calendar_date();
+        let year = u16::try_from(year)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))?;
+        let (month, day) = (u16::from(u8::from(month)), u16::from(day));
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        Some([
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ])
+    }
 }
 
 impl fmt::Display for Date {
-    /// `YYYY-MM-DD`, written digit by digit: rules' date functions return their dates as text,
-    /// and the formatting machinery's padding cost more than the date arithmetic.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (year, month, day) = (self.0.year(), u8::from(self.0.month()), self.0.day());
-        if let Ok(year) = u16::try_from(year) {
-            if year <= 9999 {
-                let digit = |n: u16| b'0' + (n % 10) as u8;
-                let (month, day) = (u16::from(month), u16::from(day));
-                let bytes = [
-                    digit(year / 1000),
-                    digit(year / 100),
-                    digit(year / 10),
-                    digit(year),
-                    b'-',
-                    digit(month / 10),
-                    digit(month),
-                    b'-',
-                    digit(day / 10),
-                    digit(day),
-                ];
-                return f.write_str(std::str::from_utf8(&bytes).unwrap_or_default());
-            }
+        if let Some(bytes) = self.iso_bytes() {
+            return f.write_str(std::str::from_utf8(&bytes).unwrap_or_default());
         }
         write!(
             f,

@@ -7,7 +7,6 @@
 //! structs are maps without their absent fields, integers `i64`, numbers `f64`, dates and
 //! enums strings, lists arrays, and free JSON (`media_disposal_records`) as serde would give it.
 
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
@@ -153,68 +152,11 @@ impl ToRhai for f64 {
 
 impl ToRhai for Date {
     fn to_rhai(&self) -> Dynamic {
-        // What `Display` writes, without the formatting machinery (a tenth of the conversion).
-        let (year, month, day) = civil_from_days(Date::EPOCH.days_until(*self));
-        if !(1..=9999).contains(&year) {
-            let mut buffer = StackText::default();
-            let _ = write!(buffer, "{self}");
-            return text(buffer.as_str());
+        // What `Display` writes, without a `String` in between.
+        match self.iso_bytes() {
+            Some(bytes) => text(std::str::from_utf8(&bytes).unwrap_or_default()),
+            None => text(&self.to_string()),
         }
-        let digit = |n: i64| b'0' + (n % 10) as u8;
-        let bytes = [
-            digit(year / 1000),
-            digit(year / 100),
-            digit(year / 10),
-            digit(year),
-            b'-',
-            digit(month / 10),
-            digit(month),
-            b'-',
-            digit(day / 10),
-            digit(day),
-        ];
-        text(std::str::from_utf8(&bytes).unwrap_or_default())
-    }
-}
-
-/// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian calendar;
-/// H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Room for `YYYY-MM-DD` (years are 1–9999); longer text is refused, never cut silently.
-#[derive(Default)]
-struct StackText {
-    bytes: [u8; 16],
-    len: usize,
-}
-
-impl StackText {
-    fn as_str(&self) -> &str {
-        self.bytes
-            .get(..self.len)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
-    }
-}
-
-impl std::fmt::Write for StackText {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }
 
