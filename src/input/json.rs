@@ -675,11 +675,7 @@ impl FromJson for Date {
         }
         let at = r.pos;
         let text = r.string()?;
-        match crate::calendar::plain_days(&text) {
-            Some(days) => Date::EPOCH.add_days(days),
-            None => Date::parse(&text),
-        }
-        .map_err(|e| Stop::at(at, Problem::Date(e)))
+        Date::parse(&text).map_err(|e| Stop::at(at, Problem::Date(e)))
     }
 }
 
