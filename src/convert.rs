@@ -7,6 +7,7 @@
 //! structs are maps without their absent fields, integers `i64`, numbers `f64`, dates and
 //! enums strings, lists arrays, and free JSON (`media_disposal_records`) as serde would give it.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
@@ -151,12 +152,35 @@ impl ToRhai for f64 {
 }
 
 impl ToRhai for Date {
+    /// One shared string per date and thread: rules read the same few dates of a request again
+    /// and again (five termination rules read its effective date), and each read wrote the ten
+    /// bytes and allocated a string for them (bench/NOTES.md, section 14). A small table indexed
+    /// by the day number; a date that finds its entry taken by another writes its own.
     fn to_rhai(&self) -> Dynamic {
-        // What `Display` writes, without a `String` in between.
-        match self.iso_bytes() {
-            Some(bytes) => text(std::str::from_utf8(&bytes).unwrap_or_default()),
-            None => text(&self.to_string()),
+        const ENTRIES: usize = 32;
+        type Entries = [Option<(Date, ImmutableString)>; ENTRIES];
+        thread_local! {
+            static TEXTS: RefCell<Entries> = const { RefCell::new([const { None }; ENTRIES]) };
         }
+        let build = || match self.iso_bytes() {
+            // What `Display` writes, without a `String` in between.
+            Some(bytes) => ImmutableString::from(std::str::from_utf8(&bytes).unwrap_or_default()),
+            None => ImmutableString::from(self.to_string()),
+        };
+        let index = self.day_number().rem_euclid(ENTRIES as i32) as usize;
+        let shared = TEXTS.with(|texts| {
+            let mut texts = texts.try_borrow_mut().ok()?;
+            let entry = texts.get_mut(index)?;
+            match entry {
+                Some((date, text)) if date == self => Some(text.clone()),
+                _ => {
+                    let text = build();
+                    *entry = Some((*self, text.clone()));
+                    Some(text)
+                }
+            }
+        });
+        Dynamic::from(shared.unwrap_or_else(build))
     }
 }
 
@@ -340,5 +364,25 @@ mod tests {
             last.to_rhai().into_immutable_string().unwrap().as_str(),
             "9999-12-31"
         );
+    }
+
+    /// Dates that share an entry of the table of shared strings, read in turn, each read as
+    /// itself; a shared string changed by a rule (Rhai copies it on write) leaves the table's.
+    #[test]
+    fn shared_date_strings_stay_their_dates() {
+        let a = Date::parse("2026-09-02").unwrap();
+        let b = a.add_days(32).unwrap();
+        let c = a.add_days(-64).unwrap();
+        for _ in 0..3 {
+            for d in [a, b, a, a, c, b] {
+                let text = d.to_rhai().into_immutable_string().unwrap();
+                assert_eq!(text.as_str(), d.to_string());
+            }
+        }
+        let mut text = a.to_rhai().into_immutable_string().unwrap();
+        text += "!";
+        assert_eq!(text.as_str(), "2026-09-02!");
+        let again = a.to_rhai().into_immutable_string().unwrap();
+        assert_eq!(again.as_str(), "2026-09-02");
     }
 }

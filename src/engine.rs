@@ -634,7 +634,8 @@ impl Engine {
                 run
             });
             let result = match fast {
-                Some(Ok(compiled::Run::Value(value))) => Ok(Ok(value)),
+                Some(Ok(compiled::Run::Result(result))) => Ok(Ok(Ended::Result(result))),
+                Some(Ok(compiled::Run::Value(value))) => Ok(Ok(Ended::Value(value))),
                 Some(Ok(compiled::Run::Missing(path))) => {
                     Ok(Err(Box::new(EvalAltResult::ErrorRuntime(
                         Dynamic::from(MissingField(path)),
@@ -665,7 +666,7 @@ impl Engine {
                         let result = self.rhai().eval_ast_with_scope::<Dynamic>(scope, ast);
                         operations += clock::rule_operations();
                         scope.rewind(base);
-                        Ok(result)
+                        Ok(result.map(Ended::Value))
                     }
                 },
             };
@@ -817,19 +818,20 @@ fn lifecycle_value(request: &Request, lc: &Lifecycle) -> Dynamic {
 
 type Interpreted = (Outcome, Option<String>, Vec<String>, Option<SourcePos>);
 
+/// How a rule ended: with the value of its last statement, or (compiled rules) with the result
+/// of its `pass()`, `fail(…)` or `not_applicable(…)` as it is.
+enum Ended {
+    Value(Dynamic),
+    Result(RuleResult),
+}
+
 /// Turns what a rule returned (or how it broke) into an outcome. Anything unexpected is an
 /// `error`: a rule never passes by accident.
-fn interpret(result: Result<Dynamic, Box<EvalAltResult>>, max_operations: u64) -> Interpreted {
+fn interpret(result: Result<Ended, Box<EvalAltResult>>, max_operations: u64) -> Interpreted {
     match result {
-        Ok(value) => match value.try_cast::<RuleResult>() {
-            Some(RuleResult::Pass) => (Outcome::Pass, None, Vec::new(), None),
-            Some(RuleResult::Fail { message, paths }) => (Outcome::Fail, Some(message), paths, None),
-            Some(RuleResult::NotApplicable { reason }) => (
-                Outcome::NotApplicable,
-                (!reason.is_empty()).then_some(reason),
-                Vec::new(),
-                None,
-            ),
+        Ok(Ended::Result(result)) => outcome_of(result),
+        Ok(Ended::Value(value)) => match value.try_cast::<RuleResult>() {
+            Some(result) => outcome_of(result),
             None => (
                 Outcome::Error,
                 Some("the rule did not end with pass(), fail(message, paths) or not_applicable(reason)".into()),
@@ -854,6 +856,19 @@ fn interpret(result: Result<Dynamic, Box<EvalAltResult>>, max_operations: u64) -
             let position = pos.line().map(|line| SourcePos { line, column: pos.position().unwrap_or(0) });
             (Outcome::Error, Some(describe(inner, max_operations)), Vec::new(), position)
         }
+    }
+}
+
+fn outcome_of(result: RuleResult) -> Interpreted {
+    match result {
+        RuleResult::Pass => (Outcome::Pass, None, Vec::new(), None),
+        RuleResult::Fail { message, paths } => (Outcome::Fail, Some(message), paths, None),
+        RuleResult::NotApplicable { reason } => (
+            Outcome::NotApplicable,
+            (!reason.is_empty()).then_some(reason),
+            Vec::new(),
+            None,
+        ),
     }
 }
 

@@ -335,6 +335,26 @@ const PROBES: &[(&str, &str)] = &[
         r#"let a = [1, 2]; a.insert(-1, 0); fail(`${a}`)"#,
     ),
     ("insert-req", r#"req.data_assets.insert(0, 1); pass()"#),
+    // Results in tail position leave the compiled form as they are (`Flow::Result`); elsewhere
+    // they are values like any other.
+    (
+        "result-tail-if",
+        r#"let s = need(req, "scenario"); if s == "termination" { not_applicable(`for ${s}`) } else { fail("x", ["a", "a", "b"]) }"#,
+    ),
+    ("result-tail-if-no-else", r#"if false { pass() }"#),
+    ("result-kept", r#"let r = fail("kept", "one.path"); r"#),
+    ("result-return-one-path", r#"return fail("m", "one.path");"#),
+    (
+        "result-nested-return",
+        r#"if true { let x = 1; if x == 1 { return not_applicable(); } } fail("no")"#,
+    ),
+    ("result-message-list", r#"return fail(["a", 1, "b"], []);"#),
+    ("result-bad-paths", r#"fail("m", 3)"#),
+    ("result-bad-reason", r#"return not_applicable(["a"]);"#),
+    (
+        "result-after-statements",
+        r#"let a = 1; a += 1; fail(`${a}`)"#,
+    ),
 ];
 
 #[test]

@@ -80,6 +80,9 @@ fn view_of(v: &Dynamic) -> Option<View> {
 pub(crate) enum Run {
     /// The rule's value (normally a `RuleResult`).
     Value(Dynamic),
+    /// The rule ended with `pass()`, `fail(…)` or `not_applicable(…)`, as rules do: the result
+    /// as it is, never put in a `Dynamic` (two allocations, and a type test to take it out).
+    Result(RuleResult),
     /// `need` found the field missing: the rule fails naming it.
     Missing(String),
 }
@@ -104,7 +107,8 @@ pub(crate) fn run(
         slots,
         operations: 0,
     };
-    let outcome = match machine.block(&program.body) {
+    let outcome = match machine.tail(&program.body) {
+        Err(Flow::Result(result)) => Ok(Run::Result(result)),
         // A view the rule ends with is converted here, so it never leaves the compiled form.
         Ok(value) | Err(Flow::Return(value)) => match machine.real_owned(value) {
             Ok(value) => Ok(Run::Value(value)),
@@ -124,6 +128,9 @@ pub(crate) fn run(
 /// How evaluation leaves the normal path.
 enum Flow {
     Return(Dynamic),
+    /// A rule's result in tail position (`return pass();`, or the last statement): the same as
+    /// `Return` of it, without the `Dynamic`.
+    Result(RuleResult),
     Break,
     Continue,
     Missing(String),
@@ -338,6 +345,35 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// The program's body: as `block`, but a result call (`pass()`, `fail(…)`,
+    /// `not_applicable(…)`) whose value is the rule's value leaves as [`Flow::Result`]. Counts
+    /// the same operations as `block` would.
+    fn tail(&mut self, block: &[St]) -> Res<Dynamic> {
+        let Some((last, init)) = block.split_last() else {
+            return Ok(Dynamic::UNIT);
+        };
+        for stmt in init {
+            let _ = self.stmt(stmt)?;
+        }
+        match last {
+            St::Expr(Ex::Host(h, args)) if is_result(*h) => {
+                self.tick()?;
+                self.tick()?;
+                Err(Flow::Result(self.result(*h, args)?))
+            }
+            St::If(x) => {
+                self.tick()?;
+                let (condition, then, otherwise) = &**x;
+                if self.boolean(condition)? {
+                    self.tail(then)
+                } else {
+                    self.tail(otherwise)
+                }
+            }
+            other => self.stmt(other),
+        }
+    }
+
     fn block(&mut self, block: &[St]) -> Res<Dynamic> {
         let mut last = Dynamic::UNIT;
         for stmt in block {
@@ -437,6 +473,10 @@ impl<'a> Machine<'a> {
                     }
                 }
                 Ok(Dynamic::UNIT)
+            }
+            St::Return(Some(Ex::Host(h, args))) if is_result(*h) => {
+                self.tick()?;
+                Err(Flow::Result(self.result(*h, args)?))
             }
             St::Return(e) => {
                 let v = match e {
@@ -744,16 +784,36 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// `pass()`, `fail(message[, paths])`, `not_applicable([reason])`.
+    fn result(&mut self, h: Host, args: &[Ex]) -> Res<RuleResult> {
+        match (h, args) {
+            (Host::Pass, []) => Ok(RuleResult::Pass),
+            (Host::NotApplicable, []) => Ok(RuleResult::NotApplicable {
+                reason: String::new(),
+            }),
+            (Host::NotApplicable, [a]) => self.with1(a, |a| {
+                Ok(RuleResult::NotApplicable {
+                    reason: string(a)?.to_string(),
+                })
+            }),
+            (Host::Fail, [a]) => self.with1(a, |a| {
+                Ok(RuleResult::Fail {
+                    message: message_of(a),
+                    paths: Vec::new(),
+                })
+            }),
+            (Host::Fail, [a, b]) => self.with2(a, b, fail),
+            _ => bail("host arity"),
+        }
+    }
+
     fn host(&mut self, h: Host, args: &[Ex]) -> Res<Dynamic> {
         let limits = self.limits;
+        if is_result(h) {
+            return self.result(h, args).map(Dynamic::from);
+        }
         match args {
-            [] => match h {
-                Host::Pass => Ok(Dynamic::from(RuleResult::Pass)),
-                Host::NotApplicable => Ok(Dynamic::from(RuleResult::NotApplicable {
-                    reason: String::new(),
-                })),
-                _ => bail("host arity"),
-            },
+            [] => bail("host arity"),
             // `da_scope(req)` reads two fields of the typed request: no need to build `req`.
             [Ex::Global(Global::Req)] if h == Host::DaScope => {
                 match da_scope_of(self.globals.req.request) {
@@ -838,20 +898,13 @@ fn host1(h: Host, a: &Dynamic) -> Res<Dynamic> {
             Ok(b) => Dynamic::from_bool(b),
             Err(err) => return Err(missing_or_bail(*err)),
         },
-        Host::Fail => Dynamic::from(RuleResult::Fail {
-            message: message_of(a),
-            paths: Vec::new(),
-        }),
-        Host::NotApplicable => Dynamic::from(RuleResult::NotApplicable {
-            reason: string(a)?.to_string(),
-        }),
         _ => return bail("host arity"),
     })
 }
 
 fn host2(h: Host, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
     let date_text = |d: Result<Date, crate::calendar::DateError>| match d {
-        Ok(d) => text(d.to_string(), limits),
+        Ok(d) => sized(crate::convert::ToRhai::to_rhai(&d), limits),
         Err(_) => bail("date out of range"),
     };
     match h {
@@ -873,21 +926,27 @@ fn host2(h: Host, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
                 .join(sep.as_str());
             text(joined, limits)
         }
-        Host::Fail => {
-            let paths = if let Ok(paths) = b.as_array_ref() {
-                paths_of(&paths)
-            } else if let Ok(path) = b.as_immutable_string_ref() {
-                vec![path.to_string()]
-            } else {
-                return bail("fail's paths");
-            };
-            Ok(Dynamic::from(RuleResult::Fail {
-                message: message_of(a),
-                paths,
-            }))
-        }
         _ => bail("host arity"),
     }
+}
+
+fn is_result(h: Host) -> bool {
+    matches!(h, Host::Pass | Host::Fail | Host::NotApplicable)
+}
+
+/// `fail(message, paths)`; `paths` a list or one path.
+fn fail(message: &Dynamic, paths: &Dynamic) -> Res<RuleResult> {
+    let paths = if let Ok(paths) = paths.as_array_ref() {
+        paths_of(&paths)
+    } else if let Ok(path) = paths.as_immutable_string_ref() {
+        vec![path.to_string()]
+    } else {
+        return bail("fail's paths");
+    };
+    Ok(RuleResult::Fail {
+        message: message_of(message),
+        paths,
+    })
 }
 
 /// A host function's error: a missing field stays a `need` failure, anything else is Rhai's to
