@@ -13,6 +13,7 @@ const runtime = {
   module: null, // the compiled WebAssembly.Module, kept to re-instantiate after a trap
   loading: null, // the promise of the first instantiation
   generation: 0, // bumped whenever the instance is replaced; engines re-create themselves
+  memory: null, // the instance's linear memory, where requests are encoded (Engine#decide)
 };
 
 const OPTION_KEYS = new Set(['rules', 'params', 'packDigest', 'lenient', 'limits', 'wasm']);
@@ -59,10 +60,10 @@ async function toModule(source) {
  */
 async function instantiate(module) {
   try {
-    initSync({ module });
+    runtime.memory = initSync({ module }).memory;
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    await initAsync({ module_or_path: module });
+    runtime.memory = (await initAsync({ module_or_path: module })).memory;
   }
 }
 
@@ -91,7 +92,7 @@ function isTrap(error) {
 
 function replaceInstance() {
   __cloudgate_reset();
-  initSync({ module: runtime.module });
+  runtime.memory = initSync({ module: runtime.module }).memory;
   runtime.generation += 1;
 }
 
@@ -131,9 +132,11 @@ const wellFormed =
     : (text) => !LONE_SURROGATE.test(text);
 
 // Requests cross into the module as UTF-8 bytes: the glue copies a string a character at a time
-// in JS, which for a 4 KB request was a fifth of a decision in Node; the native encoder and one
-// copy of the bytes take a few microseconds (bench/NOTES.md, section 11).
+// in JS, which for a 4 KB request was a fifth of a decision in Node; the native encoder writes
+// them into the engine's input buffer in one pass (bench/NOTES.md, sections 11 and 14).
 const utf8 = new TextEncoder();
+// src/wasm.rs INPUT_BUFFER_MAX: the largest request the engine keeps an input buffer for.
+const INPUT_BUFFER_MAX = 256 << 10;
 
 class Engine {
   #held;
@@ -245,7 +248,15 @@ class Engine {
       );
     }
     return this.#call(
-      (e) => e.evaluateBytes(utf8.encode(text), asOf),
+      (e) => {
+        // Encoded straight into the engine's input buffer (at most 3 bytes per UTF-16 unit);
+        // requests too large for it are encoded here and copied in.
+        const room = text.length * 3;
+        const at = room <= INPUT_BUFFER_MAX ? e.inputBuffer(room) : 0;
+        if (at === 0) return e.evaluateBytes(utf8.encode(text), asOf);
+        const { written } = utf8.encodeInto(text, new Uint8Array(runtime.memory.buffer, at, room));
+        return e.evaluateInput(written, asOf);
+      },
       (fresh, error) =>
         fresh.rejectJson(
           'engine_trap',

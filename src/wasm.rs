@@ -131,10 +131,18 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
+/// The largest request [`PolicyEngine::input_buffer`] makes room for: larger ones go through
+/// `evaluateBytes`, so that an engine does not keep megabytes for one large request.
+const INPUT_BUFFER_MAX: usize = 256 << 10;
+
 /// One compiled pack. Build it once, evaluate many requests.
 #[wasm_bindgen]
 pub struct PolicyEngine {
     engine: Rc<Engine>,
+    /// Where the JS side writes a request's UTF-8 bytes (`TextEncoder.encodeInto`) before
+    /// `evaluateInput`: one copy of the text, straight into linear memory, instead of an encoded
+    /// copy in JS that the glue then copies in (bench/NOTES.md, section 14). Kept between calls.
+    input: Vec<u8>,
 }
 
 thread_local! {
@@ -175,6 +183,7 @@ fn engine_with_options(options_json: &str) -> Result<PolicyEngine, JsValue> {
     if options.is_default() {
         return Ok(PolicyEngine {
             engine: default_engine()?,
+            input: Vec::new(),
         });
     }
     let mut pack = load_pack(options.rules)?;
@@ -207,6 +216,7 @@ fn engine_with_options(options_json: &str) -> Result<PolicyEngine, JsValue> {
     .map_err(pack_error)?;
     Ok(PolicyEngine {
         engine: Rc::new(engine),
+        input: Vec::new(),
     })
 }
 
@@ -220,6 +230,7 @@ impl PolicyEngine {
         if options_json.trim() == "{}" {
             return Ok(PolicyEngine {
                 engine: default_engine()?,
+                input: Vec::new(),
             });
         }
         engine_with_options(options_json)
@@ -251,6 +262,35 @@ impl PolicyEngine {
             Err(e) => Ok(self.reject_json(
                 "invalid_string",
                 &format!("the request is not UTF-8 (byte {})", e.valid_up_to()),
+            )),
+        }
+    }
+
+    /// Room for a request of up to `len` bytes, for [`Self::evaluate_input`]: its address in
+    /// linear memory, or 0 (null) beyond [`INPUT_BUFFER_MAX`] bytes, so that the buffer kept
+    /// stays small. Only the JS wrapper calls this (js/core.js).
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, len: usize) -> *mut u8 {
+        if len > INPUT_BUFFER_MAX {
+            return std::ptr::null_mut();
+        }
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        self.input.as_mut_ptr()
+    }
+
+    /// `evaluateBytes` of the first `len` bytes written at [`Self::input_buffer`].
+    #[wasm_bindgen(js_name = evaluateInput)]
+    pub fn evaluate_input(&self, len: usize, as_of: Option<String>) -> Result<String, JsValue> {
+        match self.input.get(..len) {
+            Some(bytes) => self.evaluate_bytes(bytes, as_of),
+            None => Err(js_error(
+                &format!(
+                    "evaluateInput: {len} bytes asked for, {} written at inputBuffer",
+                    self.input.len()
+                ),
+                &[],
             )),
         }
     }

@@ -285,6 +285,20 @@ test('the package resolves by name to its Node entry; the universal entry works 
   for (const target of Object.values(pkg.exports['.'])) assert.ok(fs.existsSync(path.join(REPO, 'js', target)), target);
 });
 
+test('requests go in whole at any size and in any script: through the input buffer and past it', () => {
+  const id = 'R-\u00fc-\u65e5\u672c-\u{1F600}'; // 2-, 3- and 4-byte UTF-8
+  for (const pad of [0, 100, 90_000, 300_000]) {
+    // 90,000 and 300,000 characters are past the input buffer (256 KiB at 3 bytes a character).
+    const request = { ...BASES.termination, request_id: `${id}-${pad}`, padding: 'x\u00e9'.repeat(pad / 2) };
+    for (const d of [engine.evaluate(request, { asOf: AS_OF }), JSON.parse(engine.evaluateJson(JSON.stringify(request), { asOf: AS_OF }))]) {
+      assert.equal(d.request_id, `${id}-${pad}`, `padding ${pad}`);
+      assert.deepEqual(d.findings, baseline.findings, `padding ${pad}`);
+    }
+  }
+  // A short request after a long one reads only its own bytes.
+  assert.deepEqual(engine.evaluate('{"scenario":', { asOf: AS_OF }).errors.map((e) => e.code), ['truncated']);
+});
+
 test('the bytes entry point decides as the text one, and refuses bytes that are not UTF-8', async () => {
   await createEngine(); // instantiates the module the glue below shares
   const glue = await import('../pkg/cloudgate.js');
