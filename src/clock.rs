@@ -11,7 +11,19 @@ use crate::calendar::Date;
 thread_local! {
     static OPERATIONS: Cell<u64> = const { Cell::new(0) };
     #[cfg(not(target_arch = "wasm32"))]
-    static DEADLINE: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
+    static DEADLINE: Cell<Deadline> = const { Cell::new(Deadline::NotStarted(0)) };
+}
+
+/// The running rule's wall-clock budget. The clock is first read at the first check, after
+/// 1,024 operations (microseconds into the rule), not when the rule starts: most rules end long
+/// before that, and reading the clock for each of them was ~2 % of a native decision
+/// (bench/NOTES.md, section 14). A budget of a second thus starts a few microseconds late.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy)]
+enum Deadline {
+    /// The budget in milliseconds, not yet started.
+    NotStarted(u64),
+    At(Option<std::time::Instant>),
 }
 
 /// Called by Rhai on every operation of a rule: records the count and stops a rule that has
@@ -28,12 +40,21 @@ pub fn progress(ops: u64) -> Option<Dynamic> {
 /// Whether the rule now running has passed its wall-clock budget (never, in wasm). The compiled
 /// form asks this every 1024 operations and hands a late rule to Rhai, which finds the same
 /// deadline already passed and reports it as it would have.
+// Called every 1,024 operations: kept out of line so that the operation count it sits behind
+// stays inlined in the compiled form's loop.
+#[inline(never)]
 pub fn past_deadline() -> bool {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        DEADLINE.with(|d| {
-            d.get()
-                .is_some_and(|deadline| std::time::Instant::now() > deadline)
+        DEADLINE.with(|d| match d.get() {
+            Deadline::NotStarted(max_millis) => {
+                let now = std::time::Instant::now();
+                let at = now.checked_add(std::time::Duration::from_millis(max_millis));
+                d.set(Deadline::At(at));
+                // A budget of 0 ms has run out at the first check, as it had when it started.
+                at.is_some_and(|at| now >= at)
+            }
+            Deadline::At(at) => at.is_some_and(|at| std::time::Instant::now() > at),
         })
     }
     #[cfg(target_arch = "wasm32")]
@@ -48,9 +69,7 @@ pub fn past_deadline() -> bool {
 pub fn start_rule(max_millis: u64) {
     OPERATIONS.with(|c| c.set(0));
     #[cfg(not(target_arch = "wasm32"))]
-    DEADLINE.with(|d| {
-        d.set(std::time::Instant::now().checked_add(std::time::Duration::from_millis(max_millis)))
-    });
+    DEADLINE.with(|d| d.set(Deadline::NotStarted(max_millis)));
 }
 
 /// Operations the last rule performed on this thread.
@@ -123,4 +142,21 @@ pub fn today() -> Date {
 
 fn epoch_day(days: i64) -> Date {
     Date::EPOCH.add_days(days).unwrap_or(Date::EPOCH)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_starts_at_the_first_check_and_zero_is_spent_there() {
+        start_rule(0);
+        assert!(past_deadline());
+        assert!(past_deadline());
+        start_rule(60_000);
+        assert!(!past_deadline());
+        assert!(!past_deadline());
+        start_rule(0);
+        assert!(past_deadline(), "a new rule gets a new budget");
+    }
 }
