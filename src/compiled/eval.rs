@@ -657,7 +657,7 @@ impl<'a> Machine<'a> {
             }
             Ex::Block(block) => self.block(block),
             Ex::Range(..) => bail("range outside a for loop"),
-            Ex::Bail(why) => bail(why.0),
+            Ex::Bail(why) => bail(why.text()),
         }
     }
 

@@ -6,6 +6,7 @@
 
 use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Stmt, AST};
 
+use super::serial::Reason;
 use super::{
     Block, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
 };
@@ -97,13 +98,13 @@ impl Lowerer {
                 let value = self.expr(&target.rhs)?;
                 let Some(slot) = self.resolve(var.1.as_str()) else {
                     // A constant (`req`, `as_of`…) or an unknown variable: Rhai reports it.
-                    return Ok(St::Expr(Ex::bail("assignment to a constant")));
+                    return Ok(St::Expr(Ex::Bail(Reason::AssignmentToConstant)));
                 };
                 match op.get_op_assignment_info() {
                     None => St::Set(slot, value),
                     Some((_, _, _, _, _, syntax)) => match binary_op(syntax) {
                         Some(op) => St::Update(slot, op, value),
-                        None => St::Expr(Ex::bail("operator assignment")),
+                        None => St::Expr(Ex::Bail(Reason::OperatorAssignment)),
                     },
                 }
             }
@@ -145,7 +146,7 @@ impl Lowerer {
             Stmt::Return(value, flags, _) => {
                 if flags.contains(ASTFlags::BREAK) {
                     // `throw`: Rhai builds the error.
-                    St::Expr(Ex::bail("throw"))
+                    St::Expr(Ex::Bail(Reason::Throw))
                 } else {
                     St::Return(value.as_deref().map(|e| self.expr(e)).transpose()?)
                 }
@@ -179,7 +180,7 @@ impl Lowerer {
                         "as_of" => Ex::Global(Global::AsOf),
                         "scenario" => Ex::Global(Global::Scenario),
                         "lifecycle" => Ex::Global(Global::Lifecycle),
-                        _ => Ex::bail("unknown variable"),
+                        _ => Ex::Bail(Reason::UnknownVariable),
                     },
                 }
             }
@@ -231,7 +232,7 @@ impl Lowerer {
                 if call.name.as_str() == "push" {
                     return Ok(match (receiver, <[Ex; 1]>::try_from(args)) {
                         (Ex::Local(slot), Ok([value])) => Ex::Push(slot, Box::new(value)),
-                        _ => Ex::bail("push onto something other than a local array"),
+                        _ => Ex::Bail(Reason::PushNotLocal),
                     });
                 }
                 if call.name.as_str() == "insert" {
@@ -239,7 +240,7 @@ impl Lowerer {
                         (Ex::Local(slot), Ok([at, value])) => {
                             Ex::Insert(slot, Box::new((at, value)))
                         }
-                        _ => Ex::bail("insert into something other than a local array"),
+                        _ => Ex::Bail(Reason::InsertNotLocal),
                     });
                 }
                 let mut all = Vec::with_capacity(args.len() + 1);
@@ -264,14 +265,14 @@ impl Lowerer {
             Ok([x]) => match name {
                 "!" => Ex::Not(Box::new(x)),
                 "-" => Ex::Neg(Box::new(x)),
-                _ => Ex::bail("unary operator"),
+                _ => Ex::Bail(Reason::UnaryOperator),
             },
             Err(args) => match (<[Ex; 2]>::try_from(args), binary_op(name)) {
                 (Ok([a, b]), _) if name == "contains" => Ex::Contains(Box::new((a, b))),
                 (Ok([a, b]), _) if name == ".." => Ex::Range(Box::new((a, b)), false),
                 (Ok([a, b]), _) if name == "..=" => Ex::Range(Box::new((a, b)), true),
                 (Ok([a, b]), Some(op)) => Ex::Bin(op, Box::new((a, b))),
-                _ => Ex::bail("operator"),
+                _ => Ex::Bail(Reason::Operator),
             },
         })
     }
@@ -325,7 +326,7 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
             let container = args.pop();
             return match (container, item) {
                 (Some(c), Some(i)) => Ex::Contains(Box::new((c, i))),
-                _ => Ex::bail("contains"),
+                _ => Ex::Bail(Reason::Contains),
             };
         }
         (method, 1) => {
@@ -338,14 +339,14 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
                 "floor" => Method::Floor,
                 "to_int" => Method::ToInt,
                 "keys" => Method::Keys,
-                _ => return Ex::bail("function"),
+                _ => return Ex::Bail(Reason::Function),
             };
             return match args.pop() {
                 Some(x) => Ex::Method(method, Box::new(x)),
-                None => Ex::bail("function"),
+                None => Ex::Bail(Reason::Function),
             };
         }
-        _ => return Ex::bail("function"),
+        _ => return Ex::Bail(Reason::Function),
     };
     Ex::Host(host, args)
 }
@@ -353,18 +354,18 @@ fn named(name: &str, mut args: Vec<Ex>) -> Ex {
 fn path_call(kind: PathKind, args: Vec<Ex>) -> Ex {
     let mut args = args.into_iter();
     let (Some(target), Some(path)) = (args.next(), args.next()) else {
-        return Ex::bail("path call");
+        return Ex::Bail(Reason::PathCall);
     };
     let extra = args.next();
     let path = match path {
         Ex::Const(path) => {
             let Ok(text) = path.into_immutable_string() else {
-                return Ex::bail("path is not a string");
+                return Ex::Bail(Reason::PathNotString);
             };
             match parse_path(text.as_str()) {
                 Some(steps) => PathArg::Parsed(steps, text),
                 // Rhai reports the malformed path.
-                None => return Ex::bail("malformed path"),
+                None => return Ex::Bail(Reason::MalformedPath),
             }
         }
         computed => PathArg::Computed(computed),

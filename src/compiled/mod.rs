@@ -178,12 +178,6 @@ enum Ex {
     Bail(serial::Reason),
 }
 
-impl Ex {
-    fn bail(why: &'static str) -> Ex {
-        Ex::Bail(serial::Reason(why))
-    }
-}
-
 #[derive(Serialize, Deserialize)]
 enum St {
     Let(usize, Ex),

@@ -138,41 +138,42 @@ pub(super) mod steps {
     }
 }
 
-/// Why reaching an `Ex::Bail` hands the rule to Rhai (kept for debugging only). Read back, a
-/// known reason maps to the same static text.
-pub(crate) struct Reason(pub &'static str);
-
-const KNOWN_REASONS: &[&str] = &[
-    "assignment to a constant",
-    "operator assignment",
-    "unknown variable",
-    "throw",
-    "function",
-    "contains",
-    "operator",
-    "path call",
-    "unary operator",
-    "malformed path",
-    "path is not a string",
-    "push onto something other than a local array",
-    "insert into something other than a local array",
-];
-
-impl Serialize for Reason {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.0)
-    }
+/// Why reaching an `Ex::Bail` hands the rule to Rhai: the edge build, which has no Rhai, names
+/// it in the rule's `error` finding. Serialized as the variant, so the precompiled file and the
+/// lowering cannot disagree on a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Reason {
+    AssignmentToConstant,
+    OperatorAssignment,
+    UnknownVariable,
+    Throw,
+    Function,
+    Contains,
+    Operator,
+    PathCall,
+    UnaryOperator,
+    MalformedPath,
+    PathNotString,
+    PushNotLocal,
+    InsertNotLocal,
 }
 
-impl<'de> Deserialize<'de> for Reason {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Reason, D::Error> {
-        let text = String::deserialize(d)?;
-        Ok(Reason(
-            KNOWN_REASONS
-                .iter()
-                .find(|k| **k == text)
-                .copied()
-                .unwrap_or("unresolved (precompiled)"),
-        ))
+impl Reason {
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            Reason::AssignmentToConstant => "assignment to a constant",
+            Reason::OperatorAssignment => "operator assignment",
+            Reason::UnknownVariable => "unknown variable",
+            Reason::Throw => "throw",
+            Reason::Function => "function",
+            Reason::Contains => "contains",
+            Reason::Operator => "operator",
+            Reason::PathCall => "path call",
+            Reason::UnaryOperator => "unary operator",
+            Reason::MalformedPath => "malformed path",
+            Reason::PathNotString => "path is not a string",
+            Reason::PushNotLocal => "push onto something other than a local array",
+            Reason::InsertNotLocal => "insert into something other than a local array",
+        }
     }
 }
