@@ -97,12 +97,12 @@ impl Date {
         }
     }
 
-    /// Calendar days from `self` to `other` (`other − self`).
     /// The Julian day number: consecutive days, consecutive numbers.
     pub(crate) fn day_number(self) -> i32 {
         self.0.to_julian_day()
     }
 
+    /// Calendar days from `self` to `other` (`other − self`).
     pub fn days_until(self, other: Date) -> i64 {
         i64::from(other.0.to_julian_day()) - i64::from(self.0.to_julian_day())
     }
