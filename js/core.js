@@ -135,8 +135,6 @@ const wellFormed =
 // in JS, which for a 4 KB request was a fifth of a decision in Node; the native encoder writes
 // them into the engine's input buffer in one pass (bench/NOTES.md, sections 11 and 14).
 const utf8 = new TextEncoder();
-// src/wasm.rs INPUT_BUFFER_MAX: the largest request the engine keeps an input buffer for.
-const INPUT_BUFFER_MAX = 256 << 10;
 
 class Engine {
   #held;
@@ -250,9 +248,10 @@ class Engine {
     return this.#call(
       (e) => {
         // Encoded straight into the engine's input buffer (at most 3 bytes per UTF-16 unit);
-        // requests too large for it are encoded here and copied in.
+        // a request larger than the engine keeps a buffer for (it answers 0) is encoded here
+        // and copied in.
         const room = text.length * 3;
-        const at = room <= INPUT_BUFFER_MAX ? e.inputBuffer(room) : 0;
+        const at = e.inputBuffer(room);
         if (at === 0) return e.evaluateBytes(utf8.encode(text), asOf);
         const { written } = utf8.encodeInto(text, new Uint8Array(runtime.memory.buffer, at, room));
         return e.evaluateInput(written, asOf);
