@@ -285,8 +285,13 @@ console.log(`peak RSS after ${smoke ? 100 : 2000} decisions: cloudgate ${mb(cg.c
 if (native) {
   console.log(`native Engine::default_pack() (compile the pack): ${us(native.engine_new_us / 1000)} ms`);
 }
+// The batch target is on the termination allow example, as issue 6 sets it; older batch files
+// (from before 2026-12-01) measured generated requests only.
+const batchTarget = batch?.termination_allow ?? batch;
 if (batch) {
-  console.log(`native batch: cloudgate check --ndjson, ${int(batch.requests)} generated requests (all scenarios) on ${batch.threads} threads: ${int(batch.per_second)} decisions/s = ${int(batch.per_second_per_core)} per core (${batch.seconds.toFixed(2)} s)`);
+  const line = (b, what) => `native batch: cloudgate check --ndjson, ${int(b.requests)} ${what} on ${b.threads} threads: ${int(b.per_second)} decisions/s; one thread ${int(b.one_thread.per_second)}/s (${b.one_thread.per_cpu_second ? `${int(b.one_thread.per_cpu_second)} per CPU second` : 'CPU time not measured'}) → ${int(b.per_second_per_core)} per core`;
+  console.log(line(batch, 'generated requests (all scenarios)'));
+  if (batch.termination_allow) console.log(line(batch.termination_allow, 'copies of the termination allow example'));
 }
 
 // --- targets (issue 6) ---------------------------------------------------------------------
@@ -297,7 +302,7 @@ const targets = [
   ['≥ 5× faster than json-rules-engine (p50, same run)', ratio >= 5, `${ratio.toFixed(1)}×`],
   ['cold start ≤ 15 ms (instantiate + compile pack)', fastestStart <= 15, `full ${us(cg.cold.phases.cold_start_ms)} ms, edge ${us(edgeCold.phases.cold_start_ms)} ms; import + createEngine through the package: full ${us(cg.cold.ready_ms)} ms, edge ${us(edgeCold.ready_ms)} ms`],
   ['.wasm ≤ 350 KB gzip (the edge module)', gzip != null && gzip <= 350 * 1024, gzip != null ? `edge ${kb(gzip)}, full ${fullWasm ? kb(fullWasm.gzip_bytes) : '—'}` : 'no edge .wasm'],
-  ['native batch ≥ 50,000 decisions/s/core', batch ? batch.per_second_per_core >= 50000 : false, batch ? `${int(batch.per_second_per_core)}/s/core` : 'not measured'],
+  ['native batch ≥ 50,000 decisions/s/core (termination allow)', batchTarget ? batchTarget.per_second_per_core >= 50000 : false, batchTarget ? `${int(batchTarget.per_second_per_core)}/s/core${batch.termination_allow ? `; generated requests of all scenarios ${int(batch.per_second_per_core)}/s/core` : ' (generated requests)'}` : 'not measured'],
 ];
 console.log('');
 for (const [what, met, value] of targets) console.log(`${met ? 'MET    ' : 'NOT MET'}  ${what}: ${value}`);

@@ -343,3 +343,69 @@ fn common_example(name: &str) -> PathBuf {
         .join("examples/requests")
         .join(name)
 }
+
+/// Batch mode over NDJSON (`check --ndjson`): one decision per request line, in input order,
+/// across the chunks the CLI decides at a time and across threads; each the decision the library
+/// gives for that line; a blank line skipped, a line that is not JSON an error decision in its
+/// place. `stats` (operations and time) are left out of the comparison.
+#[test]
+fn batch_ndjson_keeps_input_order_across_chunks_and_threads() {
+    let engine = default_engine();
+    let requests: Vec<String> = base_requests()
+        .iter()
+        .map(|(_, text)| {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            serde_json::to_string(&value).unwrap()
+        })
+        .collect();
+    // Past the first of the CLI's chunks (1,024 lines each; the line that is not JSON near its end), with request ids that say where each
+    // line was.
+    let mut lines = Vec::new();
+    for i in 0..1_200usize {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&requests[i % requests.len()]).unwrap();
+        value["request_id"] = format!("LINE-{i}").into();
+        lines.push(serde_json::to_string(&value).unwrap());
+        if i == 1_020 {
+            lines.push(String::new());
+            lines.push("{not json".to_string());
+        }
+    }
+    let dir = scratch("ndjson");
+    let file = dir.join("requests.ndjson");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let strip = |mut d: serde_json::Value| {
+        d.as_object_mut().unwrap().remove("stats");
+        d
+    };
+    let want: Vec<serde_json::Value> = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let d = engine.evaluate_json(l, &as_of());
+            strip(serde_json::from_str(&engine.decision_json(&d)).unwrap())
+        })
+        .collect();
+    assert_eq!(want.len(), 1_201);
+    for jobs in ["1", "2", "3"] {
+        let out = cloudgate(&[
+            "check",
+            "--as-of",
+            "2026-09-15",
+            "--jobs",
+            jobs,
+            "--ndjson",
+            file.to_str().unwrap(),
+        ]);
+        // The line that is not JSON makes it an error run.
+        assert_eq!(out.status.code(), Some(2), "jobs {jobs}");
+        let got: Vec<serde_json::Value> = decisions(&out).into_iter().map(strip).collect();
+        assert_eq!(got.len(), want.len(), "jobs {jobs}");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(g, w, "jobs {jobs}, decision {i}");
+        }
+        assert_eq!(got[1_021]["decision"], "error", "jobs {jobs}");
+        assert_eq!(got[1_022]["request_id"], "LINE-1021", "jobs {jobs}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

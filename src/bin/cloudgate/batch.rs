@@ -19,8 +19,11 @@ use cloudgate::{Engine, EvalOptions, InputError};
 use crate::{read_input, Format};
 
 /// Lines decided together before they are written: large enough to keep every core busy,
-/// small enough that a stream's memory stays bounded (at most this many requests held).
-const CHUNK: usize = 4096;
+/// small enough that a stream's memory stays bounded (at most this many requests held, and as
+/// many decisions). At 4,096 a run over 10,000 termination requests peaked at 77 MB, most of it
+/// fresh pages the kernel had to clear for every chunk; at 1,024 it is 28 MB, no slower on two
+/// threads (bench/NOTES.md, section 15).
+const CHUNK: usize = 1024;
 /// Requests a thread takes at a time.
 const BLOCK: usize = 16;
 /// Stack of each worker thread (virtual memory; only touched pages are used).
