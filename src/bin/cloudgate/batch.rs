@@ -389,7 +389,7 @@ fn read_line(reader: &mut impl BufRead, max: usize) -> std::io::Result<(Option<L
             }
             break;
         }
-        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (i + 1, true),
             None => (available.len(), false),
         };
