@@ -99,10 +99,11 @@ pub struct SourcePos {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
-    /// Shared with the engine's copy of the rule's metadata (and `clauses` too): a decision
-    /// holds one finding per rule, and copying both per finding was a tenth of a decision's
-    /// time (bench/NOTES.md). They serialise as a plain string and map.
+    /// The rule's id. Shared with the engine's copy of the rule's metadata, as `title` and
+    /// `clauses` are: a decision holds one finding per rule, and copying them per finding was a
+    /// tenth of a decision's time (bench/NOTES.md; the id, an allocation per finding, ~1 %,
+    /// section 15). They serialise as a plain string and map.
+    pub rule: Arc<str>,
     pub title: Arc<str>,
     pub severity: Severity,
     pub outcome: Outcome,
@@ -172,7 +173,7 @@ impl Decision {
         self.findings
             .iter()
             .filter(|f| f.outcome == Outcome::Fail)
-            .map(|f| f.rule.as_str())
+            .map(|f| &*f.rule)
             .collect()
     }
 
@@ -181,12 +182,12 @@ impl Decision {
         self.findings
             .iter()
             .filter(|f| f.outcome == Outcome::Error)
-            .map(|f| f.rule.as_str())
+            .map(|f| &*f.rule)
             .collect()
     }
 
     pub fn finding(&self, rule: &str) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.rule == rule)
+        self.findings.iter().find(|f| &*f.rule == rule)
     }
 
     /// A request refused before any rule ran: always `error`, never `allow`.

@@ -105,7 +105,8 @@ struct CompiledRule {
     fast: OnceLock<Option<compiled::Program>>,
     /// The precompiled compiled form, still encoded.
     encoded: Option<&'static [u8]>,
-    /// `meta.title` and `meta.clauses`, shared by every finding of this rule.
+    /// `meta.id`, `meta.title` and `meta.clauses`, shared by every finding of this rule.
+    id: Arc<str>,
     title: Arc<str>,
     clauses: Arc<Clauses>,
     /// This rule's part of every finding's JSON, written on first need.
@@ -124,10 +125,10 @@ impl CompiledRule {
 
     /// Whether `f` carries this rule's fixed fields (the engine's own findings do, by pointer).
     fn wrote(&self, f: &Finding) -> bool {
-        Arc::ptr_eq(&f.title, &self.title)
+        Arc::ptr_eq(&f.rule, &self.id)
+            && Arc::ptr_eq(&f.title, &self.title)
             && Arc::ptr_eq(&f.clauses, &self.clauses)
             && f.severity == self.meta.severity
-            && f.rule == self.meta.id
     }
 
     fn json(&self) -> &FindingJson {
@@ -333,6 +334,7 @@ impl Engine {
             .rules
             .into_iter()
             .map(|(meta, encoded)| CompiledRule {
+                id: meta.id.as_str().into(),
                 title: meta.title.as_str().into(),
                 clauses: Arc::new(meta.clauses.clone()),
                 meta,
@@ -415,6 +417,7 @@ impl Engine {
                 }
             };
             rules.push(CompiledRule {
+                id: rule.meta.id.as_str().into(),
                 title: rule.meta.title.as_str().into(),
                 clauses: Arc::new(rule.meta.clauses.clone()),
                 meta: rule.meta.clone(),
@@ -703,7 +706,7 @@ impl Engine {
                 }
             };
             findings.push(Finding {
-                rule: rule.meta.id.clone(),
+                rule: rule.id.clone(),
                 title: rule.title.clone(),
                 severity: rule.meta.severity,
                 outcome,
@@ -960,6 +963,6 @@ mod tests {
         assert!(a
             .findings
             .iter()
-            .any(|f| f.rule == "TRM-002" && f.outcome == Outcome::Fail));
+            .any(|f| &*f.rule == "TRM-002" && f.outcome == Outcome::Fail));
     }
 }

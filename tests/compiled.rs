@@ -424,7 +424,7 @@ fn rules_near_rhai_limits_are_left_to_rhai() {
     assert_same(&fast, &slow, "limits", &text, &as_of());
     let d = fast.evaluate_json(&text, &as_of());
     for id in ["G-NEST", "G-NEST-SHALLOW", "G-VARS", "G-VARS-FEW"] {
-        let f = d.findings.iter().find(|f| f.rule == id).unwrap();
+        let f = d.findings.iter().find(|f| &*f.rule == id).unwrap();
         assert_eq!(f.outcome, cloudgate::Outcome::Pass, "{id}: {:?}", f.message);
     }
 }

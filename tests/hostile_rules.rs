@@ -682,11 +682,7 @@ fn configured_limits_are_the_ones_enforced() {
     )
     .unwrap();
     let d = engine.evaluate_json(&base("termination"), &as_of());
-    let outcomes: Vec<(&str, Outcome)> = d
-        .findings
-        .iter()
-        .map(|f| (f.rule.as_str(), f.outcome))
-        .collect();
+    let outcomes: Vec<(&str, Outcome)> = d.findings.iter().map(|f| (&*f.rule, f.outcome)).collect();
     assert_eq!(
         outcomes,
         vec![

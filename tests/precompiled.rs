@@ -194,7 +194,7 @@ fn an_edited_rule_is_compiled_from_its_new_source() {
     let finding = decision
         .findings
         .iter()
-        .find(|f| f.rule == "TRM-001")
+        .find(|f| &*f.rule == "TRM-001")
         .unwrap();
     assert_eq!(finding.message.as_deref(), Some("edited"));
 }
@@ -267,7 +267,11 @@ fn a_precompiled_rule_handed_to_rhai_gets_its_syntax_tree_on_first_use() {
         as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
     };
     let first = engine.evaluate_json(&text, &options);
-    let finding = first.findings.iter().find(|f| f.rule == "TRM-012").unwrap();
+    let finding = first
+        .findings
+        .iter()
+        .find(|f| &*f.rule == "TRM-012")
+        .unwrap();
     assert_eq!(finding.outcome, cloudgate::decision::Outcome::Error);
     assert!(
         finding

@@ -56,7 +56,7 @@ fn engine_failing(engine: &Engine, text: &str, options: &EvalOptions) -> (String
         .findings
         .iter()
         .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Error))
-        .map(|f| f.rule.clone())
+        .map(|f| f.rule.to_string())
         .collect();
     failing.sort();
     (d.decision.as_str().to_string(), failing)
