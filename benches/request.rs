@@ -12,11 +12,14 @@
     clippy::indexing_slicing
 )]
 
-/// The allocator of the command line (src/bin/cloudgate.rs), so that native figures are the
-/// CLI's; every engine measured here, the hand-written checks included, uses it.
+/// The allocator of the command line (src/bin/cloudgate/alloc.rs), so that native figures are
+/// the CLI's; every engine measured here, the hand-written checks included, uses it.
+#[cfg(feature = "cli")]
+#[path = "../src/bin/cloudgate/alloc.rs"]
+mod alloc;
 #[cfg(feature = "cli")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
 use std::hint::black_box;
 use std::path::Path;

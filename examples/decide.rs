@@ -26,10 +26,13 @@ use std::time::Instant;
 
 use cloudgate::{Date, Engine, EvalOptions, Pack};
 
-/// The CLI's allocator (src/bin/cloudgate.rs), so that the counts are the CLI's.
+/// The CLI's allocator (src/bin/cloudgate/alloc.rs), so that the counts are the CLI's.
+#[cfg(feature = "cli")]
+#[path = "../src/bin/cloudgate/alloc.rs"]
+mod alloc;
 #[cfg(feature = "cli")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -932,7 +932,7 @@ fn describe(err: &EvalAltResult, max_operations: u64) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "scripts"))]
 mod tests {
     use super::*;
 

@@ -14,11 +14,11 @@ use cloudgate::{Date, Engine, EngineOptions, EvalOptions, InputError, Limits, Pa
 #[path = "cloudgate/batch.rs"]
 mod batch;
 
-/// A decision allocates a few hundred small blocks (strings, the rules' values, findings);
-/// mimalloc serves them in about half the instructions of glibc's malloc and free: 13 % of a
-/// native decision, more in batch mode across threads (bench/NOTES.md, section 12).
+#[path = "cloudgate/alloc.rs"]
+mod alloc;
+
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
 #[path = "cloudgate/generate.rs"]
 mod generate;
