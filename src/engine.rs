@@ -483,17 +483,31 @@ impl Engine {
                 .get_or_init(|| pack_json(&self.info))
                 .as_str()
         });
-        // Findings come in the pack's order, one per rule that applies: follow the rules along.
+        decision.to_json_with(pack, self.fixed_parts())
+    }
+
+    /// The decision as the JS wrapper's object API takes it: [`Self::decision_json`] with each
+    /// finding of a rule of this engine as `[index, outcome, paths(, message)]` (`index` in
+    /// [`Self::rules`]' order, whose id, title, severity and clauses the wrapper adds) and the
+    /// pack as `0` when it is this engine's. Not the contract's format: only js/core.js reads it.
+    pub fn decision_lean_json(&self, decision: &Decision) -> String {
+        decision.to_lean_json_with(decision.pack == self.info, self.fixed_parts())
+    }
+
+    /// For each finding in turn, its rule's index and fixed JSON, if this engine's rule wrote it.
+    /// Findings come in the pack's order, one per rule that applies: follow the rules along.
+    fn fixed_parts<'s>(&'s self) -> impl FnMut(&Finding) -> Option<(usize, &'s FindingJson)> + 's {
         let mut next = 0;
-        decision.to_json_with(pack, |finding| {
+        move |finding| {
             while let Some(rule) = self.rules.get(next) {
+                let index = next;
                 next += 1;
                 if rule.wrote(finding) {
-                    return Some(rule.json());
+                    return Some((index, rule.json()));
                 }
             }
             None
-        })
+        }
     }
 
     pub fn limits(&self) -> &Limits {

@@ -240,15 +240,24 @@ impl PolicyEngine {
     /// Throws only when `as_of` is not a date (misuse); a bad request is an `error` decision.
     #[wasm_bindgen(js_name = evaluateJson)]
     pub fn evaluate_json(&self, text: &str, as_of: Option<String>) -> Result<String, JsValue> {
+        self.decide(text, as_of, false)
+    }
+
+    /// `lean`: the decision as [`Engine::decision_lean_json`] writes it, for the wrapper's
+    /// object API, which fills in what it leaves out.
+    fn decide(&self, text: &str, as_of: Option<String>, lean: bool) -> Result<String, JsValue> {
         let as_of = match as_of {
             Some(t) => {
                 Some(Date::parse(&t).map_err(|e| js_error(&format!("asOf `{t}`: {e}"), &[]))?)
             }
             None => None,
         };
-        Ok(self
-            .engine
-            .decision_json(&self.engine.evaluate_json(text, &EvalOptions { as_of })))
+        let decision = self.engine.evaluate_json(text, &EvalOptions { as_of });
+        Ok(if lean {
+            self.engine.decision_lean_json(&decision)
+        } else {
+            self.engine.decision_json(&decision)
+        })
     }
 
     /// `evaluateJson` for a request already encoded as UTF-8 (`TextEncoder`): the glue copies
@@ -257,8 +266,17 @@ impl PolicyEngine {
     /// not UTF-8 are an `error` decision, never a throw.
     #[wasm_bindgen(js_name = evaluateBytes)]
     pub fn evaluate_bytes(&self, bytes: &[u8], as_of: Option<String>) -> Result<String, JsValue> {
+        self.decide_bytes(bytes, as_of, false)
+    }
+
+    fn decide_bytes(
+        &self,
+        bytes: &[u8],
+        as_of: Option<String>,
+        lean: bool,
+    ) -> Result<String, JsValue> {
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.evaluate_json(text, as_of),
+            Ok(text) => self.decide(text, as_of, lean),
             Err(e) => Ok(self.reject_json(
                 "invalid_string",
                 &format!("the request is not UTF-8 (byte {})", e.valid_up_to()),
@@ -280,11 +298,17 @@ impl PolicyEngine {
         self.input.as_mut_ptr()
     }
 
-    /// `evaluateBytes` of the first `len` bytes written at [`Self::input_buffer`].
+    /// `evaluateBytes` of the first `len` bytes written at [`Self::input_buffer`]; `lean` for
+    /// the wrapper's object API (see [`Self::decide`]).
     #[wasm_bindgen(js_name = evaluateInput)]
-    pub fn evaluate_input(&self, len: usize, as_of: Option<String>) -> Result<String, JsValue> {
+    pub fn evaluate_input(
+        &self,
+        len: usize,
+        as_of: Option<String>,
+        lean: bool,
+    ) -> Result<String, JsValue> {
         match self.input.get(..len) {
-            Some(bytes) => self.evaluate_bytes(bytes, as_of),
+            Some(bytes) => self.decide_bytes(bytes, as_of, lean),
             None => Err(js_error(
                 &format!(
                     "evaluateInput: {len} bytes asked for, {} written at inputBuffer",

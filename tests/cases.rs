@@ -78,6 +78,12 @@ fn decisions_are_written_as_serde_writes_them() {
             let text = serde_json::to_string(&d).unwrap();
             assert_eq!(d.to_json(), text, "{}", case.name);
             assert_eq!(engine.decision_json(&d), text, "{}", case.name);
+            assert_eq!(
+                from_lean(&engine, &engine.decision_lean_json(&d)),
+                serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+                "{}",
+                case.name
+            );
             count += 1;
         }
     }
@@ -102,6 +108,9 @@ fn decisions_edited_after_the_engine_are_written_as_they_are() {
         let text = serde_json::to_string(d).unwrap();
         assert_eq!(engine.decision_json(d), text);
         assert_eq!(other.decision_json(d), text);
+        let value = serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        assert_eq!(from_lean(&engine, &engine.decision_lean_json(d)), value);
+        assert_eq!(from_lean(&other, &other.decision_lean_json(d)), value);
         assert_eq!(d.to_json(), text);
     };
     same(&d);
@@ -123,4 +132,35 @@ fn decisions_edited_after_the_engine_are_written_as_they_are() {
         edit(&mut edited);
         same(&edited);
     }
+}
+
+/// The decision the JS wrapper builds from the engine's lean text (js/core.js, `#assemble`):
+/// each `[index, outcome, paths(, message)]` finding completed from the engine's rules, the
+/// pack from the engine's when it is `0`.
+fn from_lean(engine: &cloudgate::Engine, lean: &str) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let rules: Vec<_> = engine.rules().collect();
+    let mut d: Value = serde_json::from_str(lean).unwrap();
+    for finding in d["findings"].as_array_mut().unwrap() {
+        let Some(parts) = finding.as_array() else {
+            continue;
+        };
+        let rule = rules[parts[0].as_u64().unwrap() as usize];
+        let mut full = json!({
+            "rule": rule.id,
+            "title": rule.title,
+            "severity": rule.severity,
+            "outcome": parts[1],
+            "paths": parts[2],
+            "clauses": rule.clauses,
+        });
+        if let Some(message) = parts.get(3) {
+            full["message"] = message.clone();
+        }
+        *finding = full;
+    }
+    if d["pack"] == json!(0) {
+        d["pack"] = serde_json::to_value(engine.pack_info()).unwrap();
+    }
+    d
 }

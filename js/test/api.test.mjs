@@ -273,6 +273,42 @@ test('evaluateJson gives the decision of evaluate as JSON text, and the same ref
   assert.throws(() => engine.evaluateJson(42), /evaluateJson\(request\): request must be an object or a JSON string/);
 });
 
+test('evaluate builds, key for key, the object of evaluateJson\'s text (lean findings filled in by the wrapper)', async () => {
+  // The object API reads a lean decision (findings of the pack's rules as [index, outcome,
+  // paths, message?], the pack as 0) and fills in the rest; the text API writes it whole.
+  const sameText = (e, request, label) => {
+    const object = e.evaluate(request, { asOf: AS_OF });
+    const text = e.evaluateJson(typeof request === 'string' ? request : JSON.stringify(request), { asOf: AS_OF });
+    const zero = (t) => t.replace(/"micros":\d+/, '"micros":0');
+    assert.equal(zero(JSON.stringify(object)), zero(text), label);
+    return object;
+  };
+  for (const [name, request] of Object.entries(BASES)) sameText(engine, request, name);
+  const deny = fs.readFileSync(path.join(REPO, 'examples/requests/termination-deny.json'), 'utf8');
+  const denied = sameText(engine, deny, 'termination deny (messages)');
+  assert.ok(denied.findings.some((f) => f.message), 'a finding with a message');
+  sameText(engine, '{"scenario":', 'refused (errors, no findings)');
+  // An erroring rule (a finding with a position) and a rule of an overlay among the default ones.
+  const mixed = await createEngine({
+    rules: { 'common/ZZZ-921.rhai': rule('ZZZ-921', 'let x = 1; x.foo()'), 'common/ZZZ-922.rhai': rule('ZZZ-922', 'fail("no", ["a.b"])', 'warn') },
+    lenient: true,
+  });
+  const d = sameText(mixed, TERMINATION, 'overlay with an erroring rule');
+  assert.deepEqual(erroring(d), ['ZZZ-921']);
+  assert.ok(d.findings.find((f) => f.rule === 'ZZZ-921').position, 'the error finding has its position');
+  // Each decision's objects are its own: changing one leaves the next decision as it was.
+  const first = engine.evaluate(TERMINATION, { asOf: AS_OF });
+  first.findings[0].clauses[Object.keys(first.findings[0].clauses)[0]].push('changed');
+  first.findings[0].title = 'changed';
+  first.pack.name = 'changed';
+  const second = engine.evaluate(TERMINATION, { asOf: AS_OF });
+  assert.deepEqual(comparableFindings(second), comparableFindings(baseline));
+  assert.deepEqual(second.pack, engine.pack);
+  mixed.free();
+});
+
+const comparableFindings = (d) => d.findings;
+
 test('the package resolves by name to its Node entry; the universal entry works in Node too', async () => {
   const byName = await import('cloudgate');
   const node = await import('../node.js');
