@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
 
 use crate::calendar::Date;
+use crate::compiled::Val;
 use crate::functions::{parse_path, Step};
 use crate::request::Request;
 
@@ -57,14 +58,32 @@ pub(crate) trait Lookup: ToRhai {
         self.node(steps).map(|node| node.to_rhai())
     }
 
-    /// What `lookup` would find, with a list or an object described rather than converted:
-    /// the compiled rules keep those as views into the typed request (`compiled::eval`).
-    fn read(&self, steps: &[Step]) -> Option<Found>
+    /// This part as the compiled form holds it ([`Lookup::read_val`]).
+    fn found_val(&self) -> FoundVal<'_> {
+        match self.found() {
+            Found::Value(v) => FoundVal::Value(Val::from_dynamic(v)),
+            Found::List(n) => FoundVal::List(n),
+            Found::Object => FoundVal::Object,
+        }
+    }
+
+    /// What `lookup` would find, as the compiled form holds it: a string borrowed from the
+    /// request, a number or boolean as it is, and a list or an object described rather than
+    /// converted (the compiled rules keep those as views into the typed request,
+    /// `compiled::eval`; bench/NOTES.md, sections 12 and 16).
+    fn read_val(&self, steps: &[Step]) -> Option<FoundVal<'_>>
     where
         Self: Sized,
     {
-        self.node(steps).map(|node| node.found())
+        self.node(steps).map(|node| node.found_val())
     }
+}
+
+/// What [`Lookup::read_val`] found.
+pub(crate) enum FoundVal<'r> {
+    Value(Val<'r>),
+    List(usize),
+    Object,
 }
 
 /// What [`Lookup::read`] found.
@@ -77,10 +96,26 @@ pub(crate) enum Found {
     Object,
 }
 
-impl Lookup for String {}
-impl Lookup for bool {}
-impl Lookup for i64 {}
-impl Lookup for f64 {}
+impl Lookup for String {
+    fn found_val(&self) -> FoundVal<'_> {
+        FoundVal::Value(Val::Text(self))
+    }
+}
+impl Lookup for bool {
+    fn found_val(&self) -> FoundVal<'_> {
+        FoundVal::Value(Val::Bool(*self))
+    }
+}
+impl Lookup for i64 {
+    fn found_val(&self) -> FoundVal<'_> {
+        FoundVal::Value(Val::Int(*self))
+    }
+}
+impl Lookup for f64 {
+    fn found_val(&self) -> FoundVal<'_> {
+        FoundVal::Value(Val::Float(*self))
+    }
+}
 impl Lookup for Date {}
 
 impl<T: Lookup> Lookup for Vec<T> {

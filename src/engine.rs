@@ -610,15 +610,13 @@ impl Engine {
                 && n <= self.limits.max_map_size
         });
         let req = compiled::LazyReq::new(request, within_limits);
-        let as_of_dynamic = Dynamic::from(as_of.to_string());
-        let scenario_dynamic = Dynamic::from(request.scenario.as_str().to_string());
-        let lifecycle_dynamic = lifecycle_value(request, &lifecycle);
+        let as_of_text = as_of.to_string();
         let globals = compiled::Globals {
             req: &req,
-            params: &self.params,
-            as_of: &as_of_dynamic,
-            scenario: &scenario_dynamic,
-            lifecycle: &lifecycle_dynamic,
+            params: compiled::Val::Dyn(self.params.clone()),
+            as_of: compiled::Val::Text(&as_of_text),
+            scenario: compiled::Val::Text(request.scenario.as_str()),
+            lifecycle: compiled::Val::Dyn(lifecycle_value(request, &lifecycle)),
         };
         #[cfg(feature = "scripts")]
         let mut scope: Option<Scope> = None;
@@ -674,9 +672,13 @@ impl Engine {
                             let mut scope = Scope::new();
                             scope.push_constant_dynamic("req", req.value().clone());
                             scope.push_constant_dynamic("params", self.params.clone());
-                            scope.push_constant_dynamic("as_of", as_of_dynamic.clone());
-                            scope.push_constant_dynamic("scenario", scenario_dynamic.clone());
-                            scope.push_constant_dynamic("lifecycle", lifecycle_dynamic.clone());
+                            for (name, value) in [
+                                ("as_of", &globals.as_of),
+                                ("scenario", &globals.scenario),
+                                ("lifecycle", &globals.lifecycle),
+                            ] {
+                                scope.push_constant_dynamic(name, value.clone().into_dynamic());
+                            }
                             scope
                         });
                         let base = scope.len();

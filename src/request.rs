@@ -64,7 +64,11 @@ macro_rules! string_enum {
             }
         }
 
-        impl crate::convert::Lookup for $name {}
+        impl crate::convert::Lookup for $name {
+            fn found_val(&self) -> crate::convert::FoundVal<'_> {
+                crate::convert::FoundVal::Value(crate::compiled::Val::Text(self.as_str()))
+            }
+        }
 
         impl crate::convert::ToRhai for $name {
             /// One shared Rhai string per variant and thread: converting is a reference count.

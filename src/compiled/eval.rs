@@ -1,18 +1,19 @@
 //! Runs a compiled rule. Every operation mirrors what Rhai does for the same types (the operator
 //! tables of Rhai's `func/builtin.rs`, the package functions, the host functions of
 //! `functions.rs`); for any other type, and for anything Rhai would report as an error, it bails
-//! and the engine asks Rhai.
+//! and the engine asks Rhai. Values are the compiled form's own ([`Val`]): strings of the
+//! request borrowed, scalars plain.
 
 use std::cell::OnceCell;
-use std::sync::Arc;
 
 use rhai::{Array, Dynamic, EvalAltResult, ImmutableString};
 
+use super::value::{Kind, Val, View};
 use super::{
     Bail, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
 };
 use crate::calendar::{is_eea, Date};
-use crate::convert::{Found, Lookup};
+use crate::convert::{FoundVal, Lookup};
 use crate::engine::Limits;
 use crate::functions::{
     da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk,
@@ -25,6 +26,7 @@ use crate::request::Request;
 pub(crate) struct LazyReq<'a> {
     request: &'a Request,
     value: OnceCell<Dynamic>,
+    val: OnceCell<Val<'static>>,
     /// No value in the request can be larger than the engine's size limits (the engine knows
     /// from the JSON text's length), so values read from it by path skip the size check that
     /// Rhai makes on every function's result: walking lists of objects to count them was about
@@ -37,6 +39,7 @@ impl<'a> LazyReq<'a> {
         LazyReq {
             request,
             value: OnceCell::new(),
+            val: OnceCell::new(),
             within_limits,
         }
     }
@@ -46,35 +49,31 @@ impl<'a> LazyReq<'a> {
         self.value
             .get_or_init(|| ReadOnly::wrap("req", crate::convert::to_dynamic(self.request)))
     }
+
+    fn val(&self) -> &Val<'static> {
+        self.val.get_or_init(|| Val::Dyn(self.value().clone()))
+    }
 }
 
 /// The constants a rule sees, as the engine put them in Rhai's scope.
-pub(crate) struct Globals<'a> {
-    pub req: &'a LazyReq<'a>,
-    pub params: &'a Dynamic,
-    pub as_of: &'a Dynamic,
-    pub scenario: &'a Dynamic,
-    pub lifecycle: &'a Dynamic,
+pub(crate) struct Globals<'r> {
+    pub req: &'r LazyReq<'r>,
+    /// `params` behind its read-only wrapper ([`Val::Dyn`]).
+    pub params: Val<'r>,
+    pub as_of: Val<'r>,
+    pub scenario: Val<'r>,
+    /// The lifecycle map ([`Val::Dyn`]).
+    pub lifecycle: Val<'r>,
 }
 
-/// A list or an object of the request, not converted: its path. Rules mostly walk a list of
-/// objects reading a few fields of each item (`for asset in field(req, "data_assets", [])`,
-/// `need(assets[i], "id")`); converting the whole list to Rhai maps for that, in every rule
-/// that walks it, was most of those rules' time (bench/NOTES.md, section 12). A view lives in
-/// variables and goes through `for`, `x[i]`, `len()` and path reads, which read on in the
-/// typed request; every other use gets the converted value ([`Machine::converted`]), so rules see
-/// exactly what Rhai gives them. Views exist only where reads need no size check
-/// ([`LazyReq::within_limits`]).
-#[derive(Clone)]
-struct View(Arc<[Step]>);
-
-fn view_of(v: &Dynamic) -> Option<View> {
-    // `is_variant` first: a tag test, where the typed read tries every built-in type in turn.
-    if !v.is_variant() {
-        return None;
-    }
-    v.read_lock::<View>().map(|view| view.clone())
-}
+// A list or an object of the request, not converted: its path ([`View`]). Rules mostly walk a
+// list of objects reading a few fields of each item (`for asset in field(req, "data_assets",
+// [])`, `need(assets[i], "id")`); converting the whole list to Rhai maps for that, in every
+// rule that walks it, was most of those rules' time (bench/NOTES.md, section 12). A view lives
+// in variables and goes through `for`, `x[i]`, `len()` and path reads, which read on in the
+// typed request; every other use gets the converted value ([`Machine::converted`]), so rules
+// see exactly what Rhai gives them. Views exist only where reads need no size check
+// ([`LazyReq::within_limits`]).
 
 /// What a rule ended with.
 pub(crate) enum Run {
@@ -92,16 +91,15 @@ pub(crate) enum Run {
 ///
 /// `scratch` holds the variable slots; the engine passes the same vector for every rule of a
 /// decision so that rules do not each allocate their own.
-pub(crate) fn run(
-    program: &Program,
-    globals: &Globals<'_>,
-    limits: &Limits,
-    scratch: &mut Vec<Dynamic>,
+pub(crate) fn run<'r>(
+    program: &'r Program,
+    globals: &'r Globals<'r>,
+    limits: &'r Limits,
+    scratch: &mut Vec<Val<'r>>,
 ) -> (Result<Run, Bail>, u64) {
     let mut slots = std::mem::take(scratch);
     slots.clear();
-    // `resize` would call `Dynamic::clone` (its full match, not inlined) for every slot.
-    slots.resize_with(program.slots, || Dynamic::UNIT);
+    slots.resize_with(program.slots, || Val::Unit);
     let mut machine = Machine {
         globals,
         limits,
@@ -111,35 +109,25 @@ pub(crate) fn run(
     let outcome = match machine.tail(&program.body) {
         Err(Flow::Result(result)) => Ok(Run::Result(result)),
         // A view the rule ends with is converted here, so it never leaves the compiled form.
-        Ok(value) | Err(Flow::Return(value)) => match machine.real_owned(value) {
-            Ok(value) => Ok(Run::Value(value)),
+        Ok(value) => match machine.real_owned(value) {
+            Ok(value) => Ok(Run::Value(value.into_dynamic())),
             Err(Flow::Bail(why)) => Err(Bail(why)),
             Err(_) => Err(Bail("view")),
         },
+        Err(Flow::Return(value)) => Ok(Run::Value(value)),
         Err(Flow::Missing(path)) => Ok(Run::Missing(path)),
         Err(Flow::Bail(why)) => Err(Bail(why)),
         Err(Flow::Break | Flow::Continue) => Err(Bail("break outside a loop")),
     };
     // Values a rule left in its variables are dropped now, not with the next rule.
-    machine.slots.drain(..).for_each(discard);
+    machine.slots.clear();
     *scratch = machine.slots;
     (outcome, machine.operations)
 }
 
-/// Drops a value a rule is done with. Many are `()` (a variable not yet set, the value of a
-/// `let` or of an `if` without one), which own nothing, yet dropping a `Dynamic` calls its whole
-/// drop glue, not inlined: skipping it for them was −1.6 % instructions per decision
-/// (bench/NOTES.md, section 14). Anything else is dropped as usual (testing for booleans and
-/// numbers too cost more than it saved: +0.6 %, section 15).
-#[inline(always)]
-fn discard(value: Dynamic) {
-    if value.is_unit() {
-        std::mem::forget(value);
-    }
-}
-
 /// How evaluation leaves the normal path.
 enum Flow {
+    /// `return x;`: the value, views converted, as Rhai holds it.
     Return(Dynamic),
     /// A rule's result in tail position (`return pass();`, or the last statement): the same as
     /// `Return` of it, without the `Dynamic`.
@@ -156,10 +144,10 @@ fn bail<T>(why: &'static str) -> Res<T> {
     Err(Flow::Bail(why))
 }
 
-struct Machine<'a> {
-    globals: &'a Globals<'a>,
-    limits: &'a Limits,
-    slots: Vec<Dynamic>,
+struct Machine<'r> {
+    globals: &'r Globals<'r>,
+    limits: &'r Limits,
+    slots: Vec<Val<'r>>,
     operations: u64,
 }
 
@@ -168,7 +156,7 @@ fn is_place(e: &Ex) -> bool {
     matches!(e, Ex::Const(_) | Ex::Local(_) | Ex::Global(_))
 }
 
-impl<'a> Machine<'a> {
+impl<'r> Machine<'r> {
     fn tick(&mut self) -> Res<()> {
         self.operations += 1;
         if self.operations > self.limits.max_operations {
@@ -180,17 +168,18 @@ impl<'a> Machine<'a> {
         Ok(())
     }
 
-    fn global(&self, g: Global) -> &'a Dynamic {
+    fn global(&self, g: Global) -> &'r Val<'r> {
+        let globals = self.globals;
         match g {
-            Global::Req => self.globals.req.value(),
-            Global::Params => self.globals.params,
-            Global::AsOf => self.globals.as_of,
-            Global::Scenario => self.globals.scenario,
-            Global::Lifecycle => self.globals.lifecycle,
+            Global::Req => globals.req.val(),
+            Global::Params => &globals.params,
+            Global::AsOf => &globals.as_of,
+            Global::Scenario => &globals.scenario,
+            Global::Lifecycle => &globals.lifecycle,
         }
     }
 
-    fn place<'s>(&'s self, e: &'s Ex) -> Res<&'s Dynamic> {
+    fn place<'s>(&'s self, e: &'s Ex) -> Res<&'s Val<'r>> {
         match e {
             Ex::Const(v) => Ok(v),
             Ex::Local(slot) => match self.slots.get(*slot) {
@@ -202,10 +191,10 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn set(&mut self, slot: usize, value: Dynamic) -> Res<()> {
+    fn set(&mut self, slot: usize, value: Val<'r>) -> Res<()> {
         match self.slots.get_mut(slot) {
             Some(s) => {
-                discard(std::mem::replace(s, value));
+                *s = value;
                 Ok(())
             }
             None => bail("slot"),
@@ -214,7 +203,7 @@ impl<'a> Machine<'a> {
 
     /// `e`'s value when it has to be computed; `None` for a variable or constant, which is read
     /// in place ([`Self::value`]) once every operand has been evaluated, as Rhai reads them.
-    fn computed(&mut self, e: &Ex) -> Res<Option<Dynamic>> {
+    fn computed(&mut self, e: &Ex) -> Res<Option<Val<'r>>> {
         if is_place(e) {
             Ok(None)
         } else {
@@ -223,7 +212,7 @@ impl<'a> Machine<'a> {
     }
 
     /// `e`'s value: the one computed, or the variable or constant read now.
-    fn value<'s>(&'s self, computed: &'s Option<Dynamic>, e: &'s Ex) -> Res<&'s Dynamic> {
+    fn value<'s>(&'s self, computed: &'s Option<Val<'r>>, e: &'s Ex) -> Res<&'s Val<'r>> {
         match computed {
             Some(v) => Ok(v),
             None => self.place(e),
@@ -231,7 +220,7 @@ impl<'a> Machine<'a> {
     }
 
     /// Applies `f` to the value of `e`, reading variables and constants in place.
-    fn with1<T>(&mut self, e: &Ex, f: impl FnOnce(&Dynamic) -> Res<T>) -> Res<T> {
+    fn with1<T>(&mut self, e: &Ex, f: impl FnOnce(&Val<'r>) -> Res<T>) -> Res<T> {
         let computed = self.computed(e)?;
         let v = self.value(&computed, e)?;
         match self.converted(v)? {
@@ -248,7 +237,7 @@ impl<'a> Machine<'a> {
     /// the next use (`x in list` in a loop) does not convert it again. Nothing a rule does can
     /// tell the two apart; a view stays a view until then, for the reads that need no
     /// conversion.
-    fn keep_converted(&mut self, e: &Ex, value: Dynamic) {
+    fn keep_converted(&mut self, e: &Ex, value: Val<'r>) {
         if let Ex::Local(slot) = e {
             if let Some(s) = self.slots.get_mut(*slot) {
                 *s = value;
@@ -258,50 +247,49 @@ impl<'a> Machine<'a> {
 
     /// The value a view stands for, converted; `None` for any other value (use it as it is).
     #[inline]
-    fn converted(&self, v: &Dynamic) -> Res<Option<Dynamic>> {
-        if v.is_variant() {
-            self.view_converted(v)
-        } else {
-            Ok(None)
+    fn converted(&self, v: &Val<'r>) -> Res<Option<Val<'r>>> {
+        match v {
+            Val::View(view) => self.view_converted(view).map(Some),
+            _ => Ok(None),
         }
     }
 
     #[inline(never)]
-    fn view_converted(&self, v: &Dynamic) -> Res<Option<Dynamic>> {
-        match view_of(v) {
-            Some(view) => match self.globals.req.request.lookup(&view.0) {
-                Some(v) => Ok(Some(v)),
-                None => bail("view"),
-            },
-            None => Ok(None),
+    fn view_converted(&self, view: &View) -> Res<Val<'r>> {
+        match self.globals.req.request.lookup(&view.0) {
+            Some(v) => Ok(Val::from_dynamic(v)),
+            None => bail("view"),
         }
     }
 
     /// `v`, or the value it stands for if it is a view.
-    fn real_owned(&self, v: Dynamic) -> Res<Dynamic> {
-        Ok(self.converted(&v)?.unwrap_or(v))
+    fn real_owned(&self, v: Val<'r>) -> Res<Val<'r>> {
+        match v {
+            Val::View(view) => self.view_converted(&view),
+            v => Ok(v),
+        }
     }
 
-    /// The request's value at `steps`, as a rule reads it by path: a scalar converted, a list
-    /// or object as a view (converted and size-checked instead when the request may hold
-    /// values over the limits, as Rhai checks every function's result).
-    fn read_request(&self, steps: &[Step]) -> Res<Option<Dynamic>> {
+    /// The request's value at `steps`, as a rule reads it by path: a string borrowed, another
+    /// scalar copied, a list or object as a view (converted and size-checked instead when the
+    /// request may hold values over the limits, as Rhai checks every function's result).
+    fn read_request(&self, steps: &[Step]) -> Res<Option<Val<'r>>> {
         let req = self.globals.req;
         if !req.within_limits {
             return match req.request.lookup(steps) {
-                Some(v) => sized(v, self.limits).map(Some),
+                Some(v) => sized(v, self.limits).map(|v| Some(Val::from_dynamic(v))),
                 None => Ok(None),
             };
         }
-        Ok(match req.request.read(steps) {
+        Ok(match req.request.read_val(steps) {
             None => None,
-            Some(Found::Value(v)) => Some(v),
-            Some(Found::List(_) | Found::Object) => Some(Dynamic::from(View(steps.into()))),
+            Some(FoundVal::Value(v)) => Some(v),
+            Some(FoundVal::List(_) | FoundVal::Object) => Some(Val::View(View(steps.into()))),
         })
     }
 
     /// The request's value at a view's path followed by `more`.
-    fn read_view(&self, view: &View, more: &[Step]) -> Res<Option<Dynamic>> {
+    fn read_view(&self, view: &View, more: &[Step]) -> Res<Option<Val<'r>>> {
         let mut steps = Vec::with_capacity(view.0.len() + more.len());
         steps.extend_from_slice(&view.0);
         steps.extend_from_slice(more);
@@ -310,14 +298,14 @@ impl<'a> Machine<'a> {
 
     /// The length of the list `view` is of, if it is of a list.
     fn list_len(&self, view: &View) -> Option<usize> {
-        match self.globals.req.request.read(&view.0)? {
-            Found::List(n) => Some(n),
-            Found::Value(_) | Found::Object => None,
+        match self.globals.req.request.read_val(&view.0)? {
+            FoundVal::List(n) => Some(n),
+            FoundVal::Value(_) | FoundVal::Object => None,
         }
     }
 
     /// Applies `f` to the values of `a` and `b`, evaluated left to right.
-    fn with2<T>(&mut self, a: &Ex, b: &Ex, f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>) -> Res<T> {
+    fn with2<T>(&mut self, a: &Ex, b: &Ex, f: impl FnOnce(&Val<'r>, &Val<'r>) -> Res<T>) -> Res<T> {
         self.with2_or(a, b, |_, _| None, f)
     }
 
@@ -327,8 +315,8 @@ impl<'a> Machine<'a> {
         &mut self,
         a: &Ex,
         b: &Ex,
-        first: impl FnOnce(&Dynamic, &Dynamic) -> Option<T>,
-        f: impl FnOnce(&Dynamic, &Dynamic) -> Res<T>,
+        first: impl FnOnce(&Val<'r>, &Val<'r>) -> Option<T>,
+        f: impl FnOnce(&Val<'r>, &Val<'r>) -> Res<T>,
     ) -> Res<T> {
         let av = self.computed(a)?;
         let bv = self.computed(b)?;
@@ -361,12 +349,12 @@ impl<'a> Machine<'a> {
     /// The program's body: as `block`, but a result call (`pass()`, `fail(…)`,
     /// `not_applicable(…)`) whose value is the rule's value leaves as [`Flow::Result`]. Counts
     /// the same operations as `block` would.
-    fn tail(&mut self, block: &[St]) -> Res<Dynamic> {
+    fn tail(&mut self, block: &[St]) -> Res<Val<'r>> {
         let Some((last, init)) = block.split_last() else {
-            return Ok(Dynamic::UNIT);
+            return Ok(Val::Unit);
         };
         for stmt in init {
-            discard(self.stmt(stmt)?);
+            self.stmt(stmt)?;
         }
         match last {
             St::Expr(Ex::Host(h, args)) if is_result(*h) => {
@@ -387,21 +375,21 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn block(&mut self, block: &[St]) -> Res<Dynamic> {
-        let mut last = Dynamic::UNIT;
+    fn block(&mut self, block: &[St]) -> Res<Val<'r>> {
+        let mut last = Val::Unit;
         for stmt in block {
-            discard(std::mem::replace(&mut last, self.stmt(stmt)?));
+            last = self.stmt(stmt)?;
         }
         Ok(last)
     }
 
-    fn stmt(&mut self, stmt: &St) -> Res<Dynamic> {
+    fn stmt(&mut self, stmt: &St) -> Res<Val<'r>> {
         self.tick()?;
         match stmt {
             St::Let(slot, e) | St::Set(slot, e) => {
                 let v = self.eval(e)?;
                 self.set(*slot, v)?;
-                Ok(Dynamic::UNIT)
+                Ok(Val::Unit)
             }
             St::Update(slot, op, e) => {
                 let rhs = self.eval(e)?;
@@ -415,7 +403,7 @@ impl<'a> Machine<'a> {
                     None => binary(*op, current, &rhs, self.limits)?,
                 };
                 self.set(*slot, v)?;
-                Ok(Dynamic::UNIT)
+                Ok(Val::Unit)
             }
             St::Expr(e) => self.eval(e),
             St::If(x) => {
@@ -440,52 +428,54 @@ impl<'a> Machine<'a> {
                         Err(other) => return Err(other),
                     }
                 }
-                Ok(Dynamic::UNIT)
+                Ok(Val::Unit)
             }
             St::For(f) => {
-                let items: Array = match &f.iter {
-                    Ex::Range(bounds, inclusive) => {
-                        let (from, to) =
-                            self.with2(&bounds.0, &bounds.1, |a, b| Ok((int(a)?, int(b)?)))?;
-                        let to = if *inclusive {
-                            to.checked_add(1)
-                        } else {
-                            Some(to)
-                        };
-                        let Some(to) = to else {
-                            return bail("range");
-                        };
-                        // Every turn costs an operation, so a range longer than the budget
-                        // would bail anyway: do it before building the numbers.
-                        let turns = u64::try_from(to.saturating_sub(from)).unwrap_or(0);
-                        if turns > self.limits.max_operations {
-                            return bail(Bail::OPERATIONS);
-                        }
-                        (from..to).map(Dynamic::from_int).collect()
+                if let Ex::Range(bounds, inclusive) = &f.iter {
+                    let (from, to) =
+                        self.with2(&bounds.0, &bounds.1, |a, b| Ok((int(a)?, int(b)?)))?;
+                    let to = if *inclusive {
+                        to.checked_add(1)
+                    } else {
+                        Some(to)
+                    };
+                    let Some(to) = to else {
+                        return bail("range");
+                    };
+                    // Every turn costs an operation, so a range longer than the budget would
+                    // bail anyway: do it before the first turn.
+                    let turns = u64::try_from(to.saturating_sub(from)).unwrap_or(0);
+                    if turns > self.limits.max_operations {
+                        return bail(Bail::OPERATIONS);
                     }
-                    iter => {
-                        let iter = self.eval(iter)?;
-                        if let Some(view) = view_of(&iter) {
-                            if let Some(count) = self.list_len(&view) {
-                                return self.for_view(f, &view, count);
-                            }
+                    for (i, n) in (from..to).enumerate() {
+                        if self.turn(f, i, Val::Int(n))? {
+                            break;
                         }
-                        let iter = self.real_owned(iter)?;
-                        if !iter.is_array() {
-                            return bail("for over something other than an array");
-                        }
-                        let Ok(items) = iter.into_array() else {
-                            return bail("for over something other than an array");
-                        };
-                        items
                     }
+                    return Ok(Val::Unit);
+                }
+                let iter = self.eval(&f.iter)?;
+                if let Val::View(view) = &iter {
+                    if let Some(count) = self.list_len(view) {
+                        return self.for_view(f, view, count);
+                    }
+                }
+                let Val::Dyn(iter) = self.real_owned(iter)? else {
+                    return bail("for over something other than an array");
+                };
+                if !iter.is_array() {
+                    return bail("for over something other than an array");
+                }
+                let Ok(items) = iter.into_array() else {
+                    return bail("for over something other than an array");
                 };
                 for (i, item) in items.into_iter().enumerate() {
-                    if self.turn(f, i, item)? {
+                    if self.turn(f, i, Val::from_dynamic(item))? {
                         break;
                     }
                 }
-                Ok(Dynamic::UNIT)
+                Ok(Val::Unit)
             }
             St::Return(Some(Ex::Host(h, args))) if is_result(*h) => {
                 self.tick()?;
@@ -494,9 +484,9 @@ impl<'a> Machine<'a> {
             St::Return(e) => {
                 let v = match e {
                     Some(e) => self.eval(e)?,
-                    None => Dynamic::UNIT,
+                    None => Val::Unit,
                 };
-                Err(Flow::Return(v))
+                Err(Flow::Return(self.real_owned(v)?.into_dynamic()))
             }
             St::Break => Err(Flow::Break),
             St::Continue => Err(Flow::Continue),
@@ -504,14 +494,14 @@ impl<'a> Machine<'a> {
     }
 
     /// One turn of a `for` loop; `true` when the body breaks out of it.
-    fn turn(&mut self, f: &ForLoop, i: usize, item: Dynamic) -> Res<bool> {
+    fn turn(&mut self, f: &ForLoop, i: usize, item: Val<'r>) -> Res<bool> {
         self.tick()?;
         self.set(f.item, item)?;
         if let Some(index) = f.index {
             let Ok(i) = i64::try_from(i) else {
                 return bail("index");
             };
-            self.set(index, Dynamic::from_int(i))?;
+            self.set(index, Val::Int(i))?;
         }
         match self.block(&f.body) {
             Ok(_) | Err(Flow::Continue) => Ok(false),
@@ -521,7 +511,7 @@ impl<'a> Machine<'a> {
     }
 
     /// A `for` loop over a list of the request: each item read when its turn comes.
-    fn for_view(&mut self, f: &ForLoop, view: &View, count: usize) -> Res<Dynamic> {
+    fn for_view(&mut self, f: &ForLoop, view: &View, count: usize) -> Res<Val<'r>> {
         for i in 0..count {
             let Some(item) = self.read_view(view, &[Step::Index(i)])? else {
                 return bail("view item");
@@ -530,17 +520,17 @@ impl<'a> Machine<'a> {
                 break;
             }
         }
-        Ok(Dynamic::UNIT)
+        Ok(Val::Unit)
     }
 
     fn boolean(&mut self, e: &Ex) -> Res<bool> {
-        self.with1(e, |v| match v.as_bool() {
-            Ok(b) => Ok(b),
-            Err(_) => bail("not a boolean"),
+        self.with1(e, |v| match v {
+            Val::Bool(b) => Ok(*b),
+            _ => bail("not a boolean"),
         })
     }
 
-    fn eval(&mut self, e: &Ex) -> Res<Dynamic> {
+    fn eval(&mut self, e: &Ex) -> Res<Val<'r>> {
         let limits = self.limits;
         match e {
             Ex::Const(_) | Ex::Local(_) | Ex::Global(_) => self.place(e).cloned(),
@@ -552,46 +542,46 @@ impl<'a> Machine<'a> {
                         return bail("string size");
                     }
                 }
-                Ok(Dynamic::from(ImmutableString::from(text)))
+                Ok(Val::Str(ImmutableString::from(text)))
             }
             Ex::Array(items) => {
                 let mut array = Array::with_capacity(items.len());
                 for item in items {
                     let item = self.eval(item)?;
-                    array.push(self.real_owned(item)?);
+                    array.push(self.real_owned(item)?.into_dynamic());
                 }
-                sized(Dynamic::from_array(array), limits)
+                sized(Dynamic::from_array(array), limits).map(Val::Dyn)
             }
             Ex::And(items) => {
                 for item in items {
                     if !self.boolean(item)? {
-                        return Ok(Dynamic::FALSE);
+                        return Ok(Val::Bool(false));
                     }
                 }
-                Ok(Dynamic::TRUE)
+                Ok(Val::Bool(true))
             }
             Ex::Or(items) => {
                 for item in items {
                     if self.boolean(item)? {
-                        return Ok(Dynamic::TRUE);
+                        return Ok(Val::Bool(true));
                     }
                 }
-                Ok(Dynamic::FALSE)
+                Ok(Val::Bool(false))
             }
             Ex::Coalesce(items) => {
-                let mut last = Dynamic::UNIT;
+                let mut last = Val::Unit;
                 for item in items {
                     last = self.eval(item)?;
-                    if !last.is_unit() {
+                    if !matches!(last, Val::Unit) {
                         break;
                     }
                 }
                 Ok(last)
             }
-            Ex::Not(x) => Ok(Dynamic::from_bool(!self.boolean(x)?)),
-            Ex::Neg(x) => self.with1(x, |v| match v.as_int() {
-                Ok(i) if !v.is_float() => match i.checked_neg() {
-                    Some(n) => Ok(Dynamic::from_int(n)),
+            Ex::Not(x) => Ok(Val::Bool(!self.boolean(x)?)),
+            Ex::Neg(x) => self.with1(x, |v| match v {
+                Val::Int(i) => match i.checked_neg() {
+                    Some(n) => Ok(Val::Int(n)),
                     None => bail("overflow"),
                 },
                 _ => bail("negation"),
@@ -622,30 +612,30 @@ impl<'a> Machine<'a> {
                 // `asset.name` on an object of the request reads the one field, as a path read
                 // does, instead of converting the whole object for it.
                 let computed = self.computed(x)?;
-                if let Some(view) = view_of(self.value(&computed, x)?) {
-                    if let Some(Found::Object) = self.globals.req.request.read(&view.0) {
+                if let Val::View(view) = self.value(&computed, x)? {
+                    if let Some(FoundVal::Object) = self.globals.req.request.read_val(&view.0) {
                         let step = [Step::Key(name.as_str().into())];
-                        return Ok(self.read_view(&view, &step)?.unwrap_or(Dynamic::UNIT));
+                        return Ok(self.read_view(view, &step)?.unwrap_or(Val::Unit));
                     }
                 }
                 let v = self.value(&computed, x)?;
                 match self.converted(v)? {
-                    Some(v) => sized(property(&v, name)?, limits),
-                    None => sized(property(v, name)?, limits),
+                    Some(v) => sized_val(property(&v, name)?, limits),
+                    None => sized_val(property(v, name)?, limits),
                 }
             }
             Ex::Index(x) => self.index(&x.0, &x.1),
             Ex::Push(slot, x) => {
                 self.tick()?;
                 let value = self.eval(x)?;
-                let value = self.real_owned(value)?;
+                let value = self.real_owned(value)?.into_dynamic();
                 self.grow_local_array(*slot, |array| array.push(value))
             }
             Ex::Insert(slot, x) => {
                 self.tick()?;
                 let at = self.with1(&x.0, int)?;
                 let value = self.eval(&x.1)?;
-                let value = self.real_owned(value)?;
+                let value = self.real_owned(value)?.into_dynamic();
                 // Rhai counts a negative index from the end; no rule needs that here.
                 let Ok(at) = usize::try_from(at) else {
                     return bail("negative index");
@@ -666,15 +656,17 @@ impl<'a> Machine<'a> {
 
     /// `x.len()`, `x.is_empty()`: a view's list is counted where it is.
     #[inline(never)]
-    fn size_of(&mut self, m: Method, x: &Ex) -> Res<Dynamic> {
+    fn size_of(&mut self, m: Method, x: &Ex) -> Res<Val<'r>> {
         let computed = self.computed(x)?;
         let v = self.value(&computed, x)?;
-        if let Some(n) = view_of(v).and_then(|view| self.list_len(&view)) {
-            return match (m, i64::try_from(n)) {
-                (Method::IsEmpty, _) => Ok(Dynamic::from_bool(n == 0)),
-                (_, Ok(n)) => Ok(Dynamic::from_int(n)),
-                (_, Err(_)) => bail("length"),
-            };
+        if let Val::View(view) = v {
+            if let Some(n) = self.list_len(view) {
+                return match (m, i64::try_from(n)) {
+                    (Method::IsEmpty, _) => Ok(Val::Bool(n == 0)),
+                    (_, Ok(n)) => Ok(Val::Int(n)),
+                    (_, Err(_)) => bail("length"),
+                };
+            }
         }
         match self.converted(v)? {
             Some(v) => method(m, &v),
@@ -684,18 +676,21 @@ impl<'a> Machine<'a> {
 
     /// `base[at]`: an item of a view's list is read on in the request.
     #[inline(never)]
-    fn index(&mut self, base: &Ex, at: &Ex) -> Res<Dynamic> {
+    fn index(&mut self, base: &Ex, at: &Ex) -> Res<Val<'r>> {
         let limits = self.limits;
         let view_in = |m: &Self| match base {
-            Ex::Local(slot) => m.slots.get(*slot).and_then(view_of),
+            Ex::Local(slot) => match m.slots.get(*slot) {
+                Some(Val::View(view)) => Some(view.clone()),
+                _ => None,
+            },
             _ => None,
         };
         if view_in(self).is_none() {
-            return self.with2(base, at, |v, i| sized(index(v, i)?, limits));
+            return self.with2(base, at, |v, i| sized_val(index(v, i)?, limits));
         }
         let i = self.eval(at)?;
         if let Some(view) = view_in(self) {
-            if let (Ok(n), false) = (i.as_int(), i.is_float()) {
+            if let Val::Int(n) = i {
                 if let Ok(n) = usize::try_from(n) {
                     if let Some(item) = self.read_view(&view, &[Step::Index(n)])? {
                         return Ok(item);
@@ -707,13 +702,13 @@ impl<'a> Machine<'a> {
         let i = self.real_owned(i)?;
         let b = self.place(base)?;
         match self.converted(b)? {
-            Some(b) => sized(index(&b, &i)?, limits),
-            None => sized(index(b, &i)?, limits),
+            Some(b) => sized_val(index(&b, &i)?, limits),
+            None => sized_val(index(b, &i)?, limits),
         }
     }
 
     /// `push` and `insert` on a local array, which Rhai changes in place.
-    fn grow_local_array(&mut self, slot: usize, grow: impl FnOnce(&mut Array)) -> Res<Dynamic> {
+    fn grow_local_array(&mut self, slot: usize, grow: impl FnOnce(&mut Array)) -> Res<Val<'r>> {
         let limits = self.limits;
         // A list read from the request is the rule's own copy once it changes.
         if let Some(v) = self.slots.get(slot) {
@@ -721,8 +716,8 @@ impl<'a> Machine<'a> {
                 self.set(slot, v)?;
             }
         }
-        let Some(target) = self.slots.get_mut(slot) else {
-            return bail("slot");
+        let Some(Val::Dyn(target)) = self.slots.get_mut(slot) else {
+            return bail("push onto something other than an array");
         };
         if target.is_read_only() || !target.is_array() {
             return bail("push onto something other than an array");
@@ -738,32 +733,36 @@ impl<'a> Machine<'a> {
         grow(&mut array);
         drop(array);
         check_size(target, limits)?;
-        Ok(Dynamic::UNIT)
+        Ok(Val::Unit)
     }
 
-    fn path(&mut self, p: &PathCall) -> Res<Dynamic> {
+    fn path(&mut self, p: &PathCall) -> Res<Val<'r>> {
         let limits = self.limits;
         // Rhai evaluates every argument before the call, left to right.
         let computed = match &p.path {
             PathArg::Computed(e) => {
-                let text = self.with1(e, string)?;
-                match parse_path(text.as_str()) {
+                let text = self.with1(e, |v| Ok(string(v)?.to_string()))?;
+                match parse_path(&text) {
                     Some(steps) => Some((steps, text)),
                     None => return bail("malformed path"),
                 }
             }
             PathArg::Parsed(..) => None,
         };
-        let (steps, text): (&[Step], &ImmutableString) = match (&p.path, &computed) {
-            (PathArg::Parsed(steps, text), _) => (steps, text),
-            (PathArg::Computed(_), Some((steps, text))) => (steps, text),
+        let (steps, text): (&[Step], &str) = match (&p.path, &computed) {
+            (PathArg::Parsed(steps, text), _) => (steps, text.as_str()),
+            (PathArg::Computed(_), Some((steps, text))) => (steps, text.as_str()),
             (PathArg::Computed(_), None) => return bail("path"),
         };
         let extra = match &p.extra {
             Some(e) => Some(self.eval(e)?),
             None => None,
         };
-        if p.kind == PathKind::Need && extra.as_ref().is_some_and(|prefix| !prefix.is_string()) {
+        if p.kind == PathKind::Need
+            && extra
+                .as_ref()
+                .is_some_and(|prefix| prefix.as_str().is_none())
+        {
             return bail("need's prefix is not a string");
         }
         // Read from the request (`req`, or a view of a part of it): already checked. Any other
@@ -772,26 +771,32 @@ impl<'a> Machine<'a> {
             (self.read_request(steps)?, true)
         } else {
             let computed = self.computed(&p.target)?;
-            let target = self.value(&computed, &p.target)?;
-            match view_of(target) {
-                Some(view) => (self.read_view(&view, steps)?, true),
-                None => (
-                    in_place(target, |root| walk(root, steps, |v| v.cloned())),
+            match self.value(&computed, &p.target)? {
+                Val::View(view) => (self.read_view(view, steps)?, true),
+                Val::Dyn(target) => (
+                    in_place(target, |root| walk(root, steps, |v| v.cloned()))
+                        .map(Val::from_dynamic),
+                    false,
+                ),
+                Val::Unit => (None, false),
+                other => (
+                    walk(&other.clone().into_dynamic(), steps, |v| v.cloned())
+                        .map(Val::from_dynamic),
                     false,
                 ),
             }
         };
         match (p.kind, found, extra) {
-            (PathKind::Present, found, None) => Ok(Dynamic::from_bool(found.is_some())),
+            (PathKind::Present, found, None) => Ok(Val::Bool(found.is_some())),
             (PathKind::Need | PathKind::Field, Some(v), _) if checked => Ok(v),
-            (PathKind::Need | PathKind::Field, Some(v), _) => sized(v, limits),
-            (PathKind::Field, None, None) => Ok(Dynamic::UNIT),
+            (PathKind::Need | PathKind::Field, Some(v), _) => sized_val(v, limits),
+            (PathKind::Field, None, None) => Ok(Val::Unit),
             (PathKind::Field, None, Some(default)) => Ok(default),
             (PathKind::Need, None, None) => Err(Flow::Missing(text.to_string())),
-            (PathKind::Need, None, Some(prefix)) => match prefix.as_immutable_string_ref() {
-                Ok(prefix) if prefix.is_empty() => Err(Flow::Missing(text.to_string())),
-                Ok(prefix) => Err(Flow::Missing(format!("{}.{}", prefix.as_str(), text))),
-                Err(_) => bail("need's prefix is not a string"),
+            (PathKind::Need, None, Some(prefix)) => match prefix.as_str() {
+                Some("") => Err(Flow::Missing(text.to_string())),
+                Some(prefix) => Err(Flow::Missing(format!("{prefix}.{text}"))),
+                None => bail("need's prefix is not a string"),
             },
             _ => bail("path call"),
         }
@@ -811,7 +816,7 @@ impl<'a> Machine<'a> {
             }),
             (Host::Fail, [a]) => self.with1(a, |a| {
                 Ok(RuleResult::Fail {
-                    message: message_of(a),
+                    message: message(a),
                     paths: Vec::new(),
                 })
             }),
@@ -820,17 +825,19 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn host(&mut self, h: Host, args: &[Ex]) -> Res<Dynamic> {
+    fn host(&mut self, h: Host, args: &[Ex]) -> Res<Val<'r>> {
         let limits = self.limits;
         if is_result(h) {
-            return self.result(h, args).map(Dynamic::from);
+            return self
+                .result(h, args)
+                .map(|result| Val::Dyn(Dynamic::from(result)));
         }
         match args {
             [] => bail("host arity"),
             // `da_scope(req)` reads two fields of the typed request: no need to build `req`.
             [Ex::Global(Global::Req)] if h == Host::DaScope => {
                 match da_scope_of(self.globals.req.request) {
-                    Ok(b) => Ok(Dynamic::from_bool(b)),
+                    Ok(b) => Ok(Val::Bool(b)),
                     Err(MissingField(path)) => Err(Flow::Missing(path)),
                 }
             }
@@ -843,8 +850,8 @@ impl<'a> Machine<'a> {
                 let (start, len) = (int(&start)?, int(&len)?);
                 let array = self.value(&computed, array)?;
                 match self.converted(array)? {
-                    Some(array) => sized(extract(&array, start, len)?, limits),
-                    None => sized(extract(array, start, len)?, limits),
+                    Some(array) => extract(&array, start, len, limits),
+                    None => extract(array, start, len, limits),
                 }
             }
             _ => bail("host arity"),
@@ -853,7 +860,10 @@ impl<'a> Machine<'a> {
 }
 
 /// Rhai's `array.extract(start, len)` for a start within the array or past its end.
-fn extract(array: &Dynamic, start: i64, len: i64) -> Res<Dynamic> {
+fn extract<'r>(array: &Val<'_>, start: i64, len: i64, limits: &Limits) -> Res<Val<'r>> {
+    let Val::Dyn(array) = array else {
+        return bail("extract from something other than an array");
+    };
     let Ok(items) = array.as_array_ref() else {
         return bail("extract from something other than an array");
     };
@@ -862,7 +872,7 @@ fn extract(array: &Dynamic, start: i64, len: i64) -> Res<Dynamic> {
     };
     let len = usize::try_from(len).unwrap_or(0);
     let part: Array = items.iter().skip(start).take(len).cloned().collect();
-    Ok(Dynamic::from_array(part))
+    sized(Dynamic::from_array(part), limits).map(Val::Dyn)
 }
 
 /// Runs `f` on the value behind a read-only wrapper (`req`, `params`), or on `v` itself.
@@ -873,70 +883,89 @@ fn in_place<T>(v: &Dynamic, f: impl FnOnce(&Dynamic) -> T) -> T {
     }
 }
 
-fn string(v: &Dynamic) -> Res<ImmutableString> {
-    match v.as_immutable_string_ref() {
-        Ok(s) => Ok(s.clone()),
-        Err(_) => bail("not a string"),
+fn string<'v>(v: &'v Val<'_>) -> Res<&'v str> {
+    match v.as_str() {
+        Some(s) => Ok(s),
+        None => bail("not a string"),
     }
 }
 
-fn int(v: &Dynamic) -> Res<i64> {
-    if v.is_int() {
-        if let Ok(i) = v.as_int() {
-            return Ok(i);
-        }
+fn int(v: &Val<'_>) -> Res<i64> {
+    match v {
+        Val::Int(i) => Ok(*i),
+        _ => bail("not an integer"),
     }
-    bail("not an integer")
 }
 
-fn day(v: &Dynamic) -> Res<Date> {
-    date(string(v)?.as_str()).or_else(|_| bail("not a date"))
+fn day(v: &Val<'_>) -> Res<Date> {
+    date(string(v)?).or_else(|_| bail("not a date"))
 }
 
-fn text(s: String, limits: &Limits) -> Res<Dynamic> {
+fn text<'r>(s: String, limits: &Limits) -> Res<Val<'r>> {
     if s.len() > limits.max_string_size {
         return bail("string size");
     }
-    Ok(Dynamic::from(ImmutableString::from(s)))
+    Ok(Val::Str(ImmutableString::from(s)))
 }
 
-fn host1(h: Host, a: &Dynamic) -> Res<Dynamic> {
+/// `empty(v)` (functions.rs, `is_empty_value`) without converting a string or scalar.
+fn is_empty(v: &Val<'_>) -> bool {
+    match v {
+        Val::Unit => true,
+        Val::Text(s) => s.trim().is_empty(),
+        Val::Str(s) => s.trim().is_empty(),
+        Val::Bool(_) | Val::Int(_) | Val::Float(_) => false,
+        Val::View(_) => false,
+        Val::Dyn(d) => is_empty_value(d),
+    }
+}
+
+fn host1<'r>(h: Host, a: &Val<'r>) -> Res<Val<'r>> {
     Ok(match h {
-        Host::Empty => Dynamic::from_bool(is_empty_value(a)),
-        Host::IsDate if a.is_unit() => Dynamic::FALSE,
-        Host::IsDate => Dynamic::from_bool(Date::parse(string(a)?.as_str()).is_ok()),
-        Host::IsEea if a.is_unit() => Dynamic::FALSE,
-        Host::IsEea => Dynamic::from_bool(is_eea(string(a)?.as_str())),
-        Host::DaScope => match in_place(a, da_scope) {
-            Ok(b) => Dynamic::from_bool(b),
-            Err(err) => return Err(missing_or_bail(*err)),
-        },
+        Host::Empty => Val::Bool(is_empty(a)),
+        Host::IsDate if matches!(a, Val::Unit) => Val::Bool(false),
+        Host::IsDate => Val::Bool(Date::parse(string(a)?).is_ok()),
+        Host::IsEea if matches!(a, Val::Unit) => Val::Bool(false),
+        Host::IsEea => Val::Bool(is_eea(string(a)?)),
+        Host::DaScope => {
+            let found = match a {
+                Val::Dyn(d) => in_place(d, da_scope),
+                other => da_scope(&other.clone().into_dynamic()),
+            };
+            match found {
+                Ok(b) => Val::Bool(b),
+                Err(err) => return Err(missing_or_bail(*err)),
+            }
+        }
         _ => return bail("host arity"),
     })
 }
 
-fn host2(h: Host, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
+fn host2<'r>(h: Host, a: &Val<'r>, b: &Val<'r>, limits: &Limits) -> Res<Val<'r>> {
     let date_text = |d: Result<Date, crate::calendar::DateError>| match d {
-        Ok(d) => sized(crate::convert::ToRhai::to_rhai(&d), limits),
+        Ok(d) => sized(crate::convert::ToRhai::to_rhai(&d), limits).map(Val::from_dynamic),
         Err(_) => bail("date out of range"),
     };
     match h {
-        Host::Days => Ok(Dynamic::from_int(day(a)?.days_until(day(b)?))),
-        Host::WorkingDays => Ok(Dynamic::from_int(day(a)?.working_days_until(day(b)?))),
+        Host::Days => Ok(Val::Int(day(a)?.days_until(day(b)?))),
+        Host::WorkingDays => Ok(Val::Int(day(a)?.working_days_until(day(b)?))),
         Host::AddDays => date_text(day(a)?.add_days(int(b)?)),
         Host::AddMonths => date_text(day(a)?.add_months(int(b)?)),
         Host::MinDate => date_text(Ok(day(a)?.min(day(b)?))),
         Host::MaxDate => date_text(Ok(day(a)?.max(day(b)?))),
         Host::Join => {
             let sep = string(b)?;
-            let Ok(items) = a.as_array_ref() else {
+            let Val::Dyn(items) = a else {
+                return bail("join of something other than an array");
+            };
+            let Ok(items) = items.as_array_ref() else {
                 return bail("join of something other than an array");
             };
             let joined = items
                 .iter()
                 .map(|v| v.to_string())
                 .collect::<Vec<_>>()
-                .join(sep.as_str());
+                .join(sep);
             text(joined, limits)
         }
         _ => bail("host arity"),
@@ -947,17 +976,29 @@ fn is_result(h: Host) -> bool {
     matches!(h, Host::Pass | Host::Fail | Host::NotApplicable)
 }
 
+/// A finding's message: a string, or a list of them joined (functions.rs, `message_of`).
+fn message(v: &Val<'_>) -> String {
+    match v {
+        Val::Text(s) => (*s).to_string(),
+        Val::Str(s) => s.to_string(),
+        Val::Dyn(d) => message_of(d),
+        other => message_of(&other.clone().into_dynamic()),
+    }
+}
+
 /// `fail(message, paths)`; `paths` a list or one path.
-fn fail(message: &Dynamic, paths: &Dynamic) -> Res<RuleResult> {
-    let paths = if let Ok(paths) = paths.as_array_ref() {
-        paths_of(&paths)
-    } else if let Ok(path) = paths.as_immutable_string_ref() {
-        vec![path.to_string()]
-    } else {
-        return bail("fail's paths");
+fn fail(message_value: &Val<'_>, paths: &Val<'_>) -> Res<RuleResult> {
+    let paths = match paths {
+        Val::Dyn(d) => match d.as_array_ref() {
+            Ok(paths) => paths_of(&paths),
+            Err(_) => return bail("fail's paths"),
+        },
+        Val::Text(path) => vec![(*path).to_string()],
+        Val::Str(path) => vec![path.to_string()],
+        _ => return bail("fail's paths"),
     };
     Ok(RuleResult::Fail {
-        message: message_of(message),
+        message: message(message_value),
         paths,
     })
 }
@@ -973,65 +1014,31 @@ fn missing_or_bail(err: EvalAltResult) -> Flow {
     Flow::Bail("host error")
 }
 
-/// How Rhai's operators see a value.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Unit,
-    Bool,
-    Int,
-    Float,
-    Str,
-    Array,
-    Map,
-    /// Characters, custom types…: left to Rhai.
-    Other,
-}
-
-fn kind(v: &Dynamic) -> Kind {
-    if v.is_unit() {
-        Kind::Unit
-    } else if v.is_bool() {
-        Kind::Bool
-    } else if v.is_int() {
-        Kind::Int
-    } else if v.is_float() {
-        Kind::Float
-    } else if v.is_string() {
-        Kind::Str
-    } else if v.is_array() {
-        Kind::Array
-    } else if v.is_map() {
-        Kind::Map
-    } else {
-        Kind::Other
-    }
-}
-
 /// A list or object of the request compared with a scalar: `plan == ()`, the usual test for
 /// an object that may be missing. Rhai's default for operands of different types decides it
 /// whatever the list or object holds (as [`binary`] does for a converted one), so the view is
 /// not converted for it; converting an object to a Rhai map to compare it with `()` cost more
 /// than the rest of the comparison.
-fn view_against_scalar(op: Op, a: &Dynamic, b: &Dynamic) -> Option<Dynamic> {
+fn view_against_scalar<'r>(op: Op, a: &Val<'_>, b: &Val<'_>) -> Option<Val<'r>> {
     if !matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge) {
         return None;
     }
-    let is_view = |v: &Dynamic| v.is_variant() && v.read_lock::<View>().is_some();
-    let is_scalar = |v: &Dynamic| {
+    let is_view = |v: &Val<'_>| matches!(v, Val::View(_));
+    let is_scalar = |v: &Val<'_>| {
         matches!(
-            kind(v),
+            v.kind(),
             Kind::Unit | Kind::Bool | Kind::Int | Kind::Float | Kind::Str
         )
     };
     if (is_view(a) && is_scalar(b)) || (is_scalar(a) && is_view(b)) {
-        Some(Dynamic::from_bool(op == Op::Ne))
+        Some(Val::Bool(op == Op::Ne))
     } else {
         None
     }
 }
 
-fn compare<T: PartialOrd + ?Sized>(op: Op, a: &T, b: &T) -> Res<Dynamic> {
-    Ok(Dynamic::from_bool(match op {
+fn compare<'r, T: PartialOrd + ?Sized>(op: Op, a: &T, b: &T) -> Res<Val<'r>> {
+    Ok(Val::Bool(match op {
         Op::Eq => a == b,
         Op::Ne => a != b,
         Op::Lt => a < b,
@@ -1043,59 +1050,68 @@ fn compare<T: PartialOrd + ?Sized>(op: Op, a: &T, b: &T) -> Res<Dynamic> {
 }
 
 /// Rhai's built-in binary operators (`func/builtin.rs`) for the types above.
-fn binary(op: Op, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
-    match (kind(a), kind(b)) {
-        (Kind::Other, _) | (_, Kind::Other) => bail("operand type"),
-        (Kind::Int, Kind::Int) => {
-            let (x, y) = (int(a)?, int(b)?);
+fn binary<'r>(op: Op, a: &Val<'r>, b: &Val<'r>, limits: &Limits) -> Res<Val<'r>> {
+    match (a, b) {
+        (Val::Int(x), Val::Int(y)) => {
             let result = match op {
-                Op::Add => x.checked_add(y),
-                Op::Sub => x.checked_sub(y),
-                Op::Mul => x.checked_mul(y),
-                _ => return compare(op, &x, &y),
+                Op::Add => x.checked_add(*y),
+                Op::Sub => x.checked_sub(*y),
+                Op::Mul => x.checked_mul(*y),
+                _ => return compare(op, x, y),
             };
-            match result {
-                Some(n) => Ok(Dynamic::from_int(n)),
+            return match result {
+                Some(n) => Ok(Val::Int(n)),
                 None => bail("overflow"),
-            }
+            };
         }
-        (Kind::Float, Kind::Float | Kind::Int) | (Kind::Int, Kind::Float) => {
-            float_binary(op, number(a)?, number(b)?)
-        }
-        (Kind::Str, Kind::Str) => {
+        (Val::Text(_) | Val::Str(_), Val::Text(_) | Val::Str(_)) => {
             let (x, y) = (string(a)?, string(b)?);
-            match op {
+            return match op {
                 Op::Add => {
                     if x.len() + y.len() > limits.max_string_size {
                         return bail("string size");
                     }
-                    Ok(Dynamic::from(x + y))
+                    let mut joined = String::with_capacity(x.len() + y.len());
+                    joined.push_str(x);
+                    joined.push_str(y);
+                    Ok(Val::Str(ImmutableString::from(joined)))
                 }
                 Op::Sub | Op::Mul => bail("string arithmetic"),
-                _ => compare(op, x.as_str(), y.as_str()),
-            }
+                _ => compare(op, x, y),
+            };
+        }
+        _ => {}
+    }
+    match (a.kind(), b.kind()) {
+        (Kind::Other, _) | (_, Kind::Other) => bail("operand type"),
+        (Kind::Int, Kind::Int) | (Kind::Str, Kind::Str) => bail("operand"),
+        (Kind::Float, Kind::Float | Kind::Int) | (Kind::Int, Kind::Float) => {
+            float_binary(op, number(a)?, number(b)?)
         }
         (Kind::Bool, Kind::Bool) => {
-            let (Ok(x), Ok(y)) = (a.as_bool(), b.as_bool()) else {
+            let (Val::Bool(x), Val::Bool(y)) = (a, b) else {
                 return bail("bool");
             };
-            compare(op, &x, &y)
+            compare(op, x, y)
         }
         (Kind::Unit, Kind::Unit) => match op {
-            Op::Eq => Ok(Dynamic::TRUE),
+            Op::Eq => Ok(Val::Bool(true)),
             Op::Add | Op::Sub | Op::Mul => bail("unit arithmetic"),
-            _ => Ok(Dynamic::FALSE),
+            _ => Ok(Val::Bool(false)),
         },
         (Kind::Array, Kind::Array) if matches!(op, Op::Eq | Op::Ne) => {
             let equal = arrays_equal(a, b, limits)?;
-            Ok(Dynamic::from_bool(equal == (op == Op::Eq)))
+            Ok(Val::Bool(equal == (op == Op::Eq)))
         }
         (Kind::Array, Kind::Array) if op == Op::Add => {
-            let (Ok(x), Ok(y)) = (a.as_array_ref(), b.as_array_ref()) else {
+            let (Val::Dyn(x), Val::Dyn(y)) = (a, b) else {
+                return bail("array");
+            };
+            let (Ok(x), Ok(y)) = (x.as_array_ref(), y.as_array_ref()) else {
                 return bail("array");
             };
             let joined: Array = x.iter().chain(y.iter()).cloned().collect();
-            sized(Dynamic::from_array(joined), limits)
+            sized(Dynamic::from_array(joined), limits).map(Val::Dyn)
         }
         (Kind::Array, Kind::Array) => bail("array operator"),
         (Kind::Map, Kind::Map) => bail("map operator"),
@@ -1108,7 +1124,7 @@ fn binary(op: Op, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
         (Kind::Int | Kind::Float | Kind::Bool, Kind::Str) if op == Op::Add => {
             let mut out = String::new();
             append_display(&mut out, a)?;
-            out.push_str(string(b)?.as_str());
+            out.push_str(string(b)?);
             text(out, limits)
         }
         // `() + "s"` and `"s" + ()` give the string.
@@ -1116,23 +1132,24 @@ fn binary(op: Op, a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<Dynamic> {
         (Kind::Str, Kind::Unit) if op == Op::Add => Ok(a.clone()),
         // Different, non-numeric types: only the comparisons have a default.
         _ => match op {
-            Op::Ne => Ok(Dynamic::TRUE),
-            Op::Eq | Op::Lt | Op::Le | Op::Gt | Op::Ge => Ok(Dynamic::FALSE),
+            Op::Ne => Ok(Val::Bool(true)),
+            Op::Eq | Op::Lt | Op::Le | Op::Gt | Op::Ge => Ok(Val::Bool(false)),
             Op::Add | Op::Sub | Op::Mul => bail("mixed arithmetic"),
         },
     }
 }
 
-fn number(v: &Dynamic) -> Res<f64> {
-    if let Ok(f) = v.as_float() {
-        return Ok(f);
+fn number(v: &Val<'_>) -> Res<f64> {
+    match v {
+        Val::Float(f) => Ok(*f),
+        Val::Int(i) => Ok(*i as f64),
+        _ => bail("not a number"),
     }
-    Ok(int(v)? as f64)
 }
 
 /// Rhai's float operators (also for a float and an integer), comparisons within a relative
 /// epsilon exactly as `func/builtin.rs` computes them.
-fn float_binary(op: Op, x: f64, y: f64) -> Res<Dynamic> {
+fn float_binary<'r>(op: Op, x: f64, y: f64) -> Res<Val<'r>> {
     let max = if x * y == 0.0 {
         1.0
     } else {
@@ -1140,20 +1157,38 @@ fn float_binary(op: Op, x: f64, y: f64) -> Res<Dynamic> {
     };
     let zero = max == 0.0;
     Ok(match op {
-        Op::Add => Dynamic::from_float(x + y),
-        Op::Sub => Dynamic::from_float(x - y),
-        Op::Mul => Dynamic::from_float(x * y),
-        Op::Eq => Dynamic::from_bool(zero || (x - y).abs() / max <= f64::EPSILON),
-        Op::Ne => Dynamic::from_bool(!zero && (x - y).abs() / max > f64::EPSILON),
-        Op::Gt => Dynamic::from_bool(!zero && (x - y) / max > f64::EPSILON),
-        Op::Ge => Dynamic::from_bool(zero || (x - y) / max > -f64::EPSILON),
-        Op::Lt => Dynamic::from_bool(!zero && (y - x) / max > f64::EPSILON),
-        Op::Le => Dynamic::from_bool(zero || (y - x) / max > -f64::EPSILON),
+        Op::Add => Val::Float(x + y),
+        Op::Sub => Val::Float(x - y),
+        Op::Mul => Val::Float(x * y),
+        Op::Eq => Val::Bool(zero || (x - y).abs() / max <= f64::EPSILON),
+        Op::Ne => Val::Bool(!zero && (x - y).abs() / max > f64::EPSILON),
+        Op::Gt => Val::Bool(!zero && (x - y) / max > f64::EPSILON),
+        Op::Ge => Val::Bool(zero || (x - y) / max > -f64::EPSILON),
+        Op::Lt => Val::Bool(!zero && (y - x) / max > f64::EPSILON),
+        Op::Le => Val::Bool(zero || (y - x) / max > -f64::EPSILON),
     })
 }
 
+/// `element == item` for an element of an array, as [`binary`] decides it.
+fn element_equals(element: &Dynamic, item: &Val<'_>, limits: &Limits) -> Res<bool> {
+    if let Some(item) = item.as_str() {
+        if let Ok(element) = element.as_immutable_string_ref() {
+            return Ok(element.as_str() == item);
+        }
+    }
+    let element = Val::of(element);
+    let item = item.clone();
+    Ok(matches!(
+        binary(Op::Eq, &element, &item, limits)?,
+        Val::Bool(true)
+    ))
+}
+
 /// Rhai's array `==`: same length and every pair equal by `==`.
-fn arrays_equal(a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<bool> {
+fn arrays_equal(a: &Val<'_>, b: &Val<'_>, limits: &Limits) -> Res<bool> {
+    let (Val::Dyn(a), Val::Dyn(b)) = (a, b) else {
+        return bail("array");
+    };
     let (Ok(a), Ok(b)) = (a.as_array_ref(), b.as_array_ref()) else {
         return bail("array");
     };
@@ -1161,7 +1196,7 @@ fn arrays_equal(a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<bool> {
         return Ok(false);
     }
     for (x, y) in a.iter().zip(b.iter()) {
-        if !binary(Op::Eq, x, y, limits)?.as_bool().unwrap_or(false) {
+        if !element_equals(x, &Val::of(y), limits)? {
             return Ok(false);
         }
     }
@@ -1169,61 +1204,69 @@ fn arrays_equal(a: &Dynamic, b: &Dynamic, limits: &Limits) -> Res<bool> {
 }
 
 /// `item in container`.
-fn contains(container: &Dynamic, item: &Dynamic, limits: &Limits) -> Res<Dynamic> {
-    if let Ok(array) = container.as_array_ref() {
-        for element in array.iter() {
-            let equal = binary(Op::Eq, element, item, limits)?;
-            if equal.as_bool().unwrap_or(false) {
-                return Ok(Dynamic::TRUE);
+fn contains<'r>(container: &Val<'r>, item: &Val<'r>, limits: &Limits) -> Res<Val<'r>> {
+    match container {
+        Val::Text(_) | Val::Str(_) => Ok(Val::Bool(string(container)?.contains(string(item)?))),
+        Val::Dyn(d) => {
+            if let Ok(array) = d.as_array_ref() {
+                for element in array.iter() {
+                    if element_equals(element, item, limits)? {
+                        return Ok(Val::Bool(true));
+                    }
+                }
+                return Ok(Val::Bool(false));
             }
+            if let Ok(map) = d.as_map_ref() {
+                return Ok(Val::Bool(map.contains_key(string(item)?)));
+            }
+            if let Some(ro) = d.read_lock::<ReadOnly>() {
+                return Ok(Val::Bool(ro.contains(string(item)?)));
+            }
+            bail("contains")
         }
-        return Ok(Dynamic::FALSE);
+        _ => bail("contains"),
     }
-    if let Ok(text) = container.as_immutable_string_ref() {
-        return Ok(Dynamic::from_bool(text.contains(string(item)?.as_str())));
-    }
-    if let Ok(map) = container.as_map_ref() {
-        return Ok(Dynamic::from_bool(map.contains_key(string(item)?.as_str())));
-    }
-    if let Some(ro) = container.read_lock::<ReadOnly>() {
-        return Ok(Dynamic::from_bool(ro.contains(string(item)?.as_str())));
-    }
-    bail("contains")
 }
 
-fn method(m: Method, v: &Dynamic) -> Res<Dynamic> {
+fn method<'r>(m: Method, v: &Val<'r>) -> Res<Val<'r>> {
     let count = |n: usize| match i64::try_from(n) {
-        Ok(n) => Ok(Dynamic::from_int(n)),
+        Ok(n) => Ok(Val::Int(n)),
         Err(_) => bail("length"),
     };
-    match (m, kind(v)) {
-        (Method::IsEmpty, Kind::Str) => Ok(Dynamic::from_bool(string(v)?.is_empty())),
+    match (m, v.kind()) {
+        (Method::IsEmpty, Kind::Str) => Ok(Val::Bool(string(v)?.is_empty())),
         (Method::Len, Kind::Str) => count(string(v)?.chars().count()),
         (Method::ToLower, Kind::Str) => {
             let s = string(v)?;
             if s.is_empty() || s.chars().all(char::is_lowercase) {
-                return Ok(Dynamic::from(s));
+                return Ok(v.clone());
             }
-            Ok(Dynamic::from(ImmutableString::from(s.to_lowercase())))
+            Ok(Val::Str(ImmutableString::from(s.to_lowercase())))
         }
         (Method::ToUpper, Kind::Str) => {
             let s = string(v)?;
             if s.chars().all(char::is_uppercase) {
-                return Ok(Dynamic::from(s));
+                return Ok(v.clone());
             }
-            Ok(Dynamic::from(ImmutableString::from(s.to_uppercase())))
+            Ok(Val::Str(ImmutableString::from(s.to_uppercase())))
         }
-        (Method::IsEmpty | Method::Len, Kind::Array) => match v.as_array_ref() {
-            Ok(a) if m == Method::IsEmpty => Ok(Dynamic::from_bool(a.is_empty())),
-            Ok(a) => count(a.len()),
-            Err(_) => bail("array"),
+        (Method::IsEmpty | Method::Len, Kind::Array) => match v {
+            Val::Dyn(d) => match d.as_array_ref() {
+                Ok(a) if m == Method::IsEmpty => Ok(Val::Bool(a.is_empty())),
+                Ok(a) => count(a.len()),
+                Err(_) => bail("array"),
+            },
+            _ => bail("array"),
         },
-        (Method::IsEmpty | Method::Len, Kind::Map) => match v.as_map_ref() {
-            Ok(a) if m == Method::IsEmpty => Ok(Dynamic::from_bool(a.is_empty())),
-            Ok(a) => count(a.len()),
-            Err(_) => bail("map"),
+        (Method::IsEmpty | Method::Len, Kind::Map) => match v {
+            Val::Dyn(d) => match d.as_map_ref() {
+                Ok(a) if m == Method::IsEmpty => Ok(Val::Bool(a.is_empty())),
+                Ok(a) => count(a.len()),
+                Err(_) => bail("map"),
+            },
+            _ => bail("map"),
         },
-        (Method::Floor, Kind::Float) => Ok(Dynamic::from_float(number(v)?.floor())),
+        (Method::Floor, Kind::Float) => Ok(Val::Float(number(v)?.floor())),
         (Method::ToInt, Kind::Int) => Ok(v.clone()),
         (Method::ToInt, Kind::Float) => {
             // Rhai's range check, as it writes it; NaN passes it, so NaN is left to Rhai.
@@ -1231,17 +1274,20 @@ fn method(m: Method, v: &Dynamic) -> Res<Dynamic> {
             if x.is_nan() || x > i64::MAX as f64 || x < i64::MIN as f64 {
                 return bail("to_int out of range");
             }
-            Ok(Dynamic::from_int(x.trunc() as i64))
+            Ok(Val::Int(x.trunc() as i64))
         }
-        (Method::Keys, Kind::Map) => match v.as_map_ref() {
-            Ok(map) => Ok(Dynamic::from_array(
-                map.keys()
-                    .map(|k| Dynamic::from(ImmutableString::from(k.as_str())))
-                    .collect(),
-            )),
-            Err(_) => bail("map"),
+        (Method::Keys, Kind::Map) => match v {
+            Val::Dyn(d) => match d.as_map_ref() {
+                Ok(map) => Ok(Val::Dyn(Dynamic::from_array(
+                    map.keys()
+                        .map(|k| Dynamic::from(ImmutableString::from(k.as_str())))
+                        .collect(),
+                ))),
+                Err(_) => bail("map"),
+            },
+            _ => bail("map"),
         },
-        (Method::TypeOf, k) => Ok(Dynamic::from(match k {
+        (Method::TypeOf, k) => Ok(Val::Text(match k {
             Kind::Unit => "()",
             Kind::Bool => "bool",
             Kind::Int => "i64",
@@ -1249,7 +1295,7 @@ fn method(m: Method, v: &Dynamic) -> Res<Dynamic> {
             Kind::Str => "string",
             Kind::Array => "array",
             Kind::Map => "map",
-            Kind::Other if v.is::<ReadOnly>() => "map",
+            Kind::Other if matches!(v, Val::Dyn(d) if d.is::<ReadOnly>()) => "map",
             Kind::Other => return bail("type_of"),
         })),
         _ => bail("method"),
@@ -1258,49 +1304,49 @@ fn method(m: Method, v: &Dynamic) -> Res<Dynamic> {
 
 /// `v.name`: a map's member (`()` when absent, as the engine configures Rhai), or a read-only
 /// member of `req`/`params`.
-fn property(v: &Dynamic, name: &ImmutableString) -> Res<Dynamic> {
-    if let Ok(map) = v.as_map_ref() {
-        return Ok(map.get(name.as_str()).cloned().unwrap_or(Dynamic::UNIT));
+fn property<'r>(v: &Val<'r>, name: &ImmutableString) -> Res<Val<'r>> {
+    let Val::Dyn(d) = v else {
+        return bail("property");
+    };
+    if let Ok(map) = d.as_map_ref() {
+        return Ok(map.get(name.as_str()).map_or(Val::Unit, Val::of));
     }
-    if let Some(ro) = v.read_lock::<ReadOnly>() {
-        return Ok(ro.member(name.as_str()));
+    if let Some(ro) = d.read_lock::<ReadOnly>() {
+        return Ok(Val::from_dynamic(ro.member(name.as_str())));
     }
     bail("property")
 }
 
 /// `v[i]` for an array and an index within it, or `req["key"]`.
-fn index(v: &Dynamic, i: &Dynamic) -> Res<Dynamic> {
-    if let Ok(array) = v.as_array_ref() {
+fn index<'r>(v: &Val<'r>, i: &Val<'r>) -> Res<Val<'r>> {
+    let Val::Dyn(d) = v else {
+        return bail("index");
+    };
+    if let Ok(array) = d.as_array_ref() {
         let i = int(i)?;
         return match usize::try_from(i).ok().and_then(|i| array.get(i)) {
-            Some(item) => Ok(item.clone()),
+            Some(item) => Ok(Val::of(item)),
             None => bail("index out of bounds"),
         };
     }
-    if let Ok(map) = v.as_map_ref() {
-        return Ok(map
-            .get(string(i)?.as_str())
-            .cloned()
-            .unwrap_or(Dynamic::UNIT));
+    if let Ok(map) = d.as_map_ref() {
+        return Ok(map.get(string(i)?).map_or(Val::Unit, Val::of));
     }
-    if let Some(ro) = v.read_lock::<ReadOnly>() {
-        return Ok(ro.member(string(i)?.as_str()));
+    if let Some(ro) = d.read_lock::<ReadOnly>() {
+        return Ok(Val::from_dynamic(ro.member(string(i)?)));
     }
     bail("index")
 }
 
 /// What `${v}` writes: Rhai's `to_string` for strings, numbers, booleans and `()` (nothing).
-fn append_display(out: &mut String, v: &Dynamic) -> Res<()> {
-    match kind(v) {
-        Kind::Str => out.push_str(string(v)?.as_str()),
-        Kind::Int => out.push_str(&int(v)?.to_string()),
-        Kind::Float => out.push_str(&rhai::FloatWrapper::new(number(v)?).to_string()),
-        Kind::Bool => out.push_str(if v.as_bool().unwrap_or(false) {
-            "true"
-        } else {
-            "false"
-        }),
-        Kind::Unit => {}
+fn append_display(out: &mut String, v: &Val<'_>) -> Res<()> {
+    match v {
+        Val::Text(s) => out.push_str(s),
+        Val::Str(s) => out.push_str(s.as_str()),
+        Val::Int(i) => out.push_str(&i.to_string()),
+        Val::Float(f) => out.push_str(&rhai::FloatWrapper::new(*f).to_string()),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Unit => {}
         _ => return bail("interpolated value"),
     }
     Ok(())
@@ -1352,5 +1398,20 @@ fn check_size(v: &Dynamic, limits: &Limits) -> Res<()> {
 
 fn sized(v: Dynamic, limits: &Limits) -> Res<Dynamic> {
     check_size(&v, limits)?;
+    Ok(v)
+}
+
+/// [`sized`] for the compiled form's values: a string by its length, arrays and maps as Rhai
+/// measures them.
+fn sized_val<'r>(v: Val<'r>, limits: &Limits) -> Res<Val<'r>> {
+    match &v {
+        Val::Text(_) | Val::Str(_) => {
+            if string(&v)?.len() > limits.max_string_size {
+                return bail("data size");
+            }
+        }
+        Val::Dyn(d) => check_size(d, limits)?,
+        Val::Unit | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::View(_) => {}
+    }
     Ok(v)
 }

@@ -7,6 +7,7 @@
 use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Stmt, AST};
 
 use super::serial::Reason;
+use super::value::Val;
 use super::{
     Block, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
 };
@@ -79,7 +80,7 @@ impl Lowerer {
 
     fn stmt(&mut self, stmt: &Stmt) -> Lowered<St> {
         Ok(match stmt {
-            Stmt::Noop(_) => St::Expr(Ex::Const(Dynamic::UNIT)),
+            Stmt::Noop(_) => St::Expr(Ex::Const(Val::Unit)),
             Stmt::Expr(e) => St::Expr(self.expr(e)?),
             Stmt::FnCall(call, _) => St::Expr(self.call(call)?),
             Stmt::Block(block) => St::Expr(Ex::Block(self.block(block.statements())?)),
@@ -161,13 +162,13 @@ impl Lowerer {
 
     fn expr(&mut self, expr: &Expr) -> Lowered<Ex> {
         Ok(match expr {
-            Expr::DynamicConstant(value, _) => Ex::Const((**value).clone()),
-            Expr::BoolConstant(b, _) => Ex::Const(Dynamic::from_bool(*b)),
-            Expr::IntegerConstant(i, _) => Ex::Const(Dynamic::from_int(*i)),
-            Expr::FloatConstant(f, _) => Ex::Const(Dynamic::from_float(**f)),
-            Expr::CharConstant(c, _) => Ex::Const(Dynamic::from_char(*c)),
-            Expr::StringConstant(s, _) => Ex::Const(Dynamic::from(s.clone())),
-            Expr::Unit(_) => Ex::Const(Dynamic::UNIT),
+            Expr::DynamicConstant(value, _) => Ex::Const(Val::from_dynamic((**value).clone())),
+            Expr::BoolConstant(b, _) => Ex::Const(Val::Bool(*b)),
+            Expr::IntegerConstant(i, _) => Ex::Const(Val::Int(*i)),
+            Expr::FloatConstant(f, _) => Ex::Const(Val::Float(**f)),
+            Expr::CharConstant(c, _) => Ex::Const(Val::from_dynamic(Dynamic::from_char(*c))),
+            Expr::StringConstant(s, _) => Ex::Const(Val::Str(s.clone())),
+            Expr::Unit(_) => Ex::Const(Val::Unit),
             Expr::InterpolatedString(parts, _) => Ex::Interp(self.exprs(parts.iter())?),
             Expr::Array(items, _) => Ex::Array(self.exprs(items.iter())?),
             Expr::Variable(var, _, _) => {
@@ -359,7 +360,7 @@ fn path_call(kind: PathKind, args: Vec<Ex>) -> Ex {
     let extra = args.next();
     let path = match path {
         Ex::Const(path) => {
-            let Ok(text) = path.into_immutable_string() else {
+            let Val::Str(text) = path else {
                 return Ex::Bail(Reason::PathNotString);
             };
             match parse_path(text.as_str()) {

@@ -20,12 +20,14 @@ mod eval;
 mod lower;
 pub(crate) mod precompiled;
 mod serial;
+mod value;
 
 pub(crate) use eval::{run, Globals, LazyReq, Run};
 pub(crate) use lower::lower;
 pub(crate) use precompiled::SourceHash;
+pub(crate) use value::Val;
 
-use rhai::{Dynamic, ImmutableString};
+use rhai::ImmutableString;
 use serde::{Deserialize, Serialize};
 
 use crate::functions::Step;
@@ -144,7 +146,7 @@ enum PathArg {
 
 #[derive(Serialize, Deserialize)]
 enum Ex {
-    Const(#[serde(with = "serial::constant")] Dynamic),
+    Const(#[serde(with = "serial::constant")] Val<'static>),
     Local(usize),
     Global(Global),
     /// A string with `${…}` parts.

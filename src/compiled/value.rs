@@ -1,0 +1,124 @@
+//! The compiled form's own values.
+//!
+//! Why not Rhai's `Dynamic` throughout: a rule is mostly field reads, comparisons and string
+//! building, and with `Dynamic` each read allocated a Rhai string for a value the request
+//! already holds, and every copy, comparison and drop went through `Dynamic`'s full, out-of-line
+//! match (500–1,000 instructions per statement; bench/NOTES.md, sections 14 and 16). Here
+//! strings of the request and of the engine are borrowed, scalars are plain values, and only
+//! arrays, maps and the `req`/`params` wrappers stay as Rhai holds them. Values cross back into
+//! `Dynamic` only where Rhai's types are needed: array elements, a rule's value, the host
+//! helpers of `functions.rs`.
+
+use std::sync::Arc;
+
+use rhai::{Dynamic, ImmutableString};
+
+use crate::functions::Step;
+
+#[derive(Clone)]
+pub(crate) enum Val<'r> {
+    Unit,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A string borrowed from the request or the engine (`as_of`, `scenario`, a type's name).
+    Text(&'r str),
+    /// A string a rule built, or a constant of its program.
+    Str(ImmutableString),
+    /// A list or an object of the request, not converted (see `eval`'s views).
+    View(View),
+    /// Anything else, as Rhai holds it: arrays, maps, `req` and `params`, characters. Never a
+    /// unit, boolean, number or string (those are the variants above: [`Val::from_dynamic`]).
+    Dyn(Dynamic),
+}
+
+/// The path of a list or object of the request that a rule holds without converting it.
+#[derive(Clone)]
+pub(crate) struct View(pub(crate) Arc<[Step]>);
+
+/// How Rhai's operators see a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Unit,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Array,
+    Map,
+    /// Views, characters, custom types…: left to Rhai (views are converted before this is asked).
+    Other,
+}
+
+impl<'r> Val<'r> {
+    /// A Rhai value as the compiled form holds it.
+    pub(crate) fn from_dynamic(d: Dynamic) -> Val<'static> {
+        if d.is_unit() {
+            return Val::Unit;
+        }
+        if let Ok(b) = d.as_bool() {
+            return Val::Bool(b);
+        }
+        if d.is_int() {
+            if let Ok(i) = d.as_int() {
+                return Val::Int(i);
+            }
+        }
+        if let Ok(f) = d.as_float() {
+            return Val::Float(f);
+        }
+        if d.is_string() {
+            return match d.try_cast_result::<ImmutableString>() {
+                Ok(s) => Val::Str(s),
+                Err(d) => Val::Dyn(d),
+            };
+        }
+        Val::Dyn(d)
+    }
+
+    /// [`Self::from_dynamic`] of a copy (a string shared, an array or map copied, as Rhai copies).
+    pub(crate) fn of(d: &Dynamic) -> Val<'static> {
+        if d.is_string() {
+            if let Ok(s) = d.as_immutable_string_ref() {
+                return Val::Str(ImmutableString::clone(&s));
+            }
+        }
+        Val::from_dynamic(d.clone())
+    }
+
+    /// The value as Rhai holds it. A view must have been converted first (the machine does).
+    pub(crate) fn into_dynamic(self) -> Dynamic {
+        match self {
+            Val::Unit => Dynamic::UNIT,
+            Val::Bool(b) => Dynamic::from_bool(b),
+            Val::Int(i) => Dynamic::from_int(i),
+            Val::Float(f) => Dynamic::from_float(f),
+            Val::Text(s) => Dynamic::from(ImmutableString::from(s)),
+            Val::Str(s) => Dynamic::from(s),
+            Val::View(v) => Dynamic::from(v),
+            Val::Dyn(d) => d,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Text(s) => Some(s),
+            Val::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn kind(&self) -> Kind {
+        match self {
+            Val::Unit => Kind::Unit,
+            Val::Bool(_) => Kind::Bool,
+            Val::Int(_) => Kind::Int,
+            Val::Float(_) => Kind::Float,
+            Val::Text(_) | Val::Str(_) => Kind::Str,
+            Val::View(_) => Kind::Other,
+            Val::Dyn(d) if d.is_array() => Kind::Array,
+            Val::Dyn(d) if d.is_map() => Kind::Map,
+            Val::Dyn(_) => Kind::Other,
+        }
+    }
+}
