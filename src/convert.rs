@@ -37,13 +37,10 @@ pub trait ToRhai {
 /// `lookup` must find exactly what `functions::walk` finds in [`ToRhai::to_rhai`]'s value:
 /// `None` for an absent field, an index past the end, or a step into a scalar or null
 /// (tests/convert.rs compares the two over every path of many requests).
-pub(crate) trait Lookup: ToRhai {
+pub(crate) trait Lookup: ToRhai + AsLookup + Sync {
     /// The part of the request at `steps`. A scalar: only the empty path finds it.
-    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup>
-    where
-        Self: Sized,
-    {
-        steps.is_empty().then_some(self as &dyn Lookup)
+    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
+        steps.is_empty().then_some(self.as_lookup())
     }
 
     /// This part as [`Lookup::read`] describes it.
@@ -58,7 +55,10 @@ pub(crate) trait Lookup: ToRhai {
         self.node(steps).map(|node| node.to_rhai())
     }
 
-    /// This part as the compiled form holds it ([`Lookup::read_val`]).
+    /// This part as the compiled form holds it: a string borrowed from the request, a number or
+    /// boolean as it is, and a list or an object described rather than converted (the compiled
+    /// rules hold those as views into the typed request, `compiled::value::View`;
+    /// bench/NOTES.md, sections 12 and 16).
     fn found_val(&self) -> FoundVal<'_> {
         match self.found() {
             Found::Value(v) => FoundVal::Value(Val::from_dynamic(v)),
@@ -66,20 +66,22 @@ pub(crate) trait Lookup: ToRhai {
             Found::Object => FoundVal::Object,
         }
     }
+}
 
-    /// What `lookup` would find, as the compiled form holds it: a string borrowed from the
-    /// request, a number or boolean as it is, and a list or an object described rather than
-    /// converted (the compiled rules keep those as views into the typed request,
-    /// `compiled::eval`; bench/NOTES.md, sections 12 and 16).
-    fn read_val(&self, steps: &[Step]) -> Option<FoundVal<'_>>
-    where
-        Self: Sized,
-    {
-        self.node(steps).map(|node| node.found_val())
+/// A part of the request as a [`Lookup`] trait object, also from the trait's own default
+/// methods (so that a compiled rule can hold a list or object of the request as a reference to
+/// it and read on from there: `compiled::value::View`).
+pub(crate) trait AsLookup {
+    fn as_lookup(&self) -> &dyn Lookup;
+}
+
+impl<T: Lookup> AsLookup for T {
+    fn as_lookup(&self) -> &dyn Lookup {
+        self
     }
 }
 
-/// What [`Lookup::read_val`] found.
+/// What [`Lookup::found_val`] found.
 pub(crate) enum FoundVal<'r> {
     Value(Val<'r>),
     List(usize),

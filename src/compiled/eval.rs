@@ -66,7 +66,7 @@ pub(crate) struct Globals<'r> {
     pub lifecycle: Val<'r>,
 }
 
-// A list or an object of the request, not converted: its path ([`View`]). Rules mostly walk a
+// A list or an object of the request, not converted: a reference to it ([`View`]). Rules mostly walk a
 // list of objects reading a few fields of each item (`for asset in field(req, "data_assets",
 // [])`, `need(assets[i], "id")`); converting the whole list to Rhai maps for that, in every
 // rule that walks it, was most of those rules' time (bench/NOTES.md, section 12). A view lives
@@ -255,11 +255,8 @@ impl<'r> Machine<'r> {
     }
 
     #[inline(never)]
-    fn view_converted(&self, view: &View) -> Res<Val<'r>> {
-        match self.globals.req.request.lookup(&view.0) {
-            Some(v) => Ok(Val::from_dynamic(v)),
-            None => bail("view"),
-        }
+    fn view_converted(&self, view: &View<'r>) -> Res<Val<'r>> {
+        Ok(Val::from_dynamic(view.0.to_rhai()))
     }
 
     /// `v`, or the value it stands for if it is a view.
@@ -267,6 +264,14 @@ impl<'r> Machine<'r> {
         match v {
             Val::View(view) => self.view_converted(&view),
             v => Ok(v),
+        }
+    }
+
+    /// A part of the request as a rule holds it: a list or object as a view of it.
+    fn read_node(node: &'r dyn Lookup) -> Val<'r> {
+        match node.found_val() {
+            FoundVal::Value(v) => v,
+            FoundVal::List(_) | FoundVal::Object => Val::View(View(node)),
         }
     }
 
@@ -281,24 +286,17 @@ impl<'r> Machine<'r> {
                 None => Ok(None),
             };
         }
-        Ok(match req.request.read_val(steps) {
-            None => None,
-            Some(FoundVal::Value(v)) => Some(v),
-            Some(FoundVal::List(_) | FoundVal::Object) => Some(Val::View(View(steps.into()))),
-        })
+        Ok(req.request.node(steps).map(Self::read_node))
     }
 
-    /// The request's value at a view's path followed by `more`.
-    fn read_view(&self, view: &View, more: &[Step]) -> Res<Option<Val<'r>>> {
-        let mut steps = Vec::with_capacity(view.0.len() + more.len());
-        steps.extend_from_slice(&view.0);
-        steps.extend_from_slice(more);
-        self.read_request(&steps)
+    /// The value at `more` inside the part of the request `view` holds.
+    fn read_view(&self, view: &View<'r>, more: &[Step]) -> Res<Option<Val<'r>>> {
+        Ok(view.0.node(more).map(Self::read_node))
     }
 
     /// The length of the list `view` is of, if it is of a list.
-    fn list_len(&self, view: &View) -> Option<usize> {
-        match self.globals.req.request.read_val(&view.0)? {
+    fn list_len(&self, view: &View<'r>) -> Option<usize> {
+        match view.0.found_val() {
             FoundVal::List(n) => Some(n),
             FoundVal::Value(_) | FoundVal::Object => None,
         }
@@ -511,7 +509,7 @@ impl<'r> Machine<'r> {
     }
 
     /// A `for` loop over a list of the request: each item read when its turn comes.
-    fn for_view(&mut self, f: &ForLoop, view: &View, count: usize) -> Res<Val<'r>> {
+    fn for_view(&mut self, f: &ForLoop, view: &View<'r>, count: usize) -> Res<Val<'r>> {
         for i in 0..count {
             let Some(item) = self.read_view(view, &[Step::Index(i)])? else {
                 return bail("view item");
@@ -613,7 +611,7 @@ impl<'r> Machine<'r> {
                 // does, instead of converting the whole object for it.
                 let computed = self.computed(x)?;
                 if let Val::View(view) = self.value(&computed, x)? {
-                    if let Some(FoundVal::Object) = self.globals.req.request.read_val(&view.0) {
+                    if let FoundVal::Object = view.0.found_val() {
                         let step = [Step::Key(name.as_str().into())];
                         return Ok(self.read_view(view, &step)?.unwrap_or(Val::Unit));
                     }
@@ -680,7 +678,7 @@ impl<'r> Machine<'r> {
         let limits = self.limits;
         let view_in = |m: &Self| match base {
             Ex::Local(slot) => match m.slots.get(*slot) {
-                Some(Val::View(view)) => Some(view.clone()),
+                Some(Val::View(view)) => Some(*view),
                 _ => None,
             },
             _ => None,

@@ -9,11 +9,9 @@
 //! `Dynamic` only where Rhai's types are needed: array elements, a rule's value, the host
 //! helpers of `functions.rs`.
 
-use std::sync::Arc;
-
 use rhai::{Dynamic, ImmutableString};
 
-use crate::functions::Step;
+use crate::convert::Lookup;
 
 #[derive(Clone)]
 pub(crate) enum Val<'r> {
@@ -26,15 +24,17 @@ pub(crate) enum Val<'r> {
     /// A string a rule built, or a constant of its program.
     Str(ImmutableString),
     /// A list or an object of the request, not converted (see `eval`'s views).
-    View(View),
+    View(View<'r>),
     /// Anything else, as Rhai holds it: arrays, maps, `req` and `params`, characters. Never a
     /// unit, boolean, number or string (those are the variants above: [`Val::from_dynamic`]).
     Dyn(Dynamic),
 }
 
-/// The path of a list or object of the request that a rule holds without converting it.
-#[derive(Clone)]
-pub(crate) struct View(pub(crate) Arc<[Step]>);
+/// A list or object of the request that a rule holds without converting it: a reference to
+/// it, from which reads go on (a path read from the root each time, with the path copied for
+/// every item of a loop, was 5 % of a decision; bench/NOTES.md, section 16).
+#[derive(Clone, Copy)]
+pub(crate) struct View<'r>(pub(crate) &'r dyn Lookup);
 
 /// How Rhai's operators see a value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,8 @@ impl<'r> Val<'r> {
             Val::Float(f) => Dynamic::from_float(f),
             Val::Text(s) => Dynamic::from(ImmutableString::from(s)),
             Val::Str(s) => Dynamic::from(s),
-            Val::View(v) => Dynamic::from(v),
+            // What the view stands for, converted (the machine converts views before this).
+            Val::View(v) => v.0.to_rhai(),
             Val::Dyn(d) => d,
         }
     }
