@@ -66,15 +66,6 @@ pub(crate) struct Globals<'r> {
     pub lifecycle: Val<'r>,
 }
 
-// A list or an object of the request, not converted: a reference to it ([`View`]). Rules mostly walk a
-// list of objects reading a few fields of each item (`for asset in field(req, "data_assets",
-// [])`, `need(assets[i], "id")`); converting the whole list to Rhai maps for that, in every
-// rule that walks it, was most of those rules' time (bench/NOTES.md, section 12). A view lives
-// in variables and goes through `for`, `x[i]`, `len()` and path reads, which read on in the
-// typed request; every other use gets the converted value ([`Machine::converted`]), so rules
-// see exactly what Rhai gives them. Views exist only where reads need no size check
-// ([`LazyReq::within_limits`]).
-
 /// What a rule ended with.
 pub(crate) enum Run {
     /// The rule's value (normally a `RuleResult`).
@@ -1080,8 +1071,11 @@ fn binary<'r>(op: Op, a: &Val<'r>, b: &Val<'r>, limits: &Limits) -> Res<Val<'r>>
         }
         _ => {}
     }
+    // The two commonest pairs above, matched on the values themselves: going through `kind`
+    // first cost 0.6 % of a decision. Everything else by the kinds Rhai's table knows.
     match (a.kind(), b.kind()) {
         (Kind::Other, _) | (_, Kind::Other) => bail("operand type"),
+        // Decided above; here only so that the table below reads whole.
         (Kind::Int, Kind::Int) | (Kind::Str, Kind::Str) => bail("operand"),
         (Kind::Float, Kind::Float | Kind::Int) | (Kind::Int, Kind::Float) => {
             float_binary(op, number(a)?, number(b)?)
@@ -1174,10 +1168,8 @@ fn element_equals(element: &Dynamic, item: &Val<'_>, limits: &Limits) -> Res<boo
             return Ok(element.as_str() == item);
         }
     }
-    let element = Val::of(element);
-    let item = item.clone();
     Ok(matches!(
-        binary(Op::Eq, &element, &item, limits)?,
+        binary(Op::Eq, &Val::of(element), item, limits)?,
         Val::Bool(true)
     ))
 }

@@ -31,8 +31,14 @@ pub(crate) enum Val<'r> {
 }
 
 /// A list or object of the request that a rule holds without converting it: a reference to
-/// it, from which reads go on (a path read from the root each time, with the path copied for
-/// every item of a loop, was 5 % of a decision; bench/NOTES.md, section 16).
+/// it. Rules mostly walk a list of objects reading a few fields of each item (`for asset in
+/// field(req, "data_assets", [])`, `need(assets[i], "id")`); converting the whole list to Rhai
+/// maps for that, in every rule that walks it, was most of those rules' time (bench/NOTES.md,
+/// section 12), and holding its path instead, read again from the request's root for every
+/// field, 5 % of a decision (section 16). A view lives in variables and goes through `for`,
+/// `x[i]`, `len()` and path reads, which read on from it; every other use gets the converted
+/// value (`Machine::converted` in `eval`), so rules see exactly what Rhai gives them. Views
+/// exist only where reads need no size check (`LazyReq::within_limits`).
 #[derive(Clone, Copy)]
 pub(crate) struct View<'r>(pub(crate) &'r dyn Lookup);
 
