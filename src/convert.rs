@@ -43,11 +43,6 @@ pub(crate) trait Lookup: ToRhai + AsLookup + Sync {
         steps.is_empty().then_some(self.as_lookup())
     }
 
-    /// This part as [`Lookup::read`] describes it.
-    fn found(&self) -> Found {
-        Found::Value(self.to_rhai())
-    }
-
     fn lookup(&self, steps: &[Step]) -> Option<Dynamic>
     where
         Self: Sized,
@@ -59,12 +54,8 @@ pub(crate) trait Lookup: ToRhai + AsLookup + Sync {
     /// boolean as it is, and a list or an object described rather than converted (the compiled
     /// rules hold those as views into the typed request, `compiled::value::View`;
     /// bench/NOTES.md, sections 12 and 16).
-    fn found_val(&self) -> FoundVal<'_> {
-        match self.found() {
-            Found::Value(v) => FoundVal::Value(Val::from_dynamic(v)),
-            Found::List(n) => FoundVal::List(n),
-            Found::Object => FoundVal::Object,
-        }
+    fn found_val(&self) -> Found<'_> {
+        Found::Value(Val::from_dynamic(self.to_rhai()))
     }
 }
 
@@ -82,16 +73,9 @@ impl<T: Lookup> AsLookup for T {
 }
 
 /// What [`Lookup::found_val`] found.
-pub(crate) enum FoundVal<'r> {
+pub(crate) enum Found<'r> {
+    /// A scalar (a string borrowed), or free JSON converted.
     Value(Val<'r>),
-    List(usize),
-    Object,
-}
-
-/// What [`Lookup::read`] found.
-pub(crate) enum Found {
-    /// A scalar or free JSON, converted.
-    Value(Dynamic),
     /// A list of this many items.
     List(usize),
     /// An object.
@@ -99,23 +83,23 @@ pub(crate) enum Found {
 }
 
 impl Lookup for String {
-    fn found_val(&self) -> FoundVal<'_> {
-        FoundVal::Value(Val::Text(self))
+    fn found_val(&self) -> Found<'_> {
+        Found::Value(Val::Text(self))
     }
 }
 impl Lookup for bool {
-    fn found_val(&self) -> FoundVal<'_> {
-        FoundVal::Value(Val::Bool(*self))
+    fn found_val(&self) -> Found<'_> {
+        Found::Value(Val::Bool(*self))
     }
 }
 impl Lookup for i64 {
-    fn found_val(&self) -> FoundVal<'_> {
-        FoundVal::Value(Val::Int(*self))
+    fn found_val(&self) -> Found<'_> {
+        Found::Value(Val::Int(*self))
     }
 }
 impl Lookup for f64 {
-    fn found_val(&self) -> FoundVal<'_> {
-        FoundVal::Value(Val::Float(*self))
+    fn found_val(&self) -> Found<'_> {
+        Found::Value(Val::Float(*self))
     }
 }
 impl Lookup for Date {}
@@ -129,7 +113,7 @@ impl<T: Lookup> Lookup for Vec<T> {
         }
     }
 
-    fn found(&self) -> Found {
+    fn found_val(&self) -> Found<'_> {
         Found::List(self.len())
     }
 }
@@ -367,7 +351,7 @@ impl Lookup for Request {
         }
     }
 
-    fn found(&self) -> Found {
+    fn found_val(&self) -> Found<'_> {
         Found::Object
     }
 }

@@ -65,8 +65,8 @@ macro_rules! string_enum {
         }
 
         impl crate::convert::Lookup for $name {
-            fn found_val(&self) -> crate::convert::FoundVal<'_> {
-                crate::convert::FoundVal::Value(crate::compiled::Val::Text(self.as_str()))
+            fn found_val(&self) -> crate::convert::Found<'_> {
+                crate::convert::Found::Value(crate::compiled::Val::Text(self.as_str()))
             }
         }
 
@@ -267,7 +267,7 @@ macro_rules! optional_struct {
                 }
             }
 
-            fn found(&self) -> crate::convert::Found {
+            fn found_val(&self) -> crate::convert::Found<'_> {
                 crate::convert::Found::Object
             }
         }

@@ -13,7 +13,7 @@ use super::{
     Bail, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
 };
 use crate::calendar::{is_eea, Date};
-use crate::convert::{FoundVal, Lookup};
+use crate::convert::{Found, Lookup};
 use crate::engine::Limits;
 use crate::functions::{
     da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk,
@@ -261,8 +261,8 @@ impl<'r> Machine<'r> {
     /// A part of the request as a rule holds it: a list or object as a view of it.
     fn read_node(node: &'r dyn Lookup) -> Val<'r> {
         match node.found_val() {
-            FoundVal::Value(v) => v,
-            FoundVal::List(_) | FoundVal::Object => Val::View(View(node)),
+            Found::Value(v) => v,
+            Found::List(_) | Found::Object => Val::View(View(node)),
         }
     }
 
@@ -288,8 +288,8 @@ impl<'r> Machine<'r> {
     /// The length of the list `view` is of, if it is of a list.
     fn list_len(&self, view: &View<'r>) -> Option<usize> {
         match view.0.found_val() {
-            FoundVal::List(n) => Some(n),
-            FoundVal::Value(_) | FoundVal::Object => None,
+            Found::List(n) => Some(n),
+            Found::Value(_) | Found::Object => None,
         }
     }
 
@@ -602,7 +602,7 @@ impl<'r> Machine<'r> {
                 // does, instead of converting the whole object for it.
                 let computed = self.computed(x)?;
                 if let Val::View(view) = self.value(&computed, x)? {
-                    if let FoundVal::Object = view.0.found_val() {
+                    if let Found::Object = view.0.found_val() {
                         let step = [Step::Key(name.as_str().into())];
                         return Ok(self.read_view(view, &step)?.unwrap_or(Val::Unit));
                     }
