@@ -1,5 +1,5 @@
 # cloudgate — every entry point a user or CI needs. Each target installs what it needs itself.
-.PHONY: test test-rust test-pack test-js test-www test-fuzz bench bench-smoke wasm demo precompile clean
+.PHONY: test test-rust test-pack test-js test-www test-fuzz bench bench-smoke wasm pgo demo precompile clean
 
 ## The full test suite: what CI runs (.ci/run calls exactly `make test`).
 test: test-rust test-pack test-fuzz test-js test-www bench-smoke
@@ -31,6 +31,10 @@ bench-smoke:
 ## Benchmarks side by side (prints the table, writes bench/results.json).
 bench:
 	bash scripts/bench.sh
+
+## The CLI built with profile-guided optimisation (prints its path; bench/NOTES.md, section 17).
+pgo:
+	bash scripts/build-pgo.sh
 
 ## Builds the wasm module and the npm package in js/.
 wasm:

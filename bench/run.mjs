@@ -287,11 +287,21 @@ if (native) {
 }
 // The batch target is on the termination allow example, as issue 6 sets it; older batch files
 // (from before 2026-12-01) measured generated requests only.
-const batchTarget = batch?.termination_allow ?? batch;
-if (batch) {
-  const line = (b, what) => `native batch: cloudgate check --ndjson, ${int(b.requests)} ${what} on ${b.threads} threads: ${int(b.per_second)} decisions/s; one thread ${int(b.one_thread.per_second)}/s (${b.one_thread.per_cpu_second ? `${int(b.one_thread.per_cpu_second)} per CPU second` : 'CPU time not measured'}) → ${int(b.per_second_per_core)} per core`;
-  console.log(line(batch, 'generated requests (all scenarios)'));
-  if (batch.termination_allow) console.log(line(batch.termination_allow, 'copies of the termination allow example'));
+// With a profile-guided build of the CLI (scripts/build-pgo.sh) measured too, the target is
+// judged on the faster of the two builds, and both are printed.
+const builds = [['plain', batch], ['profile-guided', batch?.pgo]].filter(([, b]) => b);
+const [batchBuild, batchBest] = builds.reduce((best, cur) =>
+  ((cur[1].termination_allow ?? cur[1]).per_second_per_core > (best[1].termination_allow ?? best[1]).per_second_per_core ? cur : best),
+  builds[0] ?? [null, null]);
+const batchTarget = batchBest?.termination_allow ?? batchBest;
+for (const [build, b] of builds) {
+  const line = (b, what) => `native batch (${build} build): cloudgate check --ndjson, ${int(b.requests)} ${what} on ${b.threads} threads: ${int(b.per_second)} decisions/s; one thread ${int(b.one_thread.per_second)}/s (${b.one_thread.per_cpu_second ? `${int(b.one_thread.per_cpu_second)} per CPU second` : 'CPU time not measured'}) → ${int(b.per_second_per_core)} per core`;
+  console.log(line(b, 'generated requests (all scenarios)'));
+  if (b.termination_allow) console.log(line(b.termination_allow, 'copies of the termination allow example'));
+}
+if (batch?.pgo?.termination_allow && batch.termination_allow) {
+  const r = (k) => (batch.pgo.termination_allow.one_thread[k] / batch.termination_allow.one_thread[k]).toFixed(2);
+  console.log(`profile-guided / plain, one thread, termination allow: ${r('per_second')}× decisions/s (${r('per_cpu_second')}× per CPU second)`);
 }
 
 // --- targets (issue 6) ---------------------------------------------------------------------
@@ -302,7 +312,7 @@ const targets = [
   ['≥ 5× faster than json-rules-engine (p50, same run)', ratio >= 5, `${ratio.toFixed(1)}×`],
   ['cold start ≤ 15 ms (instantiate + compile pack)', fastestStart <= 15, `full ${us(cg.cold.phases.cold_start_ms)} ms, edge ${us(edgeCold.phases.cold_start_ms)} ms; import + createEngine through the package: full ${us(cg.cold.ready_ms)} ms, edge ${us(edgeCold.ready_ms)} ms`],
   ['.wasm ≤ 350 KB gzip (the edge module)', gzip != null && gzip <= 350 * 1024, gzip != null ? `edge ${kb(gzip)}, full ${fullWasm ? kb(fullWasm.gzip_bytes) : '—'}` : 'no edge .wasm'],
-  ['native batch ≥ 50,000 decisions/s/core (termination allow)', batchTarget ? batchTarget.per_second_per_core >= 50000 : false, batchTarget ? `${int(batchTarget.per_second_per_core)}/s/core${batch.termination_allow ? `; generated requests of all scenarios ${int(batch.per_second_per_core)}/s/core` : ' (generated requests)'}` : 'not measured'],
+  ['native batch ≥ 50,000 decisions/s/core (termination allow)', batchTarget ? batchTarget.per_second_per_core >= 50000 : false, batchTarget ? `${int(batchTarget.per_second_per_core)}/s/core (${batchBuild} build)${batchBest.termination_allow ? `; generated requests of all scenarios ${int(batchBest.per_second_per_core)}/s/core` : ' (generated requests)'}` : 'not measured'],
 ];
 console.log('');
 for (const [what, met, value] of targets) console.log(`${met ? 'MET    ' : 'NOT MET'}  ${what}: ${value}`);

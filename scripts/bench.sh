@@ -60,21 +60,39 @@ const fs = require("fs");
 const line = JSON.stringify(JSON.parse(fs.readFileSync(process.argv[1], "utf8")));
 fs.writeFileSync(process.argv[2], (line + "\n").repeat(Number(process.argv[3])));
 ' examples/requests/termination-allow.json "$tmp/allow.ndjson" "$count"
-batch() { # FILE THREADS → "decisions wall_seconds cpu_seconds"
+batch() { # CLI FILE THREADS → "decisions wall_seconds cpu_seconds"
   local timing
-  timing=$( { TIMEFORMAT='%R %U %S'; time "$cli" check --ndjson "$1" --as-of 2026-09-02 --jobs "$2" > "$tmp/decisions.ndjson" 2>/dev/null || true; } 2>&1 )
+  timing=$( { TIMEFORMAT='%R %U %S'; time "$1" check --ndjson "$2" --as-of 2026-09-02 --jobs "$3" > "$tmp/decisions.ndjson" 2>/dev/null || true; } 2>&1 )
   read -r real user sys <<< "$timing"
   echo "$(grep -c . "$tmp/decisions.ndjson") $real $(node -e "console.log($user + $sys)")"
 }
 cores=$(node -e "console.log(require('os').availableParallelism?.() ?? require('os').cpus().length)")
-read -r n_all s_all c_all < <(batch "$tmp/requests.ndjson" "$cores")
-read -r n_one s_one c_one < <(batch "$tmp/requests.ndjson" 1)
-read -r a_all as_all ac_all < <(batch "$tmp/allow.ndjson" "$cores")
-read -r a_one as_one ac_one < <(batch "$tmp/allow.ndjson" 1)
-node -e '
-const [n, s, c, cores, n1, s1, c1, t, ts, tc, t1, ts1, tc1] = process.argv.slice(1).map(Number);
+# The profile-guided build of the CLI (scripts/build-pgo.sh), measured beside the plain one with
+# the runs alternated: full run only (it takes three builds), and skipped if llvm-tools cannot
+# be installed.
+clis=("$cli")
+if [[ $smoke == 0 && -z "${CLOUDGATE_BENCH_SKIP_PGO:-}" ]]; then
+  if pgo_cli=$(bash scripts/build-pgo.sh); then
+    clis+=("$pgo_cli")
+  else
+    echo "bench.sh: no profile-guided build (see above); the plain build alone is measured" >&2
+  fi
+fi
+declare -A runs
+for file in requests allow; do
+  for threads in "$cores" 1; do
+    for i in "${!clis[@]}"; do
+      runs[$i.$file.$threads]=$(batch "${clis[$i]}" "$tmp/$file.ndjson" "$threads")
+    done
+  done
+done
+batch_json() { # INDEX → the figures of that CLI
+  # shellcheck disable=SC2086
+  node -e '
+const [cores, ...rest] = process.argv.slice(1);
+const [n, s, c, n1, s1, c1, t, ts, tc, t1, ts1, tc1] = rest.map(Number);
 const figures = (n, s, c, n1, s1, c1, what) => ({
-  requests: n, what, threads: cores, seconds: s, cpu_seconds: c, per_second: n / s,
+  requests: n, what, threads: Number(cores), seconds: s, cpu_seconds: c, per_second: n / s,
   per_second_per_core: Math.max(n1 / s1, n / s / cores),
   one_thread: { seconds: s1, cpu_seconds: c1, per_second: n1 / s1, per_cpu_second: n1 / c1 },
 });
@@ -83,8 +101,16 @@ console.log(JSON.stringify({
   termination_allow: figures(t, ts, tc, t1, ts1, tc1, "copies of examples/requests/termination-allow.json, one per line"),
   command: "cloudgate check --ndjson FILE --as-of 2026-09-02 --jobs N",
 }));
-' "$n_all" "$s_all" "$c_all" "$cores" "$n_one" "$s_one" "$c_one" \
-  "$a_all" "$as_all" "$ac_all" "$a_one" "$as_one" "$ac_one" > "$tmp/batch.json"
+' "$cores" ${runs[$1.requests.$cores]} ${runs[$1.requests.1]} ${runs[$1.allow.$cores]} ${runs[$1.allow.1]}
+}
+if [[ ${#clis[@]} == 2 ]]; then
+  node -e '
+const [plain, pgo] = process.argv.slice(1).map((s) => JSON.parse(s));
+console.log(JSON.stringify({ ...plain, pgo: { ...pgo, build: "scripts/build-pgo.sh (make pgo)" } }));
+' "$(batch_json 0)" "$(batch_json 1)" > "$tmp/batch.json"
+else
+  batch_json 0 > "$tmp/batch.json"
+fi
 
 # 5. Node: all engines side by side; merges the native figures; prints the table.
 cmd="scripts/bench.sh${1:+ $1}"

@@ -168,6 +168,8 @@ pub struct Engine {
     rhai: OnceLock<rhai::Engine>,
     rules: Vec<CompiledRule>,
     params: Dynamic,
+    /// `params`' scalar members, for the compiled rules (`compiled::param_scalars`).
+    param_scalars: Vec<(rhai::ImmutableString, compiled::Val<'static>)>,
     /// Read from the embedded files on first need when the engine was built from the
     /// precompiled file alone (see [`Engine::embedded`]): deciding needs only the rules' headers
     /// and compiled forms, which the file holds.
@@ -350,6 +352,7 @@ impl Engine {
             #[cfg(feature = "scripts")]
             rhai: OnceLock::new(),
             rules,
+            param_scalars: compiled::param_scalars(&params, &options.limits),
             params,
             pack: OnceLock::new(),
             shipped: true,
@@ -444,6 +447,7 @@ impl Engine {
             #[cfg(feature = "scripts")]
             rhai,
             rules,
+            param_scalars: compiled::param_scalars(&params, &options.limits),
             params,
             pack: OnceLock::from(pack),
             shipped: false,
@@ -614,6 +618,7 @@ impl Engine {
         let globals = compiled::Globals {
             req: &req,
             params: compiled::Val::Dyn(self.params.clone()),
+            param_scalars: &self.param_scalars,
             as_of: compiled::Val::Text(&as_of_text),
             scenario: compiled::Val::Text(request.scenario.as_str()),
             lifecycle: compiled::Val::Dyn(lifecycle_value(request, &lifecycle)),

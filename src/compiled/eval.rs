@@ -60,10 +60,43 @@ pub(crate) struct Globals<'r> {
     pub req: &'r LazyReq<'r>,
     /// `params` behind its read-only wrapper ([`Val::Dyn`]).
     pub params: Val<'r>,
+    /// Its scalar members (strings, numbers, booleans), as [`param_scalars`] made them when
+    /// the engine was built.
+    pub param_scalars: &'r [(ImmutableString, Val<'static>)],
     pub as_of: Val<'r>,
     pub scenario: Val<'r>,
     /// The lifecycle map ([`Val::Dyn`]).
     pub lifecycle: Val<'r>,
+}
+
+/// The scalar members of `params` (a [`ReadOnly`] map) as the compiled form holds them, for
+/// `params.name`: read through Rhai's map, each read cloned a `Dynamic`, made it read-only and
+/// converted it, ~370 instructions where this table's search takes a few dozen (five reads per
+/// termination decision; bench/NOTES.md, section 17). Members that are arrays or maps, and
+/// strings over the string limit, are not here and are read as before.
+pub(crate) fn param_scalars(
+    params: &Dynamic,
+    limits: &Limits,
+) -> Vec<(ImmutableString, Val<'static>)> {
+    let Some(params) = params.read_lock::<ReadOnly>() else {
+        return Vec::new();
+    };
+    let Ok(map) = params.inner().as_map_ref() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(name, value)| {
+            let value = Val::from_dynamic(value.clone());
+            let scalar = matches!(
+                value,
+                Val::Unit | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::Str(_)
+            );
+            match sized_val(value, limits) {
+                Ok(value) if scalar => Some((ImmutableString::from(name.as_str()), value)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// What a rule ended with.
@@ -96,17 +129,21 @@ pub(crate) fn run<'r>(
         limits,
         slots,
         operations: 0,
+        result: None,
     };
     let outcome = match machine.tail(&program.body) {
-        Err(Flow::Result(result)) => Ok(Run::Result(result)),
+        Err(Flow::Result) => match machine.result.take() {
+            Some(result) => Ok(Run::Result(result)),
+            None => Err(Bail("result")),
+        },
         // A view the rule ends with is converted here, so it never leaves the compiled form.
         Ok(value) => match machine.real_owned(value) {
             Ok(value) => Ok(Run::Value(value.into_dynamic())),
             Err(Flow::Bail(why)) => Err(Bail(why)),
             Err(_) => Err(Bail("view")),
         },
-        Err(Flow::Return(value)) => Ok(Run::Value(value)),
-        Err(Flow::Missing(path)) => Ok(Run::Missing(path)),
+        Err(Flow::Return(value)) => Ok(Run::Value(*value)),
+        Err(Flow::Missing(path)) => Ok(Run::Missing(path.into_string())),
         Err(Flow::Bail(why)) => Err(Bail(why)),
         Err(Flow::Break | Flow::Continue) => Err(Bail("break outside a loop")),
     };
@@ -116,16 +153,19 @@ pub(crate) fn run<'r>(
     (outcome, machine.operations)
 }
 
-/// How evaluation leaves the normal path.
+/// How evaluation leaves the normal path. Small (16 bytes) because every evaluation step
+/// returns a `Res`: the rule's result waits in [`Machine::result`], and the rare payloads are
+/// boxed. With the result inline every step moved a 56-byte `Res` around (bench/NOTES.md,
+/// section 17).
 enum Flow {
     /// `return x;`: the value, views converted, as Rhai holds it.
-    Return(Dynamic),
-    /// A rule's result in tail position (`return pass();`, or the last statement): the same as
-    /// `Return` of it, without the `Dynamic`.
-    Result(RuleResult),
+    Return(Box<Dynamic>),
+    /// A rule's result in tail position (`return pass();`, or the last statement), now in
+    /// [`Machine::result`]: the same as `Return` of it, without the `Dynamic`.
+    Result,
     Break,
     Continue,
-    Missing(String),
+    Missing(Box<str>),
     Bail(&'static str),
 }
 
@@ -140,6 +180,8 @@ struct Machine<'r> {
     limits: &'r Limits,
     slots: Vec<Val<'r>>,
     operations: u64,
+    /// The rule's result, set when it leaves with [`Flow::Result`].
+    result: Option<RuleResult>,
 }
 
 /// A value that can be read in place (no evaluation, no side effect).
@@ -157,6 +199,12 @@ impl<'r> Machine<'r> {
             return bail(Bail::TIME);
         }
         Ok(())
+    }
+
+    /// Leaves the rule with the result of `h` (`pass`, `fail`, `not_applicable`).
+    fn ended<T>(&mut self, h: Host, args: &[Ex]) -> Res<T> {
+        self.result = Some(self.result(h, args)?);
+        Err(Flow::Result)
     }
 
     fn global(&self, g: Global) -> &'r Val<'r> {
@@ -349,7 +397,7 @@ impl<'r> Machine<'r> {
             St::Expr(Ex::Host(h, args)) if is_result(*h) => {
                 self.tick()?;
                 self.tick()?;
-                Err(Flow::Result(self.result(*h, args)?))
+                self.ended(*h, args)
             }
             St::If(x) => {
                 self.tick()?;
@@ -468,14 +516,14 @@ impl<'r> Machine<'r> {
             }
             St::Return(Some(Ex::Host(h, args))) if is_result(*h) => {
                 self.tick()?;
-                Err(Flow::Result(self.result(*h, args)?))
+                self.ended(*h, args)
             }
             St::Return(e) => {
                 let v = match e {
                     Some(e) => self.eval(e)?,
                     None => Val::Unit,
                 };
-                Err(Flow::Return(self.real_owned(v)?.into_dynamic()))
+                Err(Flow::Return(Box::new(self.real_owned(v)?.into_dynamic())))
             }
             St::Break => Err(Flow::Break),
             St::Continue => Err(Flow::Continue),
@@ -598,6 +646,12 @@ impl<'r> Machine<'r> {
                 self.with1(x, |v| method(*m, v))
             }
             Ex::Prop(x, name) => {
+                if let Ex::Global(Global::Params) = **x {
+                    let scalars = self.globals.param_scalars;
+                    if let Some((_, v)) = scalars.iter().find(|(n, _)| n == name) {
+                        return Ok(v.clone());
+                    }
+                }
                 // `asset.name` on an object of the request reads the one field, as a path read
                 // does, instead of converting the whole object for it.
                 let computed = self.computed(x)?;
@@ -781,10 +835,10 @@ impl<'r> Machine<'r> {
             (PathKind::Need | PathKind::Field, Some(v), _) => sized_val(v, limits),
             (PathKind::Field, None, None) => Ok(Val::Unit),
             (PathKind::Field, None, Some(default)) => Ok(default),
-            (PathKind::Need, None, None) => Err(Flow::Missing(text.to_string())),
+            (PathKind::Need, None, None) => Err(Flow::Missing(text.into())),
             (PathKind::Need, None, Some(prefix)) => match prefix.as_str() {
-                Some("") => Err(Flow::Missing(text.to_string())),
-                Some(prefix) => Err(Flow::Missing(format!("{prefix}.{text}"))),
+                Some("") => Err(Flow::Missing(text.into())),
+                Some(prefix) => Err(Flow::Missing(format!("{prefix}.{text}").into())),
                 None => bail("need's prefix is not a string"),
             },
             _ => bail("path call"),
@@ -827,7 +881,7 @@ impl<'r> Machine<'r> {
             [Ex::Global(Global::Req)] if h == Host::DaScope => {
                 match da_scope_of(self.globals.req.request) {
                     Ok(b) => Ok(Val::Bool(b)),
-                    Err(MissingField(path)) => Err(Flow::Missing(path)),
+                    Err(MissingField(path)) => Err(Flow::Missing(path.into())),
                 }
             }
             [a] => self.with1(a, |a| host1(h, a)),
@@ -997,7 +1051,7 @@ fn fail(message_value: &Val<'_>, paths: &Val<'_>) -> Res<RuleResult> {
 fn missing_or_bail(err: EvalAltResult) -> Flow {
     if let EvalAltResult::ErrorRuntime(value, _) = err {
         if let Some(MissingField(path)) = value.try_cast::<MissingField>() {
-            return Flow::Missing(path);
+            return Flow::Missing(path.into());
         }
     }
     Flow::Bail("host error")

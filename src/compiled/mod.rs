@@ -22,7 +22,7 @@ pub(crate) mod precompiled;
 mod serial;
 mod value;
 
-pub(crate) use eval::{run, Globals, LazyReq, Run};
+pub(crate) use eval::{param_scalars, run, Globals, LazyReq, Run};
 pub(crate) use lower::lower;
 pub(crate) use precompiled::SourceHash;
 pub(crate) use value::Val;
