@@ -53,9 +53,9 @@ impl Date {
 
     /// Parses `YYYY-MM-DD`, or the date part of `YYYY-MM-DDThh:mm:ss…`.
     pub fn parse(text: &str) -> Result<Self, DateError> {
-        match plain_days(text).map(|days| Date::EPOCH.add_days(days)) {
-            Some(Ok(date)) => Ok(date),
-            _ => Self::parse_general(text),
+        match plain_date(text) {
+            Some(date) => Ok(date),
+            None => Self::parse_general(text),
         }
     }
 
@@ -239,11 +239,35 @@ pub fn is_eea(code: &str) -> bool {
     EEA.iter().any(|c| c.eq_ignore_ascii_case(code))
 }
 
-/// Days since 1970-01-01 of a valid `YYYY-MM-DD`, the common case, read without splitting the
+/// The date of a valid `YYYY-MM-DD`, the common case, read without splitting the
 /// text or formatting an error before there is one (the request reader and every date a rule
 /// computes with go through here). `None` for anything else: timestamps and mistakes go to
 /// [`Date::parse_general`].
-pub(crate) fn plain_days(text: &str) -> Option<i64> {
+pub(crate) fn plain_date(text: &str) -> Option<Date> {
+    let (year, day) = plain_ordinal(text)?;
+    time::Date::from_ordinal_date(year, day).ok().map(Date)
+}
+
+/// The year and day of the year of a valid `YYYY-MM-DD`: what `time::Date` holds, so that a
+/// date is built without a day count in between (days since 1970, then `time`'s Julian day and
+/// back, with their divisions; bench/NOTES.md, section 17).
+fn plain_ordinal(text: &str) -> Option<(i32, u16)> {
+    const BEFORE_MONTH: [u16; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let (year, month, day) = plain_ymd(text)?;
+    let before = *BEFORE_MONTH.get(usize::try_from(month - 1).ok()?)?;
+    let leap_day = u16::from(month > 2 && is_leap(year));
+    Some((
+        i32::try_from(year).ok()?,
+        before + u16::try_from(day).ok()? + leap_day,
+    ))
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// Year, month and day of a valid `YYYY-MM-DD` (a day that exists in its month, year ≥ 1).
+fn plain_ymd(text: &str) -> Option<(i64, i64, i64)> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;
@@ -254,9 +278,8 @@ pub(crate) fn plain_days(text: &str) -> Option<i64> {
         })
     };
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days_in_month = match month {
-        2 if leap => 29,
+        2 if is_leap(year) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         1..=12 => 31,
@@ -265,14 +288,7 @@ pub(crate) fn plain_days(text: &str) -> Option<i64> {
     if year < 1 || day < 1 || day > days_in_month {
         return None;
     }
-    // H. Hinnant's `days_from_civil` (proleptic Gregorian calendar).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some((year, month, day))
 }
 
 #[cfg(test)]
