@@ -1294,22 +1294,19 @@ fn method<'r>(m: Method, v: &Val<'r>) -> Res<Val<'r>> {
             }
             Ok(Val::Str(ImmutableString::from(s.to_uppercase())))
         }
-        (Method::IsEmpty | Method::Len, Kind::Array) => match v {
-            Val::Dyn(d) => match d.as_array_ref() {
-                Ok(a) if m == Method::IsEmpty => Ok(Val::Bool(a.is_empty())),
-                Ok(a) => count(a.len()),
-                Err(_) => bail("array"),
-            },
-            _ => bail("array"),
-        },
-        (Method::IsEmpty | Method::Len, Kind::Map) => match v {
-            Val::Dyn(d) => match d.as_map_ref() {
-                Ok(a) if m == Method::IsEmpty => Ok(Val::Bool(a.is_empty())),
-                Ok(a) => count(a.len()),
-                Err(_) => bail("map"),
-            },
-            _ => bail("map"),
-        },
+        (Method::IsEmpty | Method::Len, kind @ (Kind::Array | Kind::Map)) => {
+            let size = match (v, kind) {
+                (Val::Dyn(d), Kind::Array) => d.as_array_ref().map(|a| a.len()).ok(),
+                (Val::Dyn(d), _) => d.as_map_ref().map(|a| a.len()).ok(),
+                _ => None,
+            };
+            match size {
+                Some(n) if m == Method::IsEmpty => Ok(Val::Bool(n == 0)),
+                Some(n) => count(n),
+                None if kind == Kind::Array => bail("array"),
+                None => bail("map"),
+            }
+        }
         (Method::Floor, Kind::Float) => Ok(Val::Float(number(v)?.floor())),
         (Method::ToInt, Kind::Int) => Ok(v.clone()),
         (Method::ToInt, Kind::Float) => {
