@@ -85,16 +85,12 @@ pub(crate) fn param_scalars(
         return Vec::new();
     };
     map.iter()
-        .filter_map(|(name, value)| {
-            let value = Val::from_dynamic(value.clone());
-            let scalar = matches!(
-                value,
-                Val::Unit | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::Str(_)
-            );
-            match sized_val(value, limits) {
-                Ok(value) if scalar => Some((ImmutableString::from(name.as_str()), value)),
-                _ => None,
+        .filter_map(|(name, value)| match Val::from_dynamic(value.clone()) {
+            value @ (Val::Unit | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::Str(_)) => {
+                let value = sized_val(value, limits).ok()?;
+                Some((ImmutableString::from(name.as_str()), value))
             }
+            _ => None,
         })
         .collect()
 }
