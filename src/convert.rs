@@ -15,7 +15,7 @@ use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
 use crate::calendar::Date;
 use crate::compiled::Val;
 use crate::functions::{parse_path, Step};
-use crate::request::Request;
+use crate::request::{Request, Text};
 
 /// The request as the rules see it (`req`).
 pub fn to_dynamic(request: &Request) -> Dynamic {
@@ -82,7 +82,7 @@ pub(crate) enum Found<'r> {
     Object,
 }
 
-impl Lookup for String {
+impl Lookup for Text {
     fn found_val(&self) -> Found<'_> {
         Found::Value(Val::Text(self))
     }
@@ -148,7 +148,7 @@ pub(crate) fn text(s: &str) -> Dynamic {
     Dynamic::from(ImmutableString::from(s))
 }
 
-impl ToRhai for String {
+impl ToRhai for Text {
     fn to_rhai(&self) -> Dynamic {
         text(self)
     }

@@ -593,7 +593,7 @@ impl Engine {
         let started = clock::now_micros();
         let as_of = request.as_of.or(options.as_of).unwrap_or_else(clock::today);
         let hint = RequestHint {
-            request_id: Some(request.request_id.clone()),
+            request_id: Some(request.request_id.to_string()),
             scenario: Some(request.scenario.as_str().to_string()),
             as_of: Some(as_of.to_string()),
         };

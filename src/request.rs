@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 
+mod text;
+pub use text::Text;
+
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
@@ -161,7 +164,7 @@ string_enum!(Disposition { Archive => "archive", Dispose => "dispose", Transfer 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct Request {
-    pub request_id: String,
+    pub request_id: Text,
     pub scenario: Scenario,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Date>,
@@ -287,10 +290,10 @@ macro_rules! optional_struct {
 
 optional_struct!(RequestedBy {
     party: Party,
-    contact_id: String
+    contact_id: Text
 });
 optional_struct!(Customer {
-    id: String, legal_name: String, jurisdiction: String, identity_verified: bool,
+    id: Text, legal_name: Text, jurisdiction: Text, identity_verified: bool,
     identity_verification: IdentityVerification, contacts: Vec<CustomerContact>,
 });
 optional_struct!(IdentityVerification {
@@ -298,21 +301,21 @@ optional_struct!(IdentityVerification {
     verified_at: Date
 });
 optional_struct!(CustomerContact {
-    id: String,
+    id: Text,
     role: CustomerRole,
-    email: String,
+    email: Text,
     authorised_signatory: bool,
 });
-optional_struct!(Provider { id: String, legal_name: String, jurisdiction: String, contacts: Vec<ProviderContact> });
+optional_struct!(Provider { id: Text, legal_name: Text, jurisdiction: Text, contacts: Vec<ProviderContact> });
 optional_struct!(ProviderContact {
-    id: String,
+    id: Text,
     role: ProviderRole,
-    email: String
+    email: Text
 });
 optional_struct!(Service {
-    id: String,
-    name: String,
-    catalogue_entry_id: String,
+    id: Text,
+    name: Text,
+    catalogue_entry_id: Text,
     category: ServiceCategory,
     deployment_model: DeploymentModel,
     lifecycle_state: LifecycleState,
@@ -322,7 +325,7 @@ optional_struct!(Service {
     sla_enforced_until: Date,
 });
 optional_struct!(Agreement {
-    id: String, status: AgreementStatus, signed_at: Date, fixed_term_end: Date,
+    id: Text, status: AgreementStatus, signed_at: Date, fixed_term_end: Date,
     contract_available_pre_signature: bool, sla: Sla, notice_period_days: i64,
     transition_period_days: i64, data_retrieval_period_days: i64, data_retention_days: i64,
     log_retention_days: i64, backup_retention_days: i64, exportable_data_categories: Vec<DataCategory>,
@@ -332,7 +335,7 @@ optional_struct!(Agreement {
 });
 optional_struct!(Sla {
     availability_target_pct: f64,
-    support_hours: String,
+    support_hours: Text,
     max_first_response_minutes: f64,
     max_incident_resolution_hours: f64,
     rto_hours: f64,
@@ -341,38 +344,38 @@ optional_struct!(Sla {
 });
 optional_struct!(ExemptCategory {
     category: DataCategory,
-    justification: String
+    justification: Text
 });
-optional_struct!(ExitPlan { id: String, last_reviewed_at: Date, export_formats: Vec<String> });
-optional_struct!(DataResidency { allowed_regions: Vec<String>, allowed_jurisdictions: Vec<String> });
+optional_struct!(ExitPlan { id: Text, last_reviewed_at: Date, export_formats: Vec<Text> });
+optional_struct!(DataResidency { allowed_regions: Vec<Text>, allowed_jurisdictions: Vec<Text> });
 optional_struct!(SwitchingCharges {
     amount: f64,
-    currency: String,
+    currency: Text,
     cost_basis_documented: bool
 });
 optional_struct!(Money {
     amount: f64,
-    currency: String
+    currency: Text
 });
 optional_struct!(PreContractInfo {
     switching_procedures: bool,
-    formats_register_url: String,
-    infrastructure_jurisdiction: String,
+    formats_register_url: Text,
+    infrastructure_jurisdiction: Text,
     fees_disclosed: bool,
 });
 optional_struct!(DataAsset {
-    id: String, name: String, category: DataCategory, classification: Classification,
-    contains_pii: bool, region: String, jurisdiction: String, formats: Vec<String>,
+    id: Text, name: Text, category: DataCategory, classification: Classification,
+    contains_pii: bool, region: Text, jurisdiction: Text, formats: Vec<Text>,
     legal_hold: LegalHold, backups: Vec<Backup>, export: Export, deletion: Deletion,
 });
 optional_struct!(LegalHold {
     active: bool,
-    retention_basis: String,
+    retention_basis: Text,
     expires_at: Date
 });
 optional_struct!(Backup {
-    id: String,
-    region: String,
+    id: Text,
+    region: Text,
     expires_at: Date,
     deleted: bool
 });
@@ -384,31 +387,31 @@ optional_struct!(Deletion {
     status: DeletionStatus,
     method: DeletionMethod,
     completed_at: Date,
-    certificate_id: String,
+    certificate_id: Text,
     includes_backups: bool,
 });
 optional_struct!(Supplier {
-    id: String, name: String, role: SupplierRole, processes_customer_data: bool, processes_pii: bool,
-    regions: Vec<String>, approved_by_customer: bool, termination_notified_at: Date,
+    id: Text, name: Text, role: SupplierRole, processes_customer_data: bool, processes_pii: bool,
+    regions: Vec<Text>, approved_by_customer: bool, termination_notified_at: Date,
     deletion_confirmed: bool,
 });
 optional_struct!(Onboarding {
     responsibility_matrix_provided: bool, admin_accounts: Vec<AdminAccount>, migration_in: MigrationIn,
-    service_request_id: String, change_id: String, ci_ids: Vec<String>, requested_capacity: i64,
+    service_request_id: Text, change_id: Text, ci_ids: Vec<Text>, requested_capacity: i64,
 });
 optional_struct!(AdminAccount {
-    id: String,
+    id: Text,
     mfa: bool,
     shared: bool
 });
 optional_struct!(MigrationIn {
     required: bool,
-    plan_id: String,
+    plan_id: Text,
     acceptance_criteria_defined: bool
 });
 optional_struct!(Termination {
     initiated_by: Party,
-    reason: String,
+    reason: Text,
     notice_received_at: Date,
     effective_date: Date,
     customer_choice: CustomerChoice,
@@ -418,19 +421,19 @@ optional_struct!(Termination {
     extension_count: i64,
     retrieval_end: Date,
     planned_deletion_date: Date,
-    change_id: String,
+    change_id: Text,
 });
 optional_struct!(Transfer {
-    target_type: TargetType, target_provider: TargetProvider, target_accepted_formats: Vec<String>,
+    target_type: TargetType, target_provider: TargetProvider, target_accepted_formats: Vec<Text>,
     transfer_plan: TransferPlan, channel: Channel, transfer_mechanism: TransferMechanism,
-    cutover_date: Date, in_parallel_use: bool, change_id: String, ci_handover_list: Vec<String>,
-    knowledge_transfer_done: bool, functional_equivalence_doc: String, continuity_risks_disclosed: bool,
+    cutover_date: Date, in_parallel_use: bool, change_id: Text, ci_handover_list: Vec<Text>,
+    knowledge_transfer_done: bool, functional_equivalence_doc: Text, continuity_risks_disclosed: bool,
 });
 optional_struct!(TargetProvider {
-    legal_name: String,
-    registration_id: String,
-    jurisdiction: String,
-    technical_contact: String,
+    legal_name: Text,
+    registration_id: Text,
+    jurisdiction: Text,
+    technical_contact: Text,
 });
 optional_struct!(TransferPlan {
     approved_at: Date,
@@ -442,21 +445,21 @@ optional_struct!(TransferPlan {
 optional_struct!(Channel {
     encrypted_in_transit: bool,
     integrity_check: bool,
-    protocol: String
+    protocol: Text
 });
 optional_struct!(Removal {
-    scope: RemovalScope, date: Date, removal_plan: RemovalPlan, change_id: String,
+    scope: RemovalScope, date: Date, removal_plan: RemovalPlan, change_id: Text,
     change_approved: bool, access_revoked: bool, ci_retired: bool, catalogue_updated: bool,
     billing_stopped_at: Date, dedicated_hardware: bool, media_disposal_records: Vec<serde_json::Value>,
     affected_customers: Vec<AffectedCustomer>, completion_notice_sent: bool,
 });
 optional_struct!(RemovalPlan { asset_dispositions: Vec<AssetDisposition> });
 optional_struct!(AssetDisposition {
-    asset_id: String,
+    asset_id: Text,
     disposition: Disposition
 });
 optional_struct!(AffectedCustomer {
-    id: String,
+    id: Text,
     notified_at: Date,
     notice_period_days: i64,
     export_offered: bool,

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use crate::calendar::{Date, DateError};
-use crate::request::{Request, Scenario};
+use crate::request::{Request, Scenario, Text};
 
 use super::{InputError, InputLimits};
 
@@ -595,12 +595,15 @@ impl<T: FromJson> FromJson for Option<T> {
     }
 }
 
-impl FromJson for String {
+impl FromJson for Text {
     fn read(r: &mut Reader<'_>) -> Read<Self> {
         if r.next() != Some(b'"') {
             return Err(r.wrong_type("a string"));
         }
-        r.string().map(Cow::into_owned)
+        r.string().map(|s| match s {
+            Cow::Borrowed(s) => Text::new(s),
+            Cow::Owned(s) => Text::from(s),
+        })
     }
 }
 
@@ -736,7 +739,7 @@ impl FromJson for Request {
         })?;
         let missing =
             |name: &str| Stop::at(r.pos, Problem::Missing).within(Step::Key(name.to_string()));
-        let request_id: String = request_id.ok_or_else(|| missing("request_id"))?;
+        let request_id: Text = request_id.ok_or_else(|| missing("request_id"))?;
         let scenario: Scenario = scenario.ok_or_else(|| missing("scenario"))?;
         Ok(Request {
             request_id,
