@@ -135,6 +135,15 @@ const PROBES: &[(&str, &str)] = &[
         r#"let m = params; fail(`${m.limit} ${m["limit"]} ${m.nothing == ()} ${"limit" in m} ${type_of(m)} ${type_of(req)} ${"scenario" in req}`)"#,
     ),
     (
+        // More distinct computed paths than a call keeps parsed (eight), met twice each.
+        "computed-paths",
+        r#"let out = []; for round in 0..2 { for i in 0..12 { let p = if i < 2 { `data_assets[${i}].id` } else if i < 6 { `customer.contacts[${i - 2}].email` } else { `agreement.x${i}` }; out.push(field(req, p, "-")); } } fail(join(out, ","))"#,
+    ),
+    (
+        "computed-path-malformed",
+        r#"let p = "data_assets[x]"; fail(`${field(req, p)}`)"#,
+    ),
+    (
         "req-members",
         r#"let s = req.service; fail(`${req.scenario} ${s.lifecycle_state} ${req["request_id"]} ${req.nothing == ()}`)"#,
     ),

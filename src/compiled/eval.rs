@@ -778,20 +778,25 @@ impl<'r> Machine<'r> {
     fn path(&mut self, p: &PathCall) -> Res<Val<'r>> {
         let limits = self.limits;
         // Rhai evaluates every argument before the call, left to right.
-        let computed = match &p.path {
-            PathArg::Computed(e) => {
-                let text = self.with1(e, |v| Ok(string(v)?.to_string()))?;
-                match parse_path(&text) {
-                    Some(steps) => Some((steps, text)),
-                    None => return bail("malformed path"),
+        let unkept;
+        let (steps, text): (&[Step], &str) = match &p.path {
+            PathArg::Parsed(steps, text) => (steps, text.as_str()),
+            PathArg::Computed(e, memo) => {
+                let kept = self.with1(e, |v| {
+                    let text = string(v)?;
+                    Ok(memo.find_or_keep(text).ok_or_else(|| text.to_string()))
+                })?;
+                match kept {
+                    Ok((text, steps)) => (steps, text),
+                    Err(text) => match parse_path(&text) {
+                        Some(steps) => {
+                            unkept = (steps, text);
+                            (&unkept.0, &unkept.1)
+                        }
+                        None => return bail("malformed path"),
+                    },
                 }
             }
-            PathArg::Parsed(..) => None,
-        };
-        let (steps, text): (&[Step], &str) = match (&p.path, &computed) {
-            (PathArg::Parsed(steps, text), _) => (steps, text.as_str()),
-            (PathArg::Computed(_), Some((steps, text))) => (steps, text.as_str()),
-            (PathArg::Computed(_), None) => return bail("path"),
         };
         let extra = match &p.extra {
             Some(e) => Some(self.eval(e)?),

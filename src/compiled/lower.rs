@@ -369,7 +369,7 @@ fn path_call(kind: PathKind, args: Vec<Ex>) -> Ex {
                 None => return Ex::Bail(Reason::MalformedPath),
             }
         }
-        computed => PathArg::Computed(computed),
+        computed => PathArg::Computed(computed, Box::default()),
     };
     Ex::Path(Box::new(PathCall {
         kind,

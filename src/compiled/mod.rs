@@ -140,8 +140,42 @@ enum PathArg {
         #[serde(with = "serial::steps")] Vec<Step>,
         #[serde(with = "serial::text")] ImmutableString,
     ),
-    /// A path computed by the rule (`need(req, date_path)`), parsed when the call runs.
-    Computed(Ex),
+    /// A path computed by the rule (`need(req, date_path)`), parsed when the call runs, and
+    /// kept for the next run.
+    Computed(Ex, #[serde(skip)] Box<PathMemo>),
+}
+
+/// The paths a computed-path call has met, parsed. Such a call meets few: `date_path` is one of
+/// two literals, `${info}.fees_disclosed` one of two blocks; parsing it again in every decision
+/// (split, keys, a vector) cost a termination decision about 1 % of its instructions, two calls
+/// of ~900 each (bench/NOTES.md, section 18). Filled on first use; a path met when every slot
+/// is taken is parsed as before. The engine is shared between threads natively, hence
+/// `OnceLock`.
+#[derive(Default)]
+pub(crate) struct PathMemo([std::sync::OnceLock<(Box<str>, Vec<Step>)>; 8]);
+
+impl PathMemo {
+    /// The parsed form of `text`, kept; `None` when `text` is not a path or no slot is free.
+    fn find_or_keep(&self, text: &str) -> Option<&(Box<str>, Vec<Step>)> {
+        let mut parsed = None;
+        for slot in &self.0 {
+            if slot.get().is_none() {
+                let entry = match parsed.take() {
+                    Some(entry) => entry,
+                    None => (Box::from(text), crate::functions::parse_path(text)?),
+                };
+                // Another thread may have filled the slot meanwhile: try the next with it.
+                if let Err(entry) = slot.set(entry) {
+                    parsed = Some(entry);
+                }
+            }
+            match slot.get() {
+                Some(entry) if &*entry.0 == text => return Some(entry),
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 #[derive(Serialize, Deserialize)]
