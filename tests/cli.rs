@@ -10,7 +10,7 @@
 
 mod hostile;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -358,8 +358,9 @@ fn batch_ndjson_keeps_input_order_across_chunks_and_threads() {
             serde_json::to_string(&value).unwrap()
         })
         .collect();
-    // Past the first of the CLI's chunks (1,024 lines each; the line that is not JSON near its end), with request ids that say where each
-    // line was.
+    // Past the first of the one-thread loop's chunks (1,024 lines; the line that is not JSON near
+    // its end) and across many of the pieces threads take (64 lines), with request ids that say
+    // where each line was; read from a file and, on two threads, from stdin.
     let mut lines = Vec::new();
     for i in 0..1_200usize {
         let mut value: serde_json::Value =
@@ -407,5 +408,66 @@ fn batch_ndjson_keeps_input_order_across_chunks_and_threads() {
         assert_eq!(got[1_021]["decision"], "error", "jobs {jobs}");
         assert_eq!(got[1_022]["request_id"], "LINE-1021", "jobs {jobs}");
     }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudgate"))
+        .args([
+            "check",
+            "--as-of",
+            "2026-09-15",
+            "--jobs",
+            "2",
+            "--ndjson",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let text = lines.join("\n") + "\n";
+    let feeding = std::thread::spawn(move || stdin.write_all(text.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    feeding.join().unwrap();
+    let got: Vec<serde_json::Value> = decisions(&out).into_iter().map(strip).collect();
+    assert_eq!(got, want, "stdin, two threads");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A reader that stops reading (`| head`) stops a batch on several threads: its writer fails,
+/// and the threads reading and deciding find their channels closed, instead of waiting for room
+/// forever.
+#[test]
+fn batch_ndjson_stops_when_its_output_is_closed() {
+    let line = serde_json::to_string(
+        &serde_json::from_str::<serde_json::Value>(&read(&common_example(
+            "termination-allow.json",
+        )))
+        .unwrap(),
+    )
+    .unwrap();
+    let dir = scratch("closed");
+    let file = dir.join("requests.ndjson");
+    std::fs::write(&file, format!("{line}\n").repeat(20_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudgate"))
+        .args(["check", "--as-of", "2026-09-02", "--jobs", "2", "--ndjson"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's reading end is closed here.
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the batch did not stop after its output was closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,9 +1,10 @@
 //! Batch mode of `cloudgate check`: many files or an NDJSON stream, decided on every core.
 //!
-//! One compiled [`Engine`] is shared by all threads (natively it is `Send + Sync`); requests
-//! are handed out in small blocks from an atomic counter so that slow requests do not stall a
-//! thread's whole share, and decisions are written in input order. NDJSON is read in chunks so
-//! memory stays bounded however long the stream is.
+//! One compiled [`Engine`] is shared by all threads (natively it is `Send + Sync`). Files are
+//! handed out in small blocks from an atomic counter so that slow requests do not stall a
+//! thread's whole share. A stream on several threads is a pipeline (read, decide on every core,
+//! write, all at once); on one thread it is read, decided and written a chunk at a time. Either
+//! way decisions are written in input order and memory stays bounded however long the stream.
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,14 +19,17 @@ use cloudgate::{Engine, EvalOptions, InputError};
 
 use crate::{read_input, Format};
 
-/// Lines decided together before they are written: large enough to keep every core busy,
-/// small enough that a stream's memory stays bounded (at most this many requests held, and as
-/// many decisions). At 4,096 a run over 10,000 termination requests peaked at 77 MB, most of it
-/// fresh pages the kernel had to clear for every chunk; at 1,024 it is 28 MB, no slower on two
-/// threads (bench/NOTES.md, section 15).
+/// Lines read, decided and written together on one thread: a stream's memory stays bounded (at
+/// most this many requests held, and as many decisions). At 4,096 a run over 10,000
+/// termination requests peaked at 77 MB, most of it fresh pages the kernel had to clear for
+/// every chunk; at 1,024 it is 28 MB, no slower (bench/NOTES.md, section 15).
 const CHUNK: usize = 1024;
 /// Requests a thread takes at a time.
 const BLOCK: usize = 16;
+/// Lines a worker takes at a time from a stream decided on several threads.
+const PIECE: usize = 64;
+/// Pieces per worker read ahead of the writer, at most.
+const AHEAD: usize = 4;
 /// Stack of each worker thread (virtual memory; only touched pages are used).
 const WORKER_STACK: usize = 64 << 20;
 
@@ -286,15 +290,14 @@ impl Batch {
         format: Format,
     ) -> Result<u8, String> {
         let started = Instant::now();
-        let (reader, size): (Box<dyn Read>, Option<u64>) = if input == Path::new("-") {
-            (Box::new(std::io::stdin().lock()), None)
+        let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if input == Path::new("-") {
+            (Box::new(std::io::stdin()), None)
         } else {
             let file = std::fs::File::open(input)
                 .map_err(|e| format!("cannot read {}: {e}", input.display()))?;
             let size = file.metadata().ok().map(|m| m.len());
             (Box::new(file), size)
         };
-        let mut reader = BufReader::with_capacity(1 << 16, reader);
         // Progress in bytes when the size is known, else a counter of requests.
         let bar = progress(size, true);
         let counter = if size.is_some() {
@@ -303,66 +306,184 @@ impl Batch {
             bar.clone()
         };
         let max_bytes = engine.limits().input.max_bytes;
+        let lines = Lines {
+            reader: BufReader::with_capacity(1 << 16, reader),
+            input,
+            max_bytes,
+            line_no: 0,
+            bar: size.map(|_| bar.clone()),
+        };
+        let decide = |(n, line): &(usize, Line)| {
+            let d = match line {
+                Line::Text(text) => engine.evaluate_json(text, options),
+                Line::NotUtf8 => unreadable(engine, format!("line {n} is not UTF-8 text")),
+                Line::TooLong => Decision::rejected(
+                    engine.pack_info().clone(),
+                    vec![InputError::new(
+                        "too_large",
+                        format!("line {n} is longer than the limit of {max_bytes} bytes"),
+                        "$",
+                    )],
+                    RequestHint::default(),
+                ),
+            };
+            Rendered::new(engine, &d, format, || format!("line {n}"))
+        };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut tally = Tally::default();
-        let mut line_no = 0usize;
-        let mut eof = false;
-        while !eof {
-            let mut chunk: Vec<(usize, Line)> = Vec::with_capacity(CHUNK);
-            let mut read = 0;
-            while chunk.len() < CHUNK {
-                let (line, consumed) = read_line(&mut reader, max_bytes)
-                    .map_err(|e| format!("cannot read {}: {e}", input.display()))?;
-                read += consumed;
-                match line {
-                    None => {
-                        eof = true;
-                        break;
-                    }
-                    Some(l) => {
-                        line_no += 1;
-                        if !l.is_blank() {
-                            chunk.push((line_no, l));
-                        }
-                    }
-                }
-            }
-            // Bytes read, a chunk at a time (the bar's position while its lines are decided).
-            if size.is_some() {
-                bar.inc(read);
-            }
-            let decisions = decide_all(
-                self.jobs,
-                &chunk,
-                |(n, line)| {
-                    let d = match line {
-                        Line::Text(text) => engine.evaluate_json(text, options),
-                        Line::NotUtf8 => unreadable(engine, format!("line {n} is not UTF-8 text")),
-                        Line::TooLong => Decision::rejected(
-                            engine.pack_info().clone(),
-                            vec![InputError::new(
-                                "too_large",
-                                format!("line {n} is longer than the limit of {max_bytes} bytes"),
-                                "$",
-                            )],
-                            RequestHint::default(),
-                        ),
-                    };
-                    Rendered::new(engine, &d, format, || format!("line {n}"))
-                },
-                &counter,
-            );
-            for d in &decisions {
-                tally.add(d.verdict);
-                d.write(&mut out)?;
-            }
-        }
+        let emit = |d: &Rendered| {
+            tally.add(d.verdict);
+            d.write(&mut out)
+        };
+        let done = if self.jobs <= 1 {
+            serial(lines, decide, &counter, emit)
+        } else {
+            pipelined(self.jobs, lines, decide, &counter, emit)
+        };
         bar.finish_and_clear();
+        done?;
         out.flush().map_err(|e| e.to_string())?;
         self.finish(&tally, started);
         Ok(tally.exit_code())
     }
+}
+
+/// The lines of an NDJSON stream, numbered, blank ones left out, read a piece at a time.
+struct Lines<'p, R> {
+    reader: BufReader<R>,
+    input: &'p Path,
+    max_bytes: usize,
+    line_no: usize,
+    /// The progress bar in bytes, when the stream's size is known.
+    bar: Option<ProgressBar>,
+}
+
+impl<R: Read> Lines<'_, R> {
+    /// Up to `count` non-blank lines; `None` at the end of the stream.
+    fn piece(&mut self, count: usize) -> Result<Option<Vec<(usize, Line)>>, String> {
+        let mut piece = Vec::with_capacity(count);
+        let mut read = 0;
+        while piece.len() < count {
+            let (line, consumed) = read_line(&mut self.reader, self.max_bytes)
+                .map_err(|e| format!("cannot read {}: {e}", self.input.display()))?;
+            read += consumed;
+            let Some(line) = line else { break };
+            self.line_no += 1;
+            if !line.is_blank() {
+                piece.push((self.line_no, line));
+            }
+        }
+        if let Some(bar) = &self.bar {
+            bar.inc(read);
+        }
+        Ok((!piece.is_empty()).then_some(piece))
+    }
+}
+
+/// One thread: a chunk read, decided, written, and the next. What `--jobs 1` measures is one
+/// core's work alone.
+fn serial<R: Read>(
+    mut lines: Lines<'_, R>,
+    decide: impl Fn(&(usize, Line)) -> Rendered + Sync,
+    counter: &ProgressBar,
+    mut emit: impl FnMut(&Rendered) -> Result<(), String>,
+) -> Result<(), String> {
+    while let Some(chunk) = lines.piece(CHUNK)? {
+        for d in &decide_all(1, &chunk, &decide, counter) {
+            emit(d)?;
+        }
+    }
+    Ok(())
+}
+
+/// Several threads, none waiting for another: one reads pieces of the stream, `jobs` workers
+/// decide them, and this thread writes the decisions in input order as they come. The chunked
+/// loop before it read and wrote between chunks while every worker waited, and started its
+/// workers again for every chunk (two threads gave 1.3–1.7× one; bench/NOTES.md, section 18).
+/// At most `AHEAD` pieces per worker are read and not yet written (credits the writer hands
+/// back), so memory stays bounded whatever the stream's length or stdout's speed.
+fn pipelined<R: Read + Send>(
+    jobs: usize,
+    mut lines: Lines<'_, R>,
+    decide: impl Fn(&(usize, Line)) -> Rendered + Sync,
+    counter: &ProgressBar,
+    mut emit: impl FnMut(&Rendered) -> Result<(), String>,
+) -> Result<(), String> {
+    use std::sync::mpsc::{channel, sync_channel};
+    use std::sync::{Arc, Mutex};
+
+    let ahead = jobs.saturating_mul(AHEAD);
+    let (credit_tx, credit_rx) = sync_channel::<()>(ahead);
+    for _ in 0..ahead {
+        let _ = credit_tx.send(());
+    }
+    let (work_tx, work_rx) = sync_channel::<(usize, Vec<(usize, Line)>)>(ahead);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = channel::<(usize, Vec<Rendered>)>();
+    std::thread::scope(|s| {
+        let decide = &decide;
+        let mut workers = 0;
+        for _ in 0..jobs {
+            let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+            let worker = move || loop {
+                let next = match work_rx.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => break,
+                };
+                let Ok((seq, piece)) = next else { break };
+                let decided: Vec<Rendered> = piece.iter().map(decide).collect();
+                counter.inc(piece.len() as u64);
+                if done_tx.send((seq, decided)).is_err() {
+                    break;
+                }
+            };
+            // Stack enough that the engine never has to move an evaluation to a fresh stack.
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(s, worker);
+            workers += usize::from(spawned.is_ok());
+        }
+        drop((done_tx, work_rx));
+        if workers == 0 {
+            return serial(lines, decide, counter, emit);
+        }
+        let reading = s.spawn(move || -> Result<(), String> {
+            let mut seq = 0;
+            while credit_rx.recv().is_ok() {
+                let Some(piece) = lines.piece(PIECE)? else {
+                    break;
+                };
+                if work_tx.send((seq, piece)).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            Ok(())
+        });
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        let mut written = Ok(());
+        'receive: for (seq, decided) in done_rx.iter() {
+            waiting.insert(seq, decided);
+            while let Some(ready) = waiting.remove(&next) {
+                for d in &ready {
+                    written = emit(d);
+                    if written.is_err() {
+                        break 'receive;
+                    }
+                }
+                next += 1;
+                let _ = credit_tx.send(());
+            }
+        }
+        // On a write error the workers and the reader find their channels closed and stop.
+        drop((credit_tx, done_rx));
+        let read = reading
+            .join()
+            .unwrap_or_else(|_| Err("the thread reading the stream stopped".into()));
+        written.and(read)
+    })
 }
 
 enum Line {
