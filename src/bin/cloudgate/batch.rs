@@ -28,8 +28,10 @@ const CHUNK: usize = 1024;
 const BLOCK: usize = 16;
 /// Lines a worker takes at a time from a stream decided on several threads.
 const PIECE: usize = 64;
-/// Pieces per worker read ahead of the writer, at most.
+/// Pieces per worker read ahead of the writer, at most, and in all (16,384 lines, sixteen of the
+/// one-thread loop's chunks; beyond 64 workers some wait for a piece).
 const AHEAD: usize = 4;
+const MAX_AHEAD: usize = 256;
 /// Stack of each worker thread (virtual memory; only touched pages are used).
 const WORKER_STACK: usize = 64 << 20;
 
@@ -401,8 +403,9 @@ fn serial<R: Read>(
 /// decide them, and this thread writes the decisions in input order as they come. The chunked
 /// loop before it read and wrote between chunks while every worker waited, and started its
 /// workers again for every chunk (two threads gave 1.3–1.7× one; bench/NOTES.md, section 18).
-/// At most `AHEAD` pieces per worker are read and not yet written (credits the writer hands
-/// back), so memory stays bounded whatever the stream's length or stdout's speed.
+/// At most `AHEAD` pieces per worker (`MAX_AHEAD` in all) are read and not yet written (credits
+/// the writer hands back), so memory stays bounded whatever the stream's length or stdout's
+/// speed.
 fn pipelined<R: Read + Send>(
     jobs: usize,
     mut lines: Lines<'_, R>,
@@ -413,7 +416,7 @@ fn pipelined<R: Read + Send>(
     use std::sync::mpsc::{channel, sync_channel};
     use std::sync::{Arc, Mutex};
 
-    let ahead = jobs.saturating_mul(AHEAD);
+    let ahead = jobs.saturating_mul(AHEAD).min(MAX_AHEAD);
     let (credit_tx, credit_rx) = sync_channel::<()>(ahead);
     for _ in 0..ahead {
         let _ = credit_tx.send(());
