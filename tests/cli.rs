@@ -345,7 +345,7 @@ fn common_example(name: &str) -> PathBuf {
 }
 
 /// Batch mode over NDJSON (`check --ndjson`): one decision per request line, in input order,
-/// across the chunks the CLI decides at a time and across threads; each the decision the library
+/// across the pieces the CLI decides at a time and across threads; each the decision the library
 /// gives for that line; a blank line skipped, a line that is not JSON an error decision in its
 /// place. `stats` (operations and time) are left out of the comparison.
 #[test]
@@ -358,9 +358,9 @@ fn batch_ndjson_keeps_input_order_across_chunks_and_threads() {
             serde_json::to_string(&value).unwrap()
         })
         .collect();
-    // Past the first of the one-thread loop's chunks (1,024 lines; the line that is not JSON near
-    // its end) and across many of the pieces threads take (64 lines), with request ids that say
-    // where each line was; read from a file and, on two threads, from stdin.
+    // Across many of the pieces batch mode hands out (64 lines; the line that is not JSON and a
+    // blank one in the middle of one), with request ids that say where each line was; read from a
+    // file and, on two threads, from stdin.
     let mut lines = Vec::new();
     for i in 0..1_200usize {
         let mut value: serde_json::Value =

@@ -1,14 +1,13 @@
 //! Batch mode of `cloudgate check`: many files or an NDJSON stream, decided on every core.
 //!
-//! One compiled [`Engine`] is shared by all threads (natively it is `Send + Sync`). Files are
-//! handed out in small blocks from an atomic counter so that slow requests do not stall a
-//! thread's whole share. A stream on several threads is a pipeline (read, decide on every core,
-//! write, all at once); on one thread it is read, decided and written a chunk at a time. Either
-//! way decisions are written in input order and memory stays bounded however long the stream.
+//! One compiled [`Engine`] is shared by all threads (natively it is `Send + Sync`). On several
+//! threads batch mode is a pipeline: pieces of the stream (or of the list of files) are handed
+//! to the workers as they free up, so a slow request stalls no one, and the decisions are
+//! written in input order while the next are decided. On one thread each request is decided and
+//! written in turn. Either way memory stays bounded however long the stream or the list.
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,17 +18,11 @@ use cloudgate::{Engine, EvalOptions, InputError};
 
 use crate::{read_input, Format};
 
-/// Lines read, decided and written together on one thread: a stream's memory stays bounded (at
-/// most this many requests held, and as many decisions). At 4,096 a run over 10,000
-/// termination requests peaked at 77 MB, most of it fresh pages the kernel had to clear for
-/// every chunk; at 1,024 it is 28 MB, no slower (bench/NOTES.md, section 15).
-const CHUNK: usize = 1024;
-/// Requests a thread takes at a time.
-const BLOCK: usize = 16;
-/// Lines a worker takes at a time from a stream decided on several threads.
-const PIECE: usize = 64;
-/// Pieces per worker read ahead of the writer, at most, and in all (16,384 lines, sixteen of the
-/// one-thread loop's chunks; beyond 64 workers some wait for a piece).
+/// Lines of a stream, and files, a worker takes at a time (a file is read by the worker).
+const LINES_PIECE: usize = 64;
+const FILES_PIECE: usize = 8;
+/// Pieces per worker read ahead of the writer, at most, and in all (beyond 64 workers some wait
+/// for a piece).
 const AHEAD: usize = 4;
 const MAX_AHEAD: usize = 256;
 /// Stack of each worker thread (virtual memory; only touched pages are used).
@@ -122,78 +115,6 @@ pub fn expand_folders(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// Decides `items` on `jobs` threads; the result is in the order of `items`.
-fn decide_all<T: Sync, R: Send>(
-    jobs: usize,
-    items: &[T],
-    decide: impl Fn(&T) -> R + Sync,
-    bar: &ProgressBar,
-) -> Vec<R> {
-    if jobs <= 1 || items.len() <= BLOCK {
-        // The bar moves a block at a time, as with threads: each `inc` costs a few hundred
-        // instructions even on a hidden bar.
-        let mut out = Vec::with_capacity(items.len());
-        for block in items.chunks(BLOCK) {
-            out.extend(block.iter().map(&decide));
-            bar.inc(block.len() as u64);
-        }
-        return out;
-    }
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..jobs)
-            .filter_map(|_| {
-                // Stack enough that the engine never has to move an evaluation to a fresh stack
-                // (it does on small-stack threads; see `Engine::evaluate`).
-                std::thread::Builder::new()
-                    .stack_size(WORKER_STACK)
-                    .spawn_scoped(s, || {
-                        let mut done = Vec::new();
-                        loop {
-                            let start = next.fetch_add(BLOCK, Ordering::Relaxed);
-                            let Some(block) = items.get(start..(start + BLOCK).min(items.len()))
-                            else {
-                                break;
-                            };
-                            if block.is_empty() {
-                                break;
-                            }
-                            done.push((start, block.iter().map(&decide).collect::<Vec<_>>()));
-                            bar.inc(block.len() as u64);
-                        }
-                        done
-                    })
-                    .ok()
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    // Any request a thread left undecided (one that could not start or that failed) is
-    // decided here, so there is always exactly one decision per request, in order.
-    parts.sort_unstable_by_key(|(start, _)| *start);
-    let mut out: Vec<R> = Vec::with_capacity(items.len());
-    for (start, ds) in parts {
-        while out.len() < start {
-            let Some(item) = items.get(out.len()) else {
-                break;
-            };
-            out.push(decide(item));
-            bar.inc(1);
-        }
-        if out.len() == start {
-            out.extend(ds);
-        }
-    }
-    while let Some(item) = items.get(out.len()) {
-        out.push(decide(item));
-        bar.inc(1);
-    }
-    out
-}
-
 fn progress(len: Option<u64>, bytes: bool) -> ProgressBar {
     let template = if bytes {
         "{bar:40} {bytes}/{total_bytes}  {binary_bytes_per_sec}  eta {eta}"
@@ -248,7 +169,7 @@ impl Batch {
         );
     }
 
-    /// Many request files, one compact decision per line.
+    /// Many request files, one compact decision per line, in the order given.
     pub fn files(
         &self,
         engine: &Engine,
@@ -258,26 +179,28 @@ impl Batch {
     ) -> Result<u8, String> {
         let started = Instant::now();
         let bar = progress(Some(files.len() as u64), false);
-        let decisions = decide_all(
-            self.jobs,
-            files,
-            |path| {
-                let d = match read_input(path) {
-                    Ok(text) => engine.evaluate_json(&text, options),
-                    Err(message) => unreadable(engine, message),
-                };
-                Rendered::new(engine, &d, format, || path.display().to_string())
-            },
-            &bar,
-        );
-        bar.finish_and_clear();
-        let mut tally = Tally::default();
+        let decide = |path: &&PathBuf| {
+            let d = match read_input(path) {
+                Ok(text) => engine.evaluate_json(&text, options),
+                Err(message) => unreadable(engine, message),
+            };
+            Rendered::new(engine, &d, format, || path.display().to_string())
+        };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        for d in &decisions {
+        let mut tally = Tally::default();
+        let emit = |d: &Rendered| {
             tally.add(d.verdict);
-            d.write(&mut out)?;
-        }
+            d.write(&mut out)
+        };
+        let paths = Paths(files.iter());
+        let done = if self.jobs <= 1 {
+            serial(paths, decide, &bar, emit)
+        } else {
+            pipelined(self.jobs, paths, decide, &bar, emit)
+        };
+        bar.finish_and_clear();
+        done?;
         out.flush().map_err(|e| e.to_string())?;
         self.finish(&tally, started);
         Ok(tally.exit_code())
@@ -361,12 +284,20 @@ struct Lines<'p, R> {
     bar: Option<ProgressBar>,
 }
 
-impl<R: Read> Lines<'_, R> {
-    /// Up to `count` non-blank lines; `None` at the end of the stream.
-    fn piece(&mut self, count: usize) -> Result<Option<Vec<(usize, Line)>>, String> {
-        let mut piece = Vec::with_capacity(count);
+/// What batch mode decides, handed out a piece at a time (in order; `None` when done).
+trait Source: Send {
+    type Item: Send + Sync;
+    fn piece(&mut self) -> Result<Option<Vec<Self::Item>>, String>;
+}
+
+impl<R: Read + Send> Source for Lines<'_, R> {
+    type Item = (usize, Line);
+
+    /// Up to `LINES_PIECE` non-blank lines.
+    fn piece(&mut self) -> Result<Option<Vec<(usize, Line)>>, String> {
+        let mut piece = Vec::with_capacity(LINES_PIECE);
         let mut read = 0;
-        while piece.len() < count {
+        while piece.len() < LINES_PIECE {
             let (line, consumed) = read_line(&mut self.reader, self.max_bytes)
                 .map_err(|e| format!("cannot read {}: {e}", self.input.display()))?;
             read += consumed;
@@ -383,33 +314,48 @@ impl<R: Read> Lines<'_, R> {
     }
 }
 
-/// One thread: a chunk read, decided, written, and the next. What `--jobs 1` measures is one
+/// Request files; each is read by the thread that decides it.
+struct Paths<'a>(std::slice::Iter<'a, PathBuf>);
+
+impl<'a> Source for Paths<'a> {
+    type Item = &'a PathBuf;
+
+    fn piece(&mut self) -> Result<Option<Vec<&'a PathBuf>>, String> {
+        let piece: Vec<_> = self.0.by_ref().take(FILES_PIECE).collect();
+        Ok((!piece.is_empty()).then_some(piece))
+    }
+}
+
+/// One thread: each request decided and written in turn. What `--jobs 1` measures is one
 /// core's work alone.
-fn serial<R: Read>(
-    mut lines: Lines<'_, R>,
-    decide: impl Fn(&(usize, Line)) -> Rendered + Sync,
+fn serial<S: Source>(
+    mut source: S,
+    decide: impl Fn(&S::Item) -> Rendered,
     counter: &ProgressBar,
     mut emit: impl FnMut(&Rendered) -> Result<(), String>,
 ) -> Result<(), String> {
-    while let Some(chunk) = lines.piece(CHUNK)? {
-        for d in &decide_all(1, &chunk, &decide, counter) {
-            emit(d)?;
+    while let Some(piece) = source.piece()? {
+        for item in &piece {
+            emit(&decide(item))?;
         }
+        // A piece at a time: each `inc` costs a few hundred instructions even on a hidden bar.
+        counter.inc(piece.len() as u64);
     }
     Ok(())
 }
 
-/// Several threads, none waiting for another: one reads pieces of the stream, `jobs` workers
-/// decide them, and this thread writes the decisions in input order as they come. The chunked
-/// loop before it read and wrote between chunks while every worker waited, and started its
-/// workers again for every chunk (two threads gave 1.3–1.7× one; bench/NOTES.md, section 18).
+/// Several threads, none waiting for another: one takes pieces from the source (reading the
+/// stream), `jobs` workers decide them, and this thread writes the decisions in input order as
+/// they come. The chunked loop before it read and wrote between chunks while every worker
+/// waited, and started its workers again for every chunk (bench/NOTES.md, section 18); files
+/// were all decided before the first was written.
 /// At most `AHEAD` pieces per worker (`MAX_AHEAD` in all) are read and not yet written (credits
 /// the writer hands back), so memory stays bounded whatever the stream's length or stdout's
 /// speed.
-fn pipelined<R: Read + Send>(
+fn pipelined<S: Source>(
     jobs: usize,
-    mut lines: Lines<'_, R>,
-    decide: impl Fn(&(usize, Line)) -> Rendered + Sync,
+    mut source: S,
+    decide: impl Fn(&S::Item) -> Rendered + Sync,
     counter: &ProgressBar,
     mut emit: impl FnMut(&Rendered) -> Result<(), String>,
 ) -> Result<(), String> {
@@ -421,7 +367,7 @@ fn pipelined<R: Read + Send>(
     for _ in 0..ahead {
         let _ = credit_tx.send(());
     }
-    let (work_tx, work_rx) = sync_channel::<(usize, Vec<(usize, Line)>)>(ahead);
+    let (work_tx, work_rx) = sync_channel::<(usize, Vec<S::Item>)>(ahead);
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = channel::<(usize, Vec<Rendered>)>();
     std::thread::scope(|s| {
@@ -449,12 +395,12 @@ fn pipelined<R: Read + Send>(
         }
         drop((done_tx, work_rx));
         if workers == 0 {
-            return serial(lines, decide, counter, emit);
+            return serial(source, decide, counter, emit);
         }
         let reading = s.spawn(move || -> Result<(), String> {
             let mut seq = 0;
             while credit_rx.recv().is_ok() {
-                let Some(piece) = lines.piece(PIECE)? else {
+                let Some(piece) = source.piece()? else {
                     break;
                 };
                 if work_tx.send((seq, piece)).is_err() {
