@@ -140,6 +140,11 @@ const PROBES: &[(&str, &str)] = &[
         r#"let out = []; for round in 0..2 { for i in 0..12 { let p = if i < 2 { `data_assets[${i}].id` } else if i < 6 { `customer.contacts[${i - 2}].email` } else { `agreement.x${i}` }; out.push(field(req, p, "-")); } } fail(join(out, ","))"#,
     ),
     (
+        // Longer than a call keeps (256 bytes): parsed at each call.
+        "computed-path-long",
+        r#"let p = "agreement"; for i in 0..60 { p += ".abcd"; } let q = "customer"; for i in 0..60 { q += ".contacts"; } fail(`${field(req, p, "-")} ${field(req, p, "-")} ${field(req, q + ".id", "-")}`)"#,
+    ),
+    (
         "computed-path-malformed",
         r#"let p = "data_assets[x]"; fail(`${field(req, p)}`)"#,
     ),

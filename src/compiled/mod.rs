@@ -149,14 +149,22 @@ enum PathArg {
 /// two literals, `${info}.fees_disclosed` one of two blocks; parsing it again in every decision
 /// (split, keys, a vector) cost a termination decision about 1 % of its instructions, two calls
 /// of ~900 each (bench/NOTES.md, section 18). Filled on first use; a path met when every slot
-/// is taken is parsed as before. The engine is shared between threads natively, hence
+/// is taken, or longer than any real path, is parsed as before (rules come from outside: what
+/// an engine keeps for them stays small). The engine is shared between threads natively, hence
 /// `OnceLock`.
 #[derive(Default)]
 pub(crate) struct PathMemo([std::sync::OnceLock<(Box<str>, Vec<Step>)>; 8]);
 
+/// Longest path text a [`PathMemo`] keeps.
+const KEPT_PATH_MAX: usize = 256;
+
 impl PathMemo {
-    /// The parsed form of `text`, kept; `None` when `text` is not a path or no slot is free.
+    /// The parsed form of `text`, kept; `None` when `text` is not a path, is too long to keep, or
+    /// no slot is free.
     fn find_or_keep(&self, text: &str) -> Option<&(Box<str>, Vec<Step>)> {
+        if text.len() > KEPT_PATH_MAX {
+            return None;
+        }
         let mut parsed = None;
         for slot in &self.0 {
             if slot.get().is_none() {

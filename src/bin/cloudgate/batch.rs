@@ -186,24 +186,7 @@ impl Batch {
             };
             Rendered::new(engine, &d, format, || path.display().to_string())
         };
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let mut tally = Tally::default();
-        let emit = |d: &Rendered| {
-            tally.add(d.verdict);
-            d.write(&mut out)
-        };
-        let paths = Paths(files.iter());
-        let done = if self.jobs <= 1 {
-            serial(paths, decide, &bar, emit)
-        } else {
-            pipelined(self.jobs, paths, decide, &bar, emit)
-        };
-        bar.finish_and_clear();
-        done?;
-        out.flush().map_err(|e| e.to_string())?;
-        self.finish(&tally, started);
-        Ok(tally.exit_code())
+        self.run(Paths(files.iter()), decide, &bar, &bar, started)
     }
 
     /// An NDJSON stream: one decision per non-blank line, in order.
@@ -254,6 +237,20 @@ impl Batch {
             };
             Rendered::new(engine, &d, format, || format!("line {n}"))
         };
+        self.run(lines, decide, &counter, &bar, started)
+    }
+
+    /// Decides everything `source` hands out, on one thread or as a pipeline, and writes the
+    /// decisions to stdout in order; the exit code of the worst. `counter` counts requests
+    /// decided (hidden when `bar` counts bytes read instead).
+    fn run<S: Source>(
+        &self,
+        source: S,
+        decide: impl Fn(&S::Item) -> Rendered + Sync,
+        counter: &ProgressBar,
+        bar: &ProgressBar,
+        started: Instant,
+    ) -> Result<u8, String> {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut tally = Tally::default();
@@ -262,9 +259,9 @@ impl Batch {
             d.write(&mut out)
         };
         let done = if self.jobs <= 1 {
-            serial(lines, decide, &counter, emit)
+            serial(source, decide, counter, emit)
         } else {
-            pipelined(self.jobs, lines, decide, &counter, emit)
+            pipelined(self.jobs, source, decide, counter, emit)
         };
         bar.finish_and_clear();
         done?;
