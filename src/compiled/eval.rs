@@ -73,7 +73,8 @@ pub(crate) struct Globals<'r> {
 /// `params.name`: read through Rhai's map, each read cloned a `Dynamic`, made it read-only and
 /// converted it, ~370 instructions where this table's search takes a few dozen (five reads per
 /// termination decision; bench/NOTES.md, section 17). Members that are arrays or maps, and
-/// strings over the string limit, are not here and are read as before.
+/// strings over the string limit, are not here and are read as before. Sorted by name, for a
+/// binary search (comparing with each name in turn was ~200 instructions a read).
 pub(crate) fn param_scalars(
     params: &Dynamic,
     limits: &Limits,
@@ -84,7 +85,8 @@ pub(crate) fn param_scalars(
     let Ok(map) = params.inner().as_map_ref() else {
         return Vec::new();
     };
-    map.iter()
+    let mut scalars: Vec<_> = map
+        .iter()
         .filter_map(|(name, value)| match Val::from_dynamic(value.clone()) {
             value @ (Val::Unit | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::Str(_)) => {
                 let value = sized_val(value, limits).ok()?;
@@ -92,7 +94,9 @@ pub(crate) fn param_scalars(
             }
             _ => None,
         })
-        .collect()
+        .collect();
+    scalars.sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
+    scalars
 }
 
 /// What a rule ended with.
@@ -644,7 +648,8 @@ impl<'r> Machine<'r> {
             Ex::Prop(x, name) => {
                 if let Ex::Global(Global::Params) = **x {
                     let scalars = self.globals.param_scalars;
-                    if let Some((_, v)) = scalars.iter().find(|(n, _)| n == name) {
+                    let at = scalars.binary_search_by(|(n, _)| n.as_str().cmp(name.as_str()));
+                    if let Some((_, v)) = at.ok().and_then(|i| scalars.get(i)) {
                         return Ok(v.clone());
                     }
                 }

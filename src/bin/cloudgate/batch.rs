@@ -366,7 +366,8 @@ fn pipelined<S: Source>(
     }
     let (work_tx, work_rx) = sync_channel::<(usize, Vec<S::Item>)>(ahead);
     let work_rx = Arc::new(Mutex::new(work_rx));
-    let (done_tx, done_rx) = channel::<(usize, Vec<Rendered>)>();
+    // A piece's decisions, or why its worker stopped (see below).
+    let (done_tx, done_rx) = channel::<(usize, Result<Vec<Rendered>, String>)>();
     std::thread::scope(|s| {
         let decide = &decide;
         let mut workers = 0;
@@ -378,9 +379,23 @@ fn pipelined<S: Source>(
                     Err(_) => break,
                 };
                 let Ok((seq, piece)) = next else { break };
-                let decided: Vec<Rendered> = piece.iter().map(decide).collect();
+                // The release build aborts on a panic; a build that unwinds (tests, debug) must
+                // not leave the writer waiting for a piece that never comes, so a worker that
+                // panics hands over why instead of its piece, and the run stops with an error.
+                let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    piece.iter().map(decide).collect::<Vec<Rendered>>()
+                }))
+                .map_err(|cause| {
+                    let why = cause
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| cause.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    format!("a worker thread stopped while deciding: {why}")
+                });
+                let stopped = decided.is_err();
                 counter.inc(piece.len() as u64);
-                if done_tx.send((seq, decided)).is_err() {
+                if done_tx.send((seq, decided)).is_err() || stopped {
                     break;
                 }
             };
@@ -413,6 +428,15 @@ fn pipelined<S: Source>(
         'receive: for (seq, decided) in done_rx.iter() {
             waiting.insert(seq, decided);
             while let Some(ready) = waiting.remove(&next) {
+                // A worker's panic ends the run where its piece would have been written: every
+                // piece before it was taken first (the queue is in order), so each arrives.
+                let ready = match ready {
+                    Ok(ready) => ready,
+                    Err(why) => {
+                        written = Err(why);
+                        break 'receive;
+                    }
+                };
                 for d in &ready {
                     written = emit(d);
                     if written.is_err() {
@@ -423,7 +447,8 @@ fn pipelined<S: Source>(
                 let _ = credit_tx.send(());
             }
         }
-        // On a write error the workers and the reader find their channels closed and stop.
+        // On a write error (or a worker's panic) the workers and the reader find their channels
+        // closed and stop.
         drop((credit_tx, done_rx));
         let read = reading
             .join()
@@ -506,6 +531,36 @@ mod tests {
             });
         }
         out
+    }
+
+    /// A worker that panics ends the run with an error instead of leaving the writer waiting.
+    #[test]
+    fn a_panicking_worker_stops_the_pipeline() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let paths: Vec<PathBuf> = (0..200).map(|i| PathBuf::from(i.to_string())).collect();
+            let decide = |p: &&PathBuf| {
+                assert_ne!(p.to_str(), Some("77"), "request 77 breaks the engine");
+                Rendered {
+                    verdict: Verdict::Allow,
+                    text: Ok(String::new()),
+                }
+            };
+            let mut written = 0;
+            let emit = |_: &Rendered| {
+                written += 1;
+                Ok(())
+            };
+            let done = pipelined(2, Paths(paths.iter()), decide, &ProgressBar::hidden(), emit);
+            let _ = tx.send((done, written));
+        });
+        let (done, written) = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the pipeline hung");
+        let error = done.unwrap_err();
+        assert!(error.contains("request 77 breaks the engine"), "{error}");
+        // Pieces of 8: everything before the piece with 77 was written, and nothing after it.
+        assert_eq!(written, 72);
     }
 
     #[test]
