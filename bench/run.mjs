@@ -303,7 +303,7 @@ const [batchBuild, batchBest] = builds.reduce((best, cur) =>
   builds[0] ?? [null, null]);
 const batchTarget = batchBest?.termination_allow ?? batchBest;
 for (const [build, b] of builds) {
-  const line = (b, what) => `native batch (${build} build): cloudgate check --ndjson, ${int(b.requests)} ${what} on ${b.threads} threads: ${int(b.per_second)} decisions/s; one thread ${int(b.one_thread.per_second)}/s (${b.one_thread.per_cpu_second ? `${int(b.one_thread.per_cpu_second)} per CPU second` : 'CPU time not measured'}) → ${int(b.per_second_per_core)} per core`;
+  const line = (b, what) => `native batch (${build} build): cloudgate check --ndjson, ${int(b.requests)} ${what} on ${b.threads} threads: ${int(b.per_second)} decisions/s; one thread ${int(b.one_thread.per_second)}/s (${b.one_thread.per_cpu_second ? `${int(b.one_thread.per_cpu_second)} per CPU second` : 'CPU time not measured'}${b.one_thread.per_second_spread && b.runs > 1 ? `; median of ${b.runs} runs, ${int(b.one_thread.per_second_spread.min)}–${int(b.one_thread.per_second_spread.max)}/s` : ''}) → ${int(b.per_second_per_core)} per core`;
   console.log(line(b, 'generated requests (all scenarios)'));
   if (b.termination_allow) console.log(line(b.termination_allow, 'copies of the termination allow example'));
 }
