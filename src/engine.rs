@@ -957,6 +957,31 @@ fn describe(err: &EvalAltResult, max_operations: u64) -> String {
 mod tests {
     use super::*;
 
+    /// `params.name` finds a scalar parameter by binary search: the table must come sorted by
+    /// name (it is built in the parameters map's order, without a sort), for the default pack's
+    /// parameters and for one given as an override.
+    #[test]
+    fn parameter_scalars_are_sorted_by_name() {
+        let sorted = |engine: &Engine| {
+            let names: Vec<&str> = engine
+                .param_scalars
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            assert!(names.len() > 3, "{names:?}");
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        };
+        sorted(&Engine::default_pack().unwrap());
+        let mut pack = Pack::embedded().unwrap();
+        pack.manifest
+            .params
+            .insert("AAA_first".into(), serde_json::json!(1));
+        pack.manifest
+            .params
+            .insert("zzz_last".into(), serde_json::json!("z"));
+        sorted(&Engine::new(pack).unwrap());
+    }
+
     /// A damaged precompiled form counts as none: the rule runs from its source in Rhai and
     /// decides as the compiled form would. (Without `scripts` the same rule would be a
     /// `not_precompiled` error finding; the edge module cannot be handed a damaged file, so
