@@ -592,10 +592,12 @@ impl Engine {
     ) -> Decision {
         let started = clock::now_micros();
         let as_of = request.as_of.or(options.as_of).unwrap_or_else(clock::today);
+        // Written once: the rules see it, and the decision carries a copy.
+        let as_of_text = as_of.to_string();
         let hint = RequestHint {
-            request_id: Some(request.request_id.to_string()),
+            request_id: Some(request.request_id.as_str().to_owned()),
             scenario: Some(request.scenario.as_str().to_string()),
-            as_of: Some(as_of.to_string()),
+            as_of: Some(as_of_text.clone()),
         };
         let lifecycle = Lifecycle {
             from: lifecycle::current(request).map(|s| s.as_str().to_string()),
@@ -614,7 +616,6 @@ impl Engine {
                 && n <= self.limits.max_map_size
         });
         let req = compiled::LazyReq::new(request, within_limits);
-        let as_of_text = as_of.to_string();
         let globals = compiled::Globals {
             req: &req,
             params: compiled::Val::Dyn(self.params.clone()),

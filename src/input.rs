@@ -160,7 +160,7 @@ fn json_error(err: &serde_json::Error, path: String) -> InputError {
 
 fn hint_from(request: &Request) -> RequestHint {
     RequestHint {
-        request_id: Some(request.request_id.to_string()),
+        request_id: Some(request.request_id.as_str().to_owned()),
         scenario: Some(request.scenario.as_str().to_string()),
         as_of: request.as_of.map(|d| d.to_string()),
     }
