@@ -158,6 +158,56 @@ fn last_code_line(source: &str) -> SourcePos {
     SourcePos { line, column: 1 }
 }
 
+/// `params` as the rules see them: a read-only map. Built with the engine from a pack's
+/// manifest; from the precompiled file, built when a decision first reads it whole, since the
+/// compiled rules read scalar members from their own table and a termination decision reads
+/// nothing else (see [`compiled::precompiled::ShippedParams`]).
+pub(crate) struct Params {
+    value: OnceLock<Dynamic>,
+    shipped: Option<compiled::precompiled::ShippedParams>,
+}
+
+impl Params {
+    fn built(value: Dynamic) -> Params {
+        Params {
+            value: OnceLock::from(value),
+            shipped: None,
+        }
+    }
+
+    fn shipped(shipped: compiled::precompiled::ShippedParams) -> Params {
+        Params {
+            value: OnceLock::new(),
+            shipped: Some(shipped),
+        }
+    }
+
+    pub(crate) fn value(&self) -> &Dynamic {
+        self.value.get_or_init(|| {
+            let value = self
+                .shipped
+                .as_ref()
+                .map_or(Dynamic::UNIT, |shipped| shipped.to_rhai());
+            ReadOnly::wrap("params", value)
+        })
+    }
+
+    /// The scalar members of a built value (see [`compiled::param_scalars`]).
+    fn scalars(&self, limits: &Limits) -> Vec<(rhai::ImmutableString, compiled::Val<'static>)> {
+        let Some(params) = self.value().read_lock::<ReadOnly>() else {
+            return Vec::new();
+        };
+        let Ok(map) = params.inner().as_map_ref() else {
+            return Vec::new();
+        };
+        compiled::param_scalars(
+            map.iter()
+                .map(|(name, value)| (name.as_str(), value.clone())),
+            limits,
+        )
+    }
+}
+
 /// A compiled pack, ready to decide. Immutable after construction, so natively one engine
 /// can serve many threads.
 pub struct Engine {
@@ -167,7 +217,7 @@ pub struct Engine {
     #[cfg(feature = "scripts")]
     rhai: OnceLock<rhai::Engine>,
     rules: Vec<CompiledRule>,
-    params: Dynamic,
+    params: Params,
     /// `params`' scalar members, for the compiled rules (`compiled::param_scalars`).
     param_scalars: Vec<(rhai::ImmutableString, compiled::Val<'static>)>,
     /// Read from the embedded files on first need when the engine was built from the
@@ -331,7 +381,8 @@ impl Engine {
         if shipped.rules.iter().any(|(_, program)| program.is_none()) {
             return None;
         }
-        let params = ReadOnly::wrap("params", shipped.params);
+        let param_scalars = compiled::param_scalars(shipped.params.scalars(), &options.limits);
+        let params = Params::shipped(shipped.params);
         let rules = shipped
             .rules
             .into_iter()
@@ -352,7 +403,7 @@ impl Engine {
             #[cfg(feature = "scripts")]
             rhai: OnceLock::new(),
             rules,
-            param_scalars: compiled::param_scalars(&params, &options.limits),
+            param_scalars,
             params,
             pack: OnceLock::new(),
             shipped: true,
@@ -378,12 +429,12 @@ impl Engine {
         #[cfg(feature = "scripts")]
         let rhai = OnceLock::new();
         // Parameters are free JSON: converted as rhai's serde support would (tests/convert.rs).
-        let params = ReadOnly::wrap(
+        let params = Params::built(ReadOnly::wrap(
             "params",
             crate::convert::ToRhai::to_rhai(&serde_json::Value::Object(
                 pack.manifest.params.clone(),
             )),
-        );
+        ));
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
         let file = match options.interpreted_only || options.from_source {
@@ -447,7 +498,7 @@ impl Engine {
             #[cfg(feature = "scripts")]
             rhai,
             rules,
-            param_scalars: compiled::param_scalars(&params, &options.limits),
+            param_scalars: params.scalars(&options.limits),
             params,
             pack: OnceLock::from(pack),
             shipped: false,
@@ -618,7 +669,8 @@ impl Engine {
         let req = compiled::LazyReq::new(request, within_limits);
         let globals = compiled::Globals {
             req: &req,
-            params: compiled::Val::Dyn(self.params.clone()),
+            params: &self.params,
+            params_value: std::cell::OnceCell::new(),
             param_scalars: &self.param_scalars,
             as_of: compiled::Val::Text(&as_of_text),
             scenario: compiled::Val::Text(request.scenario.as_str()),
@@ -677,7 +729,7 @@ impl Engine {
                         let scope = scope.get_or_insert_with(|| {
                             let mut scope = Scope::new();
                             scope.push_constant_dynamic("req", req.value().clone());
-                            scope.push_constant_dynamic("params", self.params.clone());
+                            scope.push_constant_dynamic("params", self.params.value().clone());
                             for (name, value) in [
                                 ("as_of", &globals.as_of),
                                 ("scenario", &globals.scenario),
@@ -981,6 +1033,51 @@ mod tests {
             .params
             .insert("zzz_last".into(), serde_json::json!("z"));
         sorted(&Engine::new(pack).unwrap());
+    }
+
+    /// The default engine built from the precompiled file holds the parameters as the long way
+    /// does: the same scalar table and, once built, the same value. It builds that value only
+    /// when a decision reads more than a scalar member: not for a termination request, whose
+    /// rules read scalars only, and for an onboarding request, whose rules read the lists.
+    #[test]
+    fn shipped_parameters_are_built_on_first_need() {
+        let shipped = Engine::default_pack().unwrap();
+        assert!(shipped.built_from_shipped_pack());
+        let long = Engine::embedded(EngineOptions {
+            from_source: true,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!long.built_from_shipped_pack());
+        let table = |e: &Engine| {
+            e.param_scalars
+                .iter()
+                .map(|(name, value)| format!("{name}={:?}", value.clone().into_dynamic()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(table(&shipped), table(&long));
+        assert!(shipped.params.value.get().is_none());
+
+        let as_of = EvalOptions {
+            as_of: Some(Date::parse("2026-09-02").unwrap()),
+        };
+        let example = |name: &str| {
+            std::fs::read_to_string(format!(
+                "{}/examples/requests/{name}.json",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        let termination = shipped.evaluate_json(&example("termination-allow"), &as_of);
+        assert_eq!(termination.decision, crate::decision::Verdict::Allow);
+        assert!(shipped.params.value.get().is_none());
+        let onboarding = shipped.evaluate_json(&example("onboarding-allow"), &as_of);
+        assert_eq!(onboarding.decision, crate::decision::Verdict::Allow);
+        assert!(shipped.params.value.get().is_some());
+        assert_eq!(
+            format!("{:?}", shipped.params.value()),
+            format!("{:?}", long.params.value())
+        );
     }
 
     /// A damaged precompiled form counts as none: the rule runs from its source in Rhai and

@@ -58,8 +58,10 @@ impl<'a> LazyReq<'a> {
 /// The constants a rule sees, as the engine put them in Rhai's scope.
 pub(crate) struct Globals<'r> {
     pub req: &'r LazyReq<'r>,
-    /// `params` behind its read-only wrapper ([`Val::Dyn`]).
-    pub params: Val<'r>,
+    /// `params`, built on first need (see [`crate::engine::Params`]).
+    pub params: &'r crate::engine::Params,
+    /// `params` as this decision's value ([`Val::Dyn`]), once a rule reads it whole.
+    pub params_value: std::cell::OnceCell<Val<'r>>,
     /// Its scalar members (strings, numbers, booleans), as [`param_scalars`] made them when
     /// the engine was built.
     pub param_scalars: &'r [(ImmutableString, Val<'static>)],
@@ -75,24 +77,19 @@ pub(crate) struct Globals<'r> {
 /// termination decision; bench/NOTES.md, section 17). Members that are arrays or maps, and
 /// strings over the string limit, are not here and are read as before. Sorted by name, for a
 /// binary search (comparing with each name in turn was ~200 instructions a read).
-pub(crate) fn param_scalars(
-    params: &Dynamic,
+///
+/// `members` come in name order (a `BTreeMap`'s, or the precompiled file's), so the table is
+/// sorted for the binary search without a sort (the standard one is ~6 KB of module); a name
+/// the search missed would still be read, the general way.
+pub(crate) fn param_scalars<'a>(
+    members: impl Iterator<Item = (&'a str, Dynamic)>,
     limits: &Limits,
 ) -> Vec<(ImmutableString, Val<'static>)> {
-    let Some(params) = params.read_lock::<ReadOnly>() else {
-        return Vec::new();
-    };
-    let Ok(map) = params.inner().as_map_ref() else {
-        return Vec::new();
-    };
-    // In the map's order, which is the names' (a `BTreeMap`), so sorted for the binary search
-    // without a sort (the standard one is ~6 KB of module); a name the search missed would
-    // still be read, the general way.
-    map.iter()
-        .filter_map(|(name, value)| match Val::from_dynamic(value.clone()) {
+    members
+        .filter_map(|(name, value)| match Val::from_dynamic(value) {
             value @ (Val::Unit | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::Str(_)) => {
                 let value = sized_val(value, limits).ok()?;
-                Some((ImmutableString::from(name.as_str()), value))
+                Some((ImmutableString::from(name), value))
             }
             _ => None,
         })
@@ -211,7 +208,9 @@ impl<'r> Machine<'r> {
         let globals = self.globals;
         match g {
             Global::Req => globals.req.val(),
-            Global::Params => &globals.params,
+            Global::Params => globals
+                .params_value
+                .get_or_init(|| Val::Dyn(globals.params.value().clone())),
             Global::AsOf => &globals.as_of,
             Global::Scenario => &globals.scenario,
             Global::Lifecycle => &globals.lifecycle,

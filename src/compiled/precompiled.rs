@@ -199,11 +199,38 @@ pub(crate) struct Precompiled {
 pub(crate) struct Shipped {
     pub name: &'static str,
     pub version: &'static str,
-    /// The parameters as the rules see them.
-    pub params: rhai::Dynamic,
+    /// The parameters, still in the file's form.
+    pub params: ShippedParams,
     pub digest: &'static str,
     /// Per rule, in the pack's order (by id): its header and its compiled form, still encoded.
     pub rules: Vec<(RuleMeta, Option<&'static [u8]>)>,
+}
+
+/// The shipped parameters as the file holds them. Their value for the rules (a read-only map
+/// of lists and maps) is built when a decision first reads more than a scalar member: the
+/// termination rules read scalars only, and in wasm building that value in a fresh instance
+/// (conversions, a sorted map, its wrapper: code V8 compiles on first call) was ~0.5 ms of a
+/// ~4 ms default engine (bench/NOTES.md, section 20).
+pub(crate) struct ShippedParams(Param<'static>);
+
+impl ShippedParams {
+    /// The parameters as the rules see them: what `crate::convert::ToRhai` makes of the JSON.
+    pub fn to_rhai(&self) -> rhai::Dynamic {
+        self.0.to_rhai()
+    }
+
+    /// The members that are scalars (null, boolean, number, string), by name in the file's
+    /// order, which is the names' (a `serde_json::Map` written in its order).
+    pub fn scalars(&self) -> impl Iterator<Item = (&'static str, rhai::Dynamic)> + '_ {
+        let members: &[(&'static str, Param<'static>)] = match &self.0 {
+            Param::Map(members) => members,
+            _ => &[],
+        };
+        members
+            .iter()
+            .filter(|(_, value)| !matches!(value, Param::List(_) | Param::Map(_)))
+            .map(|(name, value)| (*name, value.to_rhai()))
+    }
 }
 
 /// One rule found in the precompiled pack.
@@ -245,15 +272,15 @@ impl Precompiled {
     }
 
     /// The embedded pack, if the file was written from the very files this build embeds.
-    pub(crate) fn shipped(&self) -> Option<Shipped> {
-        let m = self.shipped.as_ref()?;
+    pub(crate) fn shipped(self) -> Option<Shipped> {
+        let m = self.shipped?;
         if m.files_hash != crate::pack::EMBEDDED_FILES_HASH {
             return None;
         }
         Some(Shipped {
             name: m.name,
             version: m.version,
-            params: m.params.to_rhai(),
+            params: ShippedParams(m.params),
             digest: self.pack_digest,
             rules: self
                 .rules
