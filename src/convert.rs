@@ -227,14 +227,26 @@ impl ToRhai for serde_json::Value {
             Value::Array(items) => {
                 Dynamic::from_array(items.iter().map(ToRhai::to_rhai).collect::<Array>())
             }
-            Value::Object(entries) => Dynamic::from_map(
+            Value::Object(entries) => Dynamic::from_map(map_of(
                 entries
                     .iter()
-                    .map(|(k, v)| (k.as_str().into(), v.to_rhai()))
-                    .collect::<Map>(),
-            ),
+                    .map(|(k, v)| (k.as_str().into(), v.to_rhai())),
+            )),
         }
     }
+}
+
+/// A Rhai map from its entries, by inserting them (a later entry with the same key wins, as in
+/// `collect`). Not `collect`: collecting into a `BTreeMap` sorts the entries first, and each
+/// call site, with an iterator type of its own, was its own copy of the standard stable sort in
+/// the wasm module, ~4 KB each (bench/NOTES.md, section 20). The maps built here (parameters,
+/// constants in rules, JSON objects) are small.
+pub(crate) fn map_of(entries: impl IntoIterator<Item = (Identifier, Dynamic)>) -> Map {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key, value);
+    }
+    map
 }
 
 /// A struct's map from its present fields; `keys` pairs each key with its field's index in

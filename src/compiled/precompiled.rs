@@ -109,12 +109,9 @@ impl<'a> Param<'a> {
             Param::List(items) => {
                 Dynamic::from_array(items.iter().map(Param::to_rhai).collect::<rhai::Array>())
             }
-            Param::Map(entries) => Dynamic::from_map(
-                entries
-                    .iter()
-                    .map(|(k, v)| ((*k).into(), v.to_rhai()))
-                    .collect::<rhai::Map>(),
-            ),
+            Param::Map(entries) => Dynamic::from_map(crate::convert::map_of(
+                entries.iter().map(|(k, v)| ((*k).into(), v.to_rhai())),
+            )),
         }
     }
 }
@@ -168,16 +165,17 @@ impl Meta<'_> {
             title: self.title.to_string(),
             severity: self.severity,
             scenarios: self.scenarios.clone(),
+            // Inserted, not collected: see `crate::convert::map_of`.
             clauses: self
                 .clauses
                 .iter()
-                .map(|(family, list)| {
-                    (
+                .fold(Clauses::new(), |mut map, (family, list)| {
+                    map.insert(
                         family.to_string(),
                         list.iter().map(|c| c.to_string()).collect(),
-                    )
-                })
-                .collect::<Clauses>(),
+                    );
+                    map
+                }),
             description: self.description.to_string(),
             file: self.file.to_string(),
         }

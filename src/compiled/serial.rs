@@ -67,12 +67,11 @@ impl Lit {
             Lit::Array(items) => {
                 Dynamic::from_array(items.into_iter().map(Lit::into_dynamic).collect())
             }
-            Lit::Map(entries) => Dynamic::from_map(
+            Lit::Map(entries) => Dynamic::from_map(crate::convert::map_of(
                 entries
                     .into_iter()
-                    .map(|(k, v)| (k.into(), v.into_dynamic()))
-                    .collect(),
-            ),
+                    .map(|(k, v)| (k.into(), v.into_dynamic())),
+            )),
         }
     }
 }
