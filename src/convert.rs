@@ -236,13 +236,15 @@ impl ToRhai for serde_json::Value {
     }
 }
 
-/// A Rhai map from its entries, by inserting them (a later entry with the same key wins, as in
-/// `collect`). Not `collect`: collecting into a `BTreeMap` sorts the entries first, and each
-/// call site, with an iterator type of its own, was its own copy of the standard stable sort in
-/// the wasm module, ~4 KB each (bench/NOTES.md, section 20). The maps built here (parameters,
-/// constants in rules, JSON objects) are small.
-pub(crate) fn map_of(entries: impl IntoIterator<Item = (Identifier, Dynamic)>) -> Map {
-    let mut map = Map::new();
+/// A map (a Rhai map, a rule's clauses) from its entries, by inserting them (a later entry with
+/// the same key wins, as in `collect`). Not `collect`: collecting into a `BTreeMap` sorts the
+/// entries first, and each call site, with an iterator type of its own, was its own copy of the
+/// standard stable sort in the wasm module, ~4 KB each (bench/NOTES.md, section 20). The maps
+/// built here (parameters, constants in rules, JSON objects, clauses) are small.
+pub(crate) fn map_of<K: Ord, V>(
+    entries: impl IntoIterator<Item = (K, V)>,
+) -> std::collections::BTreeMap<K, V> {
+    let mut map = std::collections::BTreeMap::new();
     for (key, value) in entries {
         map.insert(key, value);
     }

@@ -192,8 +192,12 @@ impl Params {
         })
     }
 
-    /// The scalar members of a built value (see [`compiled::param_scalars`]).
+    /// The scalar members, for the compiled rules (see [`compiled::param_scalars`]): from the
+    /// file's form when shipped, so that making the table does not build the value.
     fn scalars(&self, limits: &Limits) -> Vec<(rhai::ImmutableString, compiled::Val<'static>)> {
+        if let Some(shipped) = &self.shipped {
+            return compiled::param_scalars(shipped.scalars(), limits);
+        }
         let Some(params) = self.value().read_lock::<ReadOnly>() else {
             return Vec::new();
         };
@@ -381,7 +385,6 @@ impl Engine {
         if shipped.rules.iter().any(|(_, program)| program.is_none()) {
             return None;
         }
-        let param_scalars = compiled::param_scalars(shipped.params.scalars(), &options.limits);
         let params = Params::shipped(shipped.params);
         let rules = shipped
             .rules
@@ -403,7 +406,7 @@ impl Engine {
             #[cfg(feature = "scripts")]
             rhai: OnceLock::new(),
             rules,
-            param_scalars,
+            param_scalars: params.scalars(&options.limits),
             params,
             pack: OnceLock::new(),
             shipped: true,

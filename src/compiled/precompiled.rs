@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Program;
-use crate::decision::{Clauses, Severity};
+use crate::decision::Severity;
 use crate::engine::Limits;
 use crate::pack::{Pack, RuleMeta};
 use crate::request::Scenario;
@@ -165,17 +165,12 @@ impl Meta<'_> {
             title: self.title.to_string(),
             severity: self.severity,
             scenarios: self.scenarios.clone(),
-            // Inserted, not collected: see `crate::convert::map_of`.
-            clauses: self
-                .clauses
-                .iter()
-                .fold(Clauses::new(), |mut map, (family, list)| {
-                    map.insert(
-                        family.to_string(),
-                        list.iter().map(|c| c.to_string()).collect(),
-                    );
-                    map
-                }),
+            clauses: crate::convert::map_of(self.clauses.iter().map(|(family, list)| {
+                (
+                    family.to_string(),
+                    list.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                )
+            })),
             description: self.description.to_string(),
             file: self.file.to_string(),
         }
