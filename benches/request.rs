@@ -76,6 +76,7 @@ fn main() {
     let engine = Engine::default_pack().unwrap();
     let options = EvalOptions {
         as_of: Some(Date::parse(AS_OF).unwrap()),
+        ..Default::default()
     };
     let decision = engine.evaluate_json(&text, &options);
     // What the clause maps cost in the JSON text (each rule's are constant).

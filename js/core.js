@@ -220,6 +220,7 @@ class Engine {
       const finding = { rule: rule.id, title: rule.title, severity: rule.severity, outcome: lean[1] };
       if (lean.length > 3) finding.message = lean[3];
       finding.paths = lean[2];
+      if (rule.actor !== undefined) finding.actor = rule.actor;
       const clauses = {};
       for (const key of rule.clauseKeys) clauses[key] = rule.clauses[key].slice();
       finding.clauses = clauses;
@@ -234,10 +235,11 @@ class Engine {
 
   #fixedParts() {
     this.#rules ??= this.#call((e) => e.rulesJson());
-    return JSON.parse(this.#rules).map(({ id, title, severity, clauses }) => ({
+    return JSON.parse(this.#rules).map(({ id, title, severity, actor, clauses }) => ({
       id,
       title,
       severity,
+      actor,
       clauses,
       clauseKeys: Object.keys(clauses),
     }));
@@ -259,6 +261,10 @@ class Engine {
     const asOf = options?.asOf ?? options?.as_of ?? undefined;
     if (asOf !== undefined && typeof asOf !== 'string') {
       throw new TypeError(`${method}(request, { asOf }): asOf must be a 'YYYY-MM-DD' string, got ${describe(asOf)}`);
+    }
+    const explain = options?.explain ?? undefined;
+    if (explain !== undefined && typeof explain !== 'boolean') {
+      throw new TypeError(`${method}(request, { explain }): explain must be true or false, got ${describe(explain)}`);
     }
     let text;
     if (typeof request === 'string') {
@@ -296,9 +302,9 @@ class Engine {
         // and copied in.
         const room = text.length * 3;
         const at = e.inputBuffer(room);
-        if (at === 0) return e.evaluateBytes(utf8.encode(text), asOf);
+        if (at === 0) return e.evaluateBytes(utf8.encode(text), asOf, explain);
         const { written } = utf8.encodeInto(text, new Uint8Array(runtime.memory.buffer, at, room));
-        return e.evaluateInput(written, asOf, lean);
+        return e.evaluateInput(written, asOf, lean, explain);
       },
       (fresh, error) =>
         fresh.rejectJson(
@@ -308,7 +314,7 @@ class Engine {
     );
   }
 
-  /** The pack's rules: id, title, severity, scenarios, clauses, description, file. */
+  /** The pack's rules: id, title, severity, scenarios, actor, clauses, description, file. */
   rules() {
     this.#rules ??= this.#call((e) => e.rulesJson());
     return JSON.parse(this.#rules);

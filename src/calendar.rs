@@ -151,6 +151,20 @@ impl Date {
         count
     }
 
+    /// [`Self::working_days_until`] not counting `holidays` (a jurisdiction's public holidays,
+    /// in any order, repeats allowed) that fall on a weekday in the range.
+    pub fn working_days_except(self, other: Date, holidays: &[Date]) -> i64 {
+        let (from, to, sign) = if other < self { (other, self, -1) } else { (self, other, 1) };
+        let mut counted: Vec<Date> = holidays
+            .iter()
+            .copied()
+            .filter(|h| *h > from && *h <= to && h.0.weekday().number_days_from_monday() < 5)
+            .collect();
+        counted.sort_unstable();
+        counted.dedup();
+        sign * (from.working_days_until(to) - counted.len() as i64)
+    }
+
     pub fn year(self) -> i32 {
         self.0.year()
     }
@@ -229,22 +243,40 @@ impl schemars::JsonSchema for Date {
     }
 }
 
-/// The 27 EU member states plus Iceland, Liechtenstein and Norway (ISO 3166-1 alpha-2).
-pub const EEA: [&str; 30] = [
+/// The European Union for the rules (domain.md §1): the 27 member states' ISO 3166-1 alpha-2
+/// codes, plus the codes ISO lists separately for parts of the Union (Åland; the French
+/// outermost regions French Guiana, Guadeloupe, Martinique, Réunion, Mayotte and Saint-Martin),
+/// since a customer there is a customer in the Union.
+pub const EU: [&str; 34] = [
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "AX", "GF", "GP", "MQ", "RE",
+    "YT", "MF",
 ];
 
-/// Whether `code` (any case) is one of [`EEA`]. A bit per two-letter code, set from the list at
-/// compile time: rules ask several times per decision (the Data Act scope), and comparing with
-/// each of the thirty in turn was ~300 instructions a call.
+/// The EEA: the EU plus Iceland, Liechtenstein and Norway. GDPR applies across it, so a
+/// transfer inside it is not a transfer to a third country.
+pub const EEA_BEYOND_EU: [&str; 3] = ["IS", "LI", "NO"];
+
+/// Whether `code` (any case) is in [`EU`].
+pub fn is_eu(code: &str) -> bool {
+    const SET: [u64; 11] = code_set(&EU, &[]);
+    in_set(&SET, code)
+}
+
+/// Whether `code` (any case) is in the EEA ([`EU`] and [`EEA_BEYOND_EU`]). A bit per two-letter
+/// code, set from the lists at compile time: rules ask several times per decision, and
+/// comparing with each code in turn was ~300 instructions a call.
 pub fn is_eea(code: &str) -> bool {
-    const SET: [u64; 11] = eea_set();
+    const SET: [u64; 11] = code_set(&EU, &EEA_BEYOND_EU);
+    in_set(&SET, code)
+}
+
+fn in_set(set: &[u64; 11], code: &str) -> bool {
     let [a, b] = code.as_bytes() else {
         return false;
     };
     letter_pair(a.to_ascii_uppercase(), b.to_ascii_uppercase())
-        .and_then(|bit| SET.get(bit / 64).map(|word| word >> (bit % 64) & 1 == 1))
+        .and_then(|bit| set.get(bit / 64).map(|word| word >> (bit % 64) & 1 == 1))
         .unwrap_or(false)
 }
 
@@ -259,15 +291,21 @@ const fn letter_pair(a: u8, b: u8) -> Option<usize> {
 
 // Evaluated by the compiler only, where an index out of bounds is a build error, not a panic.
 #[allow(clippy::indexing_slicing)]
-const fn eea_set() -> [u64; 11] {
+const fn code_set(first: &[&str], second: &[&str]) -> [u64; 11] {
     let mut set = [0u64; 11];
-    let mut i = 0;
-    while i < EEA.len() {
-        let code = EEA[i].as_bytes();
-        if let Some(bit) = letter_pair(code[0], code[1]) {
-            set[bit / 64] |= 1 << (bit % 64);
+    let lists = [first, second];
+    let mut l = 0;
+    while l < lists.len() {
+        let list = lists[l];
+        let mut i = 0;
+        while i < list.len() {
+            let code = list[i].as_bytes();
+            if let Some(bit) = letter_pair(code[0], code[1]) {
+                set[bit / 64] |= 1 << (bit % 64);
+            }
+            i += 1;
         }
-        i += 1;
+        l += 1;
     }
     set
 }
@@ -427,17 +465,32 @@ mod tests {
     }
 
     #[test]
+    fn working_days_skip_holidays_on_weekdays_only() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        // 2026-09-01 (Tue) to 2026-09-21 (Mon): 14 working days; 2026-09-10 is a Thursday,
+        // 2026-09-12 a Saturday, 2026-09-01 outside the range (it is not counted anyway).
+        let holidays = [d("2026-09-10"), d("2026-09-12"), d("2026-09-01"), d("2026-09-10")];
+        assert_eq!(d("2026-09-01").working_days_except(d("2026-09-21"), &[]), 14);
+        assert_eq!(d("2026-09-01").working_days_except(d("2026-09-21"), &holidays), 13);
+        assert_eq!(d("2026-09-21").working_days_except(d("2026-09-01"), &holidays), -13);
+        assert_eq!(d("2026-09-01").working_days_except(d("2026-09-09"), &holidays), 6);
+    }
+
+    #[test]
     fn eea_membership() {
         assert!(is_eea("DE") && is_eea("no") && is_eea("LI"));
         assert!(!is_eea("CH") && !is_eea("GB") && !is_eea("US") && !is_eea(""));
+        assert!(is_eu("re") && is_eu("AX") && is_eea("MF") && !is_eu("NO") && !is_eu("GL"));
         // The bit set says what a comparison with each code of the list says, for every pair
         // of bytes that could be a code, in any case.
         let bytes: Vec<u8> = (0u8..=127).collect();
         for &a in &bytes {
             for &b in &bytes {
                 let code = String::from_utf8(vec![a, b]).unwrap();
-                let listed = EEA.iter().any(|c| c.eq_ignore_ascii_case(&code));
+                let eu = EU.iter().any(|c| c.eq_ignore_ascii_case(&code));
+                let listed = eu || EEA_BEYOND_EU.iter().any(|c| c.eq_ignore_ascii_case(&code));
                 assert_eq!(is_eea(&code), listed, "{code:?}");
+                assert_eq!(is_eu(&code), eu, "{code:?}");
             }
         }
         assert!(!is_eea("DEU") && !is_eea("D") && !is_eea("Ｄ") && !is_eea("ÀT"));

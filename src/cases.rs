@@ -17,6 +17,8 @@
 //! the ids of every rule whose outcome is `fail`, in any order. `params` (file or case level)
 //! overrides pack parameters for that case, e.g. a catalogue or a narrower list of methods.
 //! `as_of` is the caller's evaluation date: a request's own `as_of` still wins (domain.md).
+//! `"explain": true` evaluates the case in explain mode, so that `message_contains` can check
+//! what a passing finding says.
 
 use std::collections::BTreeMap;
 
@@ -61,6 +63,10 @@ pub struct Case {
     pub unset: Vec<String>,
     #[serde(default)]
     pub params: serde_json::Map<String, Value>,
+    /// Evaluate in explain mode: passing findings carry a message, which `message_contains`
+    /// then checks too.
+    #[serde(default)]
+    pub explain: bool,
     pub expect: Expect,
 }
 
@@ -107,6 +113,7 @@ pub struct Prepared {
     pub as_of: Option<Date>,
     /// Parameter overrides (file-level merged with case-level); empty for most cases.
     pub params: serde_json::Map<String, Value>,
+    pub explain: bool,
     pub expect: Expect,
 }
 
@@ -236,6 +243,7 @@ pub fn prepare(
             text,
             as_of,
             params,
+            explain: case.explain,
             expect: case.expect,
         });
     }
@@ -391,7 +399,10 @@ pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
         name: case.name.clone(),
         problems,
     };
-    let options = EvalOptions { as_of: case.as_of };
+    let options = EvalOptions {
+        as_of: case.as_of,
+        explain: case.explain,
+    };
     if case.params.is_empty() {
         return report(check(
             &engine.evaluate_json(&case.text, &options),

@@ -33,6 +33,32 @@ impl Severity {
     }
 }
 
+/// Who must act to make a failing check pass (a rule's `actor` header): what a portal tells
+/// the user beside each failed check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Customer,
+    Provider,
+    Both,
+}
+
+impl Actor {
+    pub const ALL: [Actor; 3] = [Actor::Customer, Actor::Provider, Actor::Both];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Customer => "customer",
+            Actor::Provider => "provider",
+            Actor::Both => "both",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Actor> {
+        Actor::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+}
+
 /// What one rule said about one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +137,9 @@ pub struct Finding {
     pub message: Option<String>,
     #[serde(default)]
     pub paths: Vec<String>,
+    /// From the rule's header; a rule of a custom pack may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Actor>,
     #[serde(default)]
     pub clauses: Arc<Clauses>,
     /// Only on `error` findings: where the rule broke.
@@ -124,7 +153,7 @@ pub struct Lifecycle {
     pub from: Option<String>,
     /// The state the request leads to when it proceeds.
     pub to: String,
-    /// Whether the scenario is legal from `from` (true when `from` is unknown).
+    /// Whether the scenario is legal from `from` (false when `from` is unknown).
     pub legal: bool,
 }
 
@@ -226,6 +255,7 @@ mod tests {
             outcome,
             message: None,
             paths: vec![],
+            actor: None,
             clauses: Arc::default(),
             position: None,
         }

@@ -21,6 +21,7 @@ use crate::decision::{
 };
 use crate::functions::{self, MissingField, ReadOnly, RuleResult, HOST_FUNCTIONS};
 use crate::input::{parse_request, InputLimits};
+use crate::jurisdictions::Jurisdictions;
 use crate::lifecycle;
 use crate::pack::{Diagnostic, Pack, PackError, RuleMeta};
 use crate::request::Request;
@@ -90,6 +91,10 @@ pub struct EngineOptions {
 pub struct EvalOptions {
     /// Evaluation date when the request has no `as_of`. Without either, today in UTC.
     pub as_of: Option<Date>,
+    /// Passing findings carry a message naming the values checked and the limit they met
+    /// (domain.md §2), for auditors and trainees. Off, a pass has no message and its
+    /// explanation is never built.
+    pub explain: bool,
 }
 
 struct CompiledRule {
@@ -129,6 +134,7 @@ impl CompiledRule {
             && Arc::ptr_eq(&f.title, &self.title)
             && Arc::ptr_eq(&f.clauses, &self.clauses)
             && f.severity == self.meta.severity
+            && f.actor == self.meta.actor
     }
 
     fn json(&self) -> &FindingJson {
@@ -137,6 +143,7 @@ impl CompiledRule {
                 &self.meta.id,
                 &self.title,
                 self.meta.severity,
+                self.meta.actor,
                 &self.clauses,
             )
         })
@@ -192,6 +199,17 @@ impl Params {
         })
     }
 
+    /// The members [`Jurisdictions`] reads: from the file's form when shipped, so that a
+    /// decision that reads only scalars and places never builds the whole value.
+    fn places(&self) -> Result<Jurisdictions, String> {
+        match (&self.shipped, self.value.get()) {
+            (Some(shipped), None) => Jurisdictions::from_params(
+                &shipped.members_to_rhai(Jurisdictions::PARAMETERS),
+            ),
+            _ => Jurisdictions::from_params(self.value()),
+        }
+    }
+
     /// The scalar members, for the compiled rules (see [`compiled::param_scalars`]): from the
     /// file's form when shipped, so that making the table does not build the value.
     fn scalars(&self, limits: &Limits) -> Vec<(rhai::ImmutableString, compiled::Val<'static>)> {
@@ -224,6 +242,9 @@ pub struct Engine {
     params: Params,
     /// `params`' scalar members, for the compiled rules (`compiled::param_scalars`).
     param_scalars: Vec<(rhai::ImmutableString, compiled::Val<'static>)>,
+    /// `params`' place lists. Read when the engine is built from a pack; from the precompiled
+    /// file, when a decision first needs them (the shipped parameters are known to be valid).
+    places: OnceLock<Arc<Jurisdictions>>,
     /// Read from the embedded files on first need when the engine was built from the
     /// precompiled file alone (see [`Engine::embedded`]): deciding needs only the rules' headers
     /// and compiled forms, which the file holds.
@@ -237,7 +258,7 @@ pub struct Engine {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn sandbox(limits: &Limits) -> rhai::Engine {
+fn sandbox(limits: &Limits, places: Arc<Jurisdictions>) -> rhai::Engine {
     use rhai::packages::{
         ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage,
         BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage,
@@ -276,7 +297,7 @@ fn sandbox(limits: &Limits) -> rhai::Engine {
     engine.set_max_functions(256);
     engine.set_fail_on_invalid_map_property(false);
     engine.on_progress(clock::progress);
-    functions::register(&mut engine);
+    functions::register(&mut engine, places);
     engine
 }
 
@@ -319,7 +340,8 @@ fn compile_rule(rhai: &rhai::Engine, rule: &crate::pack::RuleSource) -> Result<A
 /// a pack with a rule that does not compile.
 #[doc(hidden)]
 pub fn precompile(pack: &Pack, limits: &Limits) -> Result<Vec<u8>, PackError> {
-    let rhai = sandbox(limits);
+    // Compiling reads no parameter: the places only matter when a rule runs.
+    let rhai = sandbox(limits, Arc::default());
     let mut rules = Vec::with_capacity(pack.rules.len());
     let mut diagnostics = Vec::new();
     for rule in &pack.rules {
@@ -408,6 +430,7 @@ impl Engine {
             rules,
             param_scalars: params.scalars(&options.limits),
             params,
+            places: OnceLock::new(),
             pack: OnceLock::new(),
             shipped: true,
             info: PackInfo {
@@ -438,6 +461,9 @@ impl Engine {
                 pack.manifest.params.clone(),
             )),
         ));
+        let places = Arc::new(params.places().map_err(|message| {
+            PackError(vec![Diagnostic::new("bad_param", "pack.json", message)])
+        })?);
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
         let file = match options.interpreted_only || options.from_source {
@@ -453,7 +479,7 @@ impl Engine {
             let (program, fast, encoded) = match found {
                 Some(found) => (OnceLock::new(), OnceLock::new(), found.program),
                 None => {
-                    let rhai = rhai.get_or_init(|| sandbox(&options.limits));
+                    let rhai = rhai.get_or_init(|| sandbox(&options.limits, places.clone()));
                     let program = compile_rule(rhai, rule);
                     if let Err(d) = &program {
                         diagnostics.push(d.clone());
@@ -503,6 +529,7 @@ impl Engine {
             rules,
             param_scalars: params.scalars(&options.limits),
             params,
+            places: OnceLock::from(places),
             pack: OnceLock::from(pack),
             shipped: false,
             info,
@@ -580,9 +607,16 @@ impl Engine {
             .any(|r| r.meta.id == rule_id && r.fast().is_some())
     }
 
+    fn jurisdictions(&self) -> &Arc<Jurisdictions> {
+        self.places.get_or_init(|| {
+            Arc::new(self.params.places().unwrap_or_default())
+        })
+    }
+
     #[cfg(feature = "scripts")]
     fn rhai(&self) -> &rhai::Engine {
-        self.rhai.get_or_init(|| sandbox(&self.limits))
+        self.rhai
+            .get_or_init(|| sandbox(&self.limits, self.jurisdictions().clone()))
     }
 
     /// The rule's Rhai syntax tree, compiled now if it came precompiled and never needed Rhai.
@@ -678,6 +712,8 @@ impl Engine {
             as_of: compiled::Val::Text(&as_of_text),
             scenario: compiled::Val::Text(request.scenario.as_str()),
             lifecycle: compiled::Val::Dyn(lifecycle_value(request, &lifecycle)),
+            places: self.jurisdictions(),
+            explain: options.explain,
         };
         #[cfg(feature = "scripts")]
         let mut scope: Option<Scope> = None;
@@ -782,6 +818,11 @@ impl Engine {
                     (outcome, message, paths, position)
                 }
             };
+            // A rule running in Rhai builds its explanation anyway; it is dropped here.
+            let message = match outcome {
+                Outcome::Pass if !options.explain => None,
+                _ => message,
+            };
             findings.push(Finding {
                 rule: rule.id.clone(),
                 title: rule.title.clone(),
@@ -789,6 +830,7 @@ impl Engine {
                 outcome,
                 message,
                 paths,
+                actor: rule.meta.actor,
                 clauses: rule.clauses.clone(),
                 position,
             });
@@ -941,7 +983,7 @@ fn interpret(result: Result<Ended, Box<EvalAltResult>>, max_operations: u64) -> 
 
 fn outcome_of(result: RuleResult) -> Interpreted {
     match result {
-        RuleResult::Pass => (Outcome::Pass, None, Vec::new(), None),
+        RuleResult::Pass(explanation) => (Outcome::Pass, explanation, Vec::new(), None),
         RuleResult::Fail { message, paths } => (Outcome::Fail, Some(message), paths, None),
         RuleResult::NotApplicable { reason } => (
             Outcome::NotApplicable,
@@ -1063,6 +1105,7 @@ mod tests {
 
         let as_of = EvalOptions {
             as_of: Some(Date::parse("2026-09-02").unwrap()),
+            ..Default::default()
         };
         let example = |name: &str| {
             std::fs::read_to_string(format!(
@@ -1093,6 +1136,7 @@ mod tests {
         let text = include_str!("../examples/requests/termination-deny.json");
         let options = EvalOptions {
             as_of: Some(Date::parse("2026-09-02").unwrap()),
+            ..Default::default()
         };
         let good = Engine::default_pack().unwrap();
         let mut broken = Engine::default_pack().unwrap();

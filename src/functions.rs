@@ -10,20 +10,27 @@
 //! | `empty(x)` | true for `()`, `""`, `[]`, `#{}` |
 //! | `days(a, b)` | calendar days b − a |
 //! | `add_days(d, n)`, `add_months(d, n)` | a date; months clamp to month end |
-//! | `working_days(a, b)` | Monday–Friday days after a up to b |
+//! | `working_days(a, b)`, `working_days(a, b, j)` | Monday–Friday days after a up to b; with j, not counting `params.public_holidays[j]` |
 //! | `min_date(a, b)`, `max_date(a, b)`, `is_date(s)` | dates |
-//! | `is_eea(code)`, `da_scope(req)` | EEA membership; Data Act switching scope |
+//! | `is_eu(code)`, `is_eea(code)` | EU (with its separately coded territories) and EEA membership |
+//! | `da_scope(req)`, `is_da_jurisdiction(code)` | Data Act switching scope; `code` in `params.da_jurisdictions` |
+//! | `is_adequate(code)` | `code` in `params.adequacy_jurisdictions` |
 //! | `join(array, sep)` | text |
-//! | `pass()`, `fail(msg)`, `fail(msg, paths)`, `not_applicable(reason)` | a rule's result |
+//! | `pass()`, `pass(explanation)`, `fail(msg)`, `fail(msg, paths)`, `not_applicable(reason)` | a rule's result |
+
+use std::sync::Arc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, Position, Shared};
 
-use crate::calendar::{is_eea, Date};
+use crate::calendar::{is_eea, is_eu, Date};
+use crate::jurisdictions::Jurisdictions;
 
 /// A rule's result, as built by `pass()`, `fail(...)` and `not_applicable(...)`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RuleResult {
-    Pass,
+    /// With the values checked and the limit they met (`pass(explanation)`), which a decision
+    /// carries only in explain mode.
+    Pass(Option<String>),
     Fail { message: String, paths: Vec<String> },
     NotApplicable { reason: String },
 }
@@ -104,7 +111,10 @@ pub const HOST_FUNCTIONS: &[&str] = &[
     "min_date",
     "max_date",
     "is_date",
+    "is_eu",
     "is_eea",
+    "is_adequate",
+    "is_da_jurisdiction",
     "da_scope",
     "join",
     "pass",
@@ -253,23 +263,27 @@ pub(crate) fn paths_of(paths: &Array) -> Vec<String> {
     out
 }
 
-/// Whether the Data Act's switching chapter applies: an EEA customer and a production service.
-/// A missing jurisdiction fails the calling rule (fail closed) rather than guessing either way.
-pub(crate) fn da_scope(req: &Dynamic) -> Res<bool> {
+/// Whether the Data Act's switching chapter applies: a customer in one of the pack's
+/// `da_jurisdictions` (the Union by default) and a production service. A missing jurisdiction
+/// fails the calling rule (fail closed) rather than guessing either way.
+pub(crate) fn da_scope(req: &Dynamic, places: &Jurisdictions) -> Res<bool> {
     let jurisdiction = need_value(req, "customer.jurisdiction", "")?;
-    let eea = jurisdiction
+    let in_scope = jurisdiction
         .as_immutable_string_ref()
-        .map(|s| is_eea(s.as_str()))
+        .map(|s| places.is_da(s.as_str()))
         .unwrap_or(false);
     let non_production = get_value(req, "service.non_production")?
         .as_bool()
         .unwrap_or(false);
-    Ok(eea && !non_production)
+    Ok(in_scope && !non_production)
 }
 
 /// `da_scope` of the typed request, for the compiled form: the same answer, and the same missing
 /// field, as `da_scope` over the rules' view of it.
-pub(crate) fn da_scope_of(request: &crate::request::Request) -> Result<bool, MissingField> {
+pub(crate) fn da_scope_of(
+    request: &crate::request::Request,
+    places: &Jurisdictions,
+) -> Result<bool, MissingField> {
     let Some(jurisdiction) = request
         .customer
         .as_ref()
@@ -282,13 +296,19 @@ pub(crate) fn da_scope_of(request: &crate::request::Request) -> Result<bool, Mis
         .as_ref()
         .and_then(|s| s.non_production)
         .unwrap_or(false);
-    Ok(is_eea(jurisdiction) && !non_production)
+    Ok(places.is_da(jurisdiction) && !non_production)
+}
+
+/// `working_days(a, b, j)`: weekdays in (a, b] that are not public holidays of `j`.
+pub(crate) fn working_days_in(a: Date, b: Date, places: &Jurisdictions, j: &str) -> i64 {
+    a.working_days_except(b, places.holidays(j))
 }
 
 /// Registers every host function. Names avoid those of Rhai's packages (`get`, `min`, …):
 /// an exact-type package function would otherwise win over a `Dynamic`-typed one here. Functions that take the request by reference are marked
-/// pure so that Rhai passes the (constant) request without copying it.
-pub fn register(engine: &mut Engine) {
+/// pure so that Rhai passes the (constant) request without copying it. `places`: the pack's
+/// place parameters, which the Data Act scope, adequacy and holidays read.
+pub fn register(engine: &mut Engine, places: Arc<Jurisdictions>) {
     engine.register_type_with_name::<RuleResult>("RuleResult");
     engine.register_type_with_name::<MissingField>("MissingField");
     // Shown as `map`, which is what rules have always been told `req` and `params` are.
@@ -330,9 +350,10 @@ pub fn register(engine: &mut Engine) {
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
             lookup(&v.value, path, |found| found.is_some())
         });
+    let p = places.clone();
     FuncRegistration::new("da_scope")
         .with_purity(true)
-        .register_into_engine(engine, |v: &mut ReadOnly| da_scope(&v.value));
+        .register_into_engine(engine, move |v: &mut ReadOnly| da_scope(&v.value, &p));
 
     FuncRegistration::new("need")
         .with_purity(true)
@@ -360,14 +381,22 @@ pub fn register(engine: &mut Engine) {
     FuncRegistration::new("empty")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut Dynamic| is_empty_value(v));
+    let p = places.clone();
     FuncRegistration::new("da_scope")
         .with_purity(true)
-        .register_into_engine(engine, |v: &mut Dynamic| da_scope(v));
+        .register_into_engine(engine, move |v: &mut Dynamic| da_scope(v, &p));
 
     engine.register_fn("days", |a: &str, b: &str| -> Res<i64> {
         Ok(date(a)?.days_until(date(b)?))
     });
     engine.register_fn("working_days", |a: &str, b: &str| -> Res<i64> {
+        Ok(date(a)?.working_days_until(date(b)?))
+    });
+    let p = places.clone();
+    engine.register_fn("working_days", move |a: &str, b: &str, j: &str| -> Res<i64> {
+        Ok(working_days_in(date(a)?, date(b)?, &p, j))
+    });
+    engine.register_fn("working_days", |a: &str, b: &str, _: ()| -> Res<i64> {
         Ok(date(a)?.working_days_until(date(b)?))
     });
     engine.register_fn("add_days", |d: &str, n: i64| -> Res<String> {
@@ -386,6 +415,14 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("is_date", |_: ()| false);
     engine.register_fn("is_eea", |code: &str| is_eea(code));
     engine.register_fn("is_eea", |_: ()| false);
+    engine.register_fn("is_eu", |code: &str| is_eu(code));
+    engine.register_fn("is_eu", |_: ()| false);
+    let p = places.clone();
+    engine.register_fn("is_adequate", move |code: &str| p.is_adequate(code));
+    engine.register_fn("is_adequate", |_: ()| false);
+    let p = places;
+    engine.register_fn("is_da_jurisdiction", move |code: &str| p.is_da(code));
+    engine.register_fn("is_da_jurisdiction", |_: ()| false);
     engine.register_fn("join", |a: Array, sep: &str| {
         a.iter()
             .map(|v| v.to_string())
@@ -393,7 +430,10 @@ pub fn register(engine: &mut Engine) {
             .join(sep)
     });
 
-    engine.register_fn("pass", || RuleResult::Pass);
+    engine.register_fn("pass", || RuleResult::Pass(None));
+    engine.register_fn("pass", |explanation: Dynamic| {
+        RuleResult::Pass(Some(message_of(&explanation)))
+    });
     engine.register_fn("fail", |message: Dynamic| RuleResult::Fail {
         message: message_of(&message),
         paths: Vec::new(),

@@ -21,6 +21,7 @@
 //! | [`engine`] | the sandboxed Rhai engine: compile once, evaluate many |
 //! | [`functions`] | host functions the rules call |
 //! | [`decision`] | findings, outcomes, precedence |
+//! | [`jurisdictions`] | the pack's place parameters: Data Act scope, adequacy, public holidays |
 //! | [`lifecycle`] | tenancy states and legal transitions |
 //! | [`calendar`] | dates and date arithmetic |
 //! | [`cases`] | data-driven test cases for packs |
@@ -48,6 +49,7 @@ pub mod decision;
 pub mod engine;
 pub mod functions;
 pub mod input;
+pub mod jurisdictions;
 pub mod lifecycle;
 pub mod pack;
 pub mod report;
@@ -56,7 +58,7 @@ pub mod request;
 mod wasm;
 
 pub use calendar::Date;
-pub use decision::{Decision, Finding, Outcome, Severity, Verdict};
+pub use decision::{Actor, Decision, Finding, Outcome, Severity, Verdict};
 pub use engine::{Engine, EngineOptions, EvalOptions, Limits};
 pub use input::{InputError, InputLimits};
 pub use pack::{Diagnostic, Pack, PackError, RuleMeta};

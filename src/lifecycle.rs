@@ -14,14 +14,13 @@ pub fn target(scenario: Scenario) -> LifecycleState {
     }
 }
 
-/// The states a request may start from; `None` from the request means "unknown" and is
-/// not judged here.
+/// The states a request may start from.
 pub fn legal_from(request: &Request) -> Vec<LifecycleState> {
     use LifecycleState::*;
     match request.scenario {
         Scenario::Onboarding => vec![Agreed, Onboarding],
         Scenario::Termination => vec![Onboarding, Active, Suspended],
-        Scenario::Transfer => vec![Terminating, Transferring],
+        Scenario::Transfer => vec![Terminating, Transferring, DataRetained],
         Scenario::Removal => {
             let scope = request.removal.as_ref().and_then(|r| r.scope);
             if scope == Some(RemovalScope::ServiceOffering) {
@@ -47,11 +46,12 @@ pub fn current(request: &Request) -> Option<LifecycleState> {
     request.service.as_ref().and_then(|s| s.lifecycle_state)
 }
 
-/// Whether the request's scenario is legal from its current state (true when unknown).
+/// Whether the request's scenario is legal from its current state. An unknown state is not:
+/// a tenancy's state must be known before it changes (LCY-001).
 pub fn is_legal(request: &Request) -> bool {
     match current(request) {
         Some(state) => legal_from(request).contains(&state),
-        None => true,
+        None => false,
     }
 }
 
@@ -81,9 +81,10 @@ mod tests {
         assert!(!is_legal(&req(Scenario::Termination, Some(Terminating))));
         assert!(is_legal(&req(Scenario::Transfer, Some(Transferring))));
         assert!(!is_legal(&req(Scenario::Transfer, Some(Active))));
+        assert!(is_legal(&req(Scenario::Transfer, Some(DataRetained))));
         assert!(is_legal(&req(Scenario::Removal, Some(Erasing))));
         assert!(!is_legal(&req(Scenario::Removal, Some(Terminating))));
-        assert!(is_legal(&req(Scenario::Removal, None)));
+        assert!(!is_legal(&req(Scenario::Removal, None)), "an unknown state is not legal");
     }
 
     #[test]

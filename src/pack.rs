@@ -26,7 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::decision::{Clauses, PackInfo, Severity};
+use crate::decision::{Actor, Clauses, PackInfo, Severity};
 use crate::request::Scenario;
 
 /// Clause families a rule may cite.
@@ -118,6 +118,10 @@ pub struct RuleMeta {
     pub title: String,
     pub severity: Severity,
     pub scenarios: Vec<Scenario>,
+    /// Who must act to make a failing check pass (`//! actor:`). Every rule of the default
+    /// pack names one (tests/catalogue.rs); a custom pack may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Actor>,
     pub clauses: Clauses,
     /// Plain-language explanation of what the rule checks and why.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -464,7 +468,7 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
         };
         let (key, value) = (key.trim(), value.trim());
         match key {
-            "id" | "title" | "severity" | "scenarios" => {
+            "id" | "title" | "severity" | "scenarios" | "actor" => {
                 fields.insert(key.to_string(), value.to_string());
             }
             "description" => description.push(value.to_string()),
@@ -476,7 +480,7 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
                     "bad_header",
                     file,
                     format!(
-                        "unknown header key `{other}`; expected id, title, severity, scenarios, description or a clause family ({})",
+                        "unknown header key `{other}`; expected id, title, severity, scenarios, actor, description or a clause family ({})",
                         CLAUSE_FAMILIES.join(", ")
                     ),
                 )
@@ -508,6 +512,17 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
             .for_rule(&id))
         }
     };
+    let actor = match fields.get("actor").map(String::as_str) {
+        None => None,
+        Some(text) => Some(Actor::parse(text).ok_or_else(|| {
+            Diagnostic::new(
+                "bad_header",
+                file,
+                format!("actor `{text}` is not customer, provider or both (who must act to make a failing check pass)"),
+            )
+            .for_rule(&id)
+        })?),
+    };
     let mut scenarios = Vec::new();
     for name in split_list(&need("scenarios")?) {
         if name == "all" {
@@ -534,6 +549,7 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
             title,
             severity,
             scenarios,
+            actor,
             clauses,
             description: description.join(" "),
             file: file.to_string(),

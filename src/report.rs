@@ -1,6 +1,6 @@
 //! Renderings for people: the text summary of a decision and the traceability matrix.
 
-use crate::decision::{Decision, Outcome};
+use crate::decision::{Actor, Decision, Outcome, Severity};
 use crate::engine::Engine;
 
 fn clause_text(clauses: &crate::decision::Clauses) -> String {
@@ -26,7 +26,40 @@ pub fn family_label(family: &str) -> &str {
     }
 }
 
-/// A summary for people: failures first, each with what to fix and why.
+fn actor_text(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Customer => "the customer",
+        Actor::Provider => "the provider",
+        Actor::Both => "the customer and the provider",
+    }
+}
+
+/// The fields that two or more failing (deny or warn) findings name, each with those rules, in
+/// the order first named: one value to fix that resolves several findings, which a list of
+/// findings alone hides.
+pub fn shared_fields(d: &Decision) -> Vec<(&str, Vec<&str>)> {
+    let mut by_field: Vec<(&str, Vec<&str>)> = Vec::new();
+    for f in &d.findings {
+        if f.outcome != Outcome::Fail || f.severity == Severity::Info {
+            continue;
+        }
+        for path in &f.paths {
+            match by_field.iter_mut().find(|(p, _)| p == path) {
+                Some((_, rules)) => {
+                    if !rules.contains(&&*f.rule) {
+                        rules.push(&f.rule);
+                    }
+                }
+                None => by_field.push((path, vec![&f.rule])),
+            }
+        }
+    }
+    by_field.retain(|(_, rules)| rules.len() > 1);
+    by_field
+}
+
+/// A summary for people: failures first, each with what to fix, who acts and why; with
+/// explain mode, the passes and what they checked.
 pub fn render_text(source: &str, d: &Decision) -> String {
     let mut s = String::new();
     let label = |o: Option<&String>| o.cloned().unwrap_or_else(|| "?".into());
@@ -47,16 +80,24 @@ pub fn render_text(source: &str, d: &Decision) -> String {
             e.code, e.path, e.message
         ));
     }
-    let order = [Outcome::Error, Outcome::Fail];
+    // Info findings never block: a failed one is "noted", and counted apart from failures.
+    let noted = |f: &&crate::Finding| f.outcome == Outcome::Fail && f.severity == Severity::Info;
+    let order = [Outcome::Error, Outcome::Fail, Outcome::Pass];
     for outcome in order {
-        let mut shown: Vec<_> = d.findings.iter().filter(|f| f.outcome == outcome).collect();
+        let mut shown: Vec<_> = d
+            .findings
+            .iter()
+            .filter(|f| f.outcome == outcome)
+            .filter(|f| outcome != Outcome::Pass || f.message.is_some())
+            .collect();
         shown.sort_by_key(|f| f.severity);
         for f in shown {
             let mark = match (f.outcome, f.severity) {
                 (Outcome::Error, _) => "✗ ERROR",
-                (_, crate::Severity::Deny) => "✗ deny ",
-                (_, crate::Severity::Warn) => "! warn ",
-                (_, crate::Severity::Info) => "i info ",
+                (Outcome::Pass, _) => "✓ pass ",
+                (_, Severity::Deny) => "✗ deny ",
+                (_, Severity::Warn) => "! warn ",
+                (_, Severity::Info) => "i noted",
             };
             s.push_str(&format!("  {mark} {} {}\n", f.rule, f.title));
             if let Some(m) = &f.message {
@@ -68,20 +109,34 @@ pub fn render_text(source: &str, d: &Decision) -> String {
                     p.line, p.column
                 ));
             }
+            if f.outcome == Outcome::Pass {
+                continue;
+            }
             if !f.paths.is_empty() {
                 s.push_str(&format!("      fields: {}\n", f.paths.join(", ")));
+            }
+            if let (Outcome::Fail, Some(actor), false) = (f.outcome, f.actor, noted(&f)) {
+                s.push_str(&format!("      to act: {}\n", actor_text(actor)));
             }
             if !f.clauses.is_empty() {
                 s.push_str(&format!("      clauses: {}\n", clause_text(&f.clauses)));
             }
         }
     }
+    for (field, rules) in shared_fields(d) {
+        s.push_str(&format!(
+            "  one field, several findings: {field} ({})\n",
+            rules.join(", ")
+        ));
+    }
     let count = |o: Outcome| d.findings.iter().filter(|f| f.outcome == o).count();
     if !d.findings.is_empty() {
+        let noted = d.findings.iter().filter(noted).count();
         s.push_str(&format!(
-            "  {} passed, {} failed, {} not applicable, {} errors\n",
+            "  {} passed, {} failed, {} noted, {} not applicable, {} errors\n",
             count(Outcome::Pass),
-            count(Outcome::Fail),
+            count(Outcome::Fail) - noted,
+            noted,
             count(Outcome::NotApplicable),
             count(Outcome::Error)
         ));
@@ -110,11 +165,11 @@ pub fn traceability_markdown(engine: &Engine) -> String {
         info.name, info.version, info.digest
     );
     let families = crate::pack::CLAUSE_FAMILIES;
-    s.push_str("| rule | severity | scenarios | title |");
+    s.push_str("| rule | severity | actor | scenarios | title |");
     for f in families {
         s.push_str(&format!(" {} |", family_label(f)));
     }
-    s.push_str("\n|---|---|---|---|");
+    s.push_str("\n|---|---|---|---|---|");
     for _ in families {
         s.push_str("---|");
     }
@@ -122,9 +177,10 @@ pub fn traceability_markdown(engine: &Engine) -> String {
     for r in engine.rules() {
         let scenarios: Vec<&str> = r.scenarios.iter().map(|x| x.as_str()).collect();
         s.push_str(&format!(
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             r.id,
             r.severity.as_str(),
+            r.actor.map_or("", Actor::as_str),
             scenarios.join(", "),
             r.title.replace('|', "\\|")
         ));

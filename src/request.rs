@@ -331,8 +331,19 @@ optional_struct!(Agreement {
     log_retention_days: i64, backup_retention_days: i64, exportable_data_categories: Vec<DataCategory>,
     exempt_data_categories: Vec<ExemptCategory>, exit_plan: ExitPlan, data_residency: DataResidency,
     dpa_signed: bool, switching_charges: SwitchingCharges, early_termination_fee: Money,
-    pre_contract_info: PreContractInfo,
+    pre_contract_info: PreContractInfo, exit_terms: ExitTerms,
 });
+optional_struct!(
+    /// The exit terms Data Act Art. 25 requires in the contract (CMN-009).
+    ExitTerms {
+        switching_assistance: bool,
+        business_continuity: bool,
+        security_maintained: bool,
+        contract_ends_on_completion: bool,
+        erasure_after_retrieval: bool,
+        extension_right: bool,
+    }
+);
 optional_struct!(Sla {
     availability_target_pct: f64,
     support_hours: Text,
@@ -362,6 +373,7 @@ optional_struct!(PreContractInfo {
     formats_register_url: Text,
     infrastructure_jurisdiction: Text,
     fees_disclosed: bool,
+    international_access_safeguards: bool,
 });
 optional_struct!(DataAsset {
     id: Text, name: Text, category: DataCategory, classification: Classification,
@@ -392,8 +404,8 @@ optional_struct!(Deletion {
 });
 optional_struct!(Supplier {
     id: Text, name: Text, role: SupplierRole, processes_customer_data: bool, processes_pii: bool,
-    regions: Vec<Text>, approved_by_customer: bool, termination_notified_at: Date,
-    deletion_confirmed: bool,
+    regions: Vec<Text>, jurisdiction: Text, transfer_mechanism: TransferMechanism,
+    approved_by_customer: bool, termination_notified_at: Date, deletion_confirmed: bool,
 });
 optional_struct!(Onboarding {
     responsibility_matrix_provided: bool, admin_accounts: Vec<AdminAccount>, migration_in: MigrationIn,
@@ -434,6 +446,7 @@ optional_struct!(TargetProvider {
     registration_id: Text,
     jurisdiction: Text,
     technical_contact: Text,
+    dpf_certified: bool,
 });
 optional_struct!(TransferPlan {
     approved_at: Date,

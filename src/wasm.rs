@@ -240,20 +240,34 @@ impl PolicyEngine {
     /// Decides a request given as JSON text; returns the decision as the CLI's JSON text.
     /// Throws only when `as_of` is not a date (misuse); a bad request is an `error` decision.
     #[wasm_bindgen(js_name = evaluateJson)]
-    pub fn evaluate_json(&self, text: &str, as_of: Option<String>) -> Result<String, JsValue> {
-        self.decide(text, as_of, false)
+    /// `explain`: passing findings carry a message (domain.md §2).
+    pub fn evaluate_json(
+        &self,
+        text: &str,
+        as_of: Option<String>,
+        explain: Option<bool>,
+    ) -> Result<String, JsValue> {
+        self.decide(text, as_of, false, explain.unwrap_or(false))
     }
 
     /// `lean`: the decision as [`Engine::decision_lean_json`] writes it, for the wrapper's
     /// object API, which fills in what it leaves out.
-    fn decide(&self, text: &str, as_of: Option<String>, lean: bool) -> Result<String, JsValue> {
+    fn decide(
+        &self,
+        text: &str,
+        as_of: Option<String>,
+        lean: bool,
+        explain: bool,
+    ) -> Result<String, JsValue> {
         let as_of = match as_of {
             Some(t) => {
                 Some(Date::parse(&t).map_err(|e| js_error(&format!("asOf `{t}`: {e}"), &[]))?)
             }
             None => None,
         };
-        let decision = self.engine.evaluate_json(text, &EvalOptions { as_of });
+        let decision = self
+            .engine
+            .evaluate_json(text, &EvalOptions { as_of, explain });
         Ok(if lean {
             self.engine.decision_lean_json(&decision)
         } else {
@@ -266,8 +280,13 @@ impl PolicyEngine {
     /// a decision's time in Node for a 4 KB request, bench/NOTES.md section 11). Bytes that are
     /// not UTF-8 are an `error` decision, never a throw.
     #[wasm_bindgen(js_name = evaluateBytes)]
-    pub fn evaluate_bytes(&self, bytes: &[u8], as_of: Option<String>) -> Result<String, JsValue> {
-        self.decide_bytes(bytes, as_of, false)
+    pub fn evaluate_bytes(
+        &self,
+        bytes: &[u8],
+        as_of: Option<String>,
+        explain: Option<bool>,
+    ) -> Result<String, JsValue> {
+        self.decide_bytes(bytes, as_of, false, explain.unwrap_or(false))
     }
 
     fn decide_bytes(
@@ -275,9 +294,10 @@ impl PolicyEngine {
         bytes: &[u8],
         as_of: Option<String>,
         lean: bool,
+        explain: bool,
     ) -> Result<String, JsValue> {
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.decide(text, as_of, lean),
+            Ok(text) => self.decide(text, as_of, lean, explain),
             Err(e) => Ok(self.reject_json(
                 "invalid_string",
                 &format!("the request is not UTF-8 (byte {})", e.valid_up_to()),
@@ -307,9 +327,10 @@ impl PolicyEngine {
         len: usize,
         as_of: Option<String>,
         lean: bool,
+        explain: Option<bool>,
     ) -> Result<String, JsValue> {
         match self.input.get(..len) {
-            Some(bytes) => self.decide_bytes(bytes, as_of, lean),
+            Some(bytes) => self.decide_bytes(bytes, as_of, lean, explain.unwrap_or(false)),
             None => Err(js_error(
                 &format!(
                     "evaluateInput: {len} bytes asked for, {} written at inputBuffer",

@@ -101,6 +101,7 @@ fn decisions_edited_after_the_engine_are_written_as_they_are() {
     let text = common::read(&common::root().join("examples/requests/termination-deny.json"));
     let options = cloudgate::EvalOptions {
         as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
+        ..Default::default()
     };
     let d = engine.evaluate_json(&text, &options);
     assert!(d.findings.len() > 5);
@@ -156,6 +157,9 @@ fn from_lean(engine: &cloudgate::Engine, lean: &str) -> serde_json::Value {
         });
         if let Some(message) = parts.get(3) {
             full["message"] = message.clone();
+        }
+        if let Some(actor) = rule.actor {
+            full["actor"] = json!(actor);
         }
         *finding = full;
     }

@@ -1,6 +1,5 @@
-//! The pack's metadata matches the catalogue (`../shared/design/rules.md`): every id, its
-//! severity, scenarios and ISO/IEC 20000-1 2018/2011 clauses. Skipped when the catalogue is
-//! not beside the checkout.
+//! The pack's metadata matches the catalogue (`../shared/design/rules.md`, kept in the repository
+//! as `docs/catalogue.md`): every id, its severity, scenarios, actor and clause references.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,7 +9,28 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The catalogue beside the checkout when present (CI has it), else the repository's copy.
+fn catalogue() -> String {
+    let shared = common::root().join("../shared/design/rules.md");
+    let local = common::root().join("docs/catalogue.md");
+    std::fs::read_to_string(&shared).unwrap_or_else(|_| common::read(&local))
+}
+
+#[test]
+fn the_repository_copy_of_the_catalogue_is_current() {
+    let shared = common::root().join("../shared/design/rules.md");
+    let Ok(shared) = std::fs::read_to_string(&shared) else {
+        eprintln!("{} not present: only the copy is checked", shared.display());
+        return;
+    };
+    assert_eq!(
+        common::read(&common::root().join("docs/catalogue.md")),
+        shared,
+        "docs/catalogue.md differs from ../shared/design/rules.md: copy it over"
+    );
+}
 
 fn ids(cell: &str) -> Vec<String> {
     cell.split(',')
@@ -20,13 +40,59 @@ fn ids(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// Clause references of the catalogue's "other" column by family, in the headers' form:
+/// `DA 25(2)(a),(b); 20000-9 5.13` → data_act [25(2)(a), 25(2)(b)], iso20000_9 [5.13].
+/// Ranges (`GDPR 44–47`) are expanded.
+fn other_clauses(cell: &str) -> BTreeMap<String, BTreeSet<String>> {
+    const FAMILIES: [(&str, &str); 8] = [
+        ("20000-9 ", "iso20000_9"),
+        ("DA ", "data_act"),
+        ("GDPR ", "gdpr"),
+        ("27017 ", "iso27017"),
+        ("27018 ", "iso27018"),
+        ("27001:2022 ", "iso27001_2022"),
+        ("19086-1 ", "iso19086_1"),
+        ("ISO/IEC 19086-1 ", "iso19086_1"),
+    ];
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty() && *p != "—") {
+        let (family, rest) = FAMILIES
+            .iter()
+            .find_map(|(prefix, family)| part.strip_prefix(prefix).map(|r| (*family, r)))
+            .unwrap_or_else(|| panic!("unknown clause family in `{part}`"));
+        let set = out.entry(family.to_string()).or_default();
+        let mut last_full = String::new();
+        for item in rest.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if let Some((a, b)) = item.split_once('–') {
+                // `44–47`, or `5.13–5.15` within one section.
+                let split = |s: &str| match s.rsplit_once('.') {
+                    Some((stem, n)) => (format!("{stem}."), n.parse::<u32>().ok()),
+                    None => (String::new(), s.parse::<u32>().ok()),
+                };
+                if let ((sa, Some(a)), (sb, Some(b))) = (split(a), split(b)) {
+                    if sa == sb {
+                        set.extend((a..=b).map(|n| format!("{sa}{n}")));
+                        continue;
+                    }
+                }
+            }
+            // `(b)` continues the reference before it: `25(2)(a),(b)` is 25(2)(a), 25(2)(b).
+            let full = if item.starts_with('(') {
+                let stem = last_full.rfind('(').map_or(&*last_full, |i| &last_full[..i]);
+                format!("{stem}{item}")
+            } else {
+                item.to_string()
+            };
+            set.insert(full.clone());
+            last_full = full;
+        }
+    }
+    out
+}
+
 #[test]
 fn pack_matches_the_catalogue() {
-    let path = common::root().join("../shared/design/rules.md");
-    let Ok(catalogue) = std::fs::read_to_string(&path) else {
-        eprintln!("{} not present: skipped", path.display());
-        return;
-    };
+    let catalogue = catalogue();
     let engine = common::engine();
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
@@ -46,8 +112,8 @@ fn pack_matches_the_catalogue() {
             continue;
         };
         let common_table = id.starts_with("CMN") || id.starts_with("LCY");
-        let (scenarios, trace) = if common_table {
-            (cells[3].to_string(), cells[5])
+        let (scenarios, trace, other) = if common_table {
+            (cells[3].to_string(), cells[5], cells[6])
         } else {
             let s = match &id[..3] {
                 "ONB" => "onboarding",
@@ -55,13 +121,18 @@ fn pack_matches_the_catalogue() {
                 "TRF" => "transfer",
                 _ => "removal",
             };
-            (s.to_string(), cells[4])
+            (s.to_string(), cells[4], cells[5])
         };
         if rule.severity.as_str() != cells[2] {
             problems.push(format!(
                 "{id}: severity {} but the catalogue says {}",
                 rule.severity.as_str(),
                 cells[2]
+            ));
+        }
+        if rule.actor.is_none() {
+            problems.push(format!(
+                "{id}: no `//! actor:` header (customer, provider or both)"
             ));
         }
         let want: BTreeSet<&str> = ["onboarding", "termination", "transfer", "removal"]
@@ -86,8 +157,20 @@ fn pack_matches_the_catalogue() {
                 ));
             }
         }
+        let want_other = other_clauses(other);
+        let got_other: BTreeMap<String, BTreeSet<String>> = rule
+            .clauses
+            .iter()
+            .filter(|(family, _)| !family.starts_with("iso20000_1_"))
+            .map(|(family, refs)| (family.clone(), refs.iter().cloned().collect()))
+            .collect();
+        if got_other != want_other {
+            problems.push(format!(
+                "{id}: clauses {got_other:?} but the catalogue says {want_other:?} (`{other}`)"
+            ));
+        }
     }
-    assert_eq!(seen.len(), 53, "the catalogue lists {} rules", seen.len());
+    assert_eq!(seen.len(), 59, "the catalogue lists {} rules", seen.len());
     let extra: Vec<_> = engine
         .rules()
         .filter(|r| !seen.contains(&r.id))
@@ -95,4 +178,18 @@ fn pack_matches_the_catalogue() {
         .collect();
     assert!(extra.is_empty(), "rules not in the catalogue: {extra:?}");
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+#[test]
+fn other_clauses_read_the_catalogue_shorthand() {
+    let got = other_clauses("DA 25(2)(a),(b), 26; 20000-9 5.13–5.15; GDPR 44–46");
+    assert_eq!(
+        got["data_act"],
+        ["25(2)(a)", "25(2)(b)", "26"].map(String::from).into()
+    );
+    assert_eq!(got["gdpr"], ["44", "45", "46"].map(String::from).into());
+    assert_eq!(
+        got["iso20000_9"],
+        ["5.13", "5.14", "5.15"].map(String::from).into()
+    );
 }

@@ -50,8 +50,16 @@ fn every_pack_case_decides_alike() {
     let pack = Pack::embedded().unwrap();
     let (fast, slow) = both(pack.clone());
     let mut count = 0;
-    for case in pack_cases(&pack.tests).unwrap() {
-        let options = EvalOptions { as_of: case.as_of };
+    // Both modes: explanations are built only in explain mode, and must then be the same too.
+    for (case, explain) in pack_cases(&pack.tests)
+        .unwrap()
+        .into_iter()
+        .flat_map(|case| [(case.clone(), false), (case, true)])
+    {
+        let options = EvalOptions {
+            as_of: case.as_of,
+            explain,
+        };
         let label = format!("{}: {}", case.file, case.name);
         if case.params.is_empty() {
             assert_same(&fast, &slow, &label, &case.text, &options);
@@ -63,7 +71,7 @@ fn every_pack_case_decides_alike() {
         }
         count += 1;
     }
-    assert!(count >= 500, "only {count} cases");
+    assert!(count >= 1000, "only {count} cases");
 }
 
 #[test]

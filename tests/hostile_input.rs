@@ -62,9 +62,11 @@ fn truncated_bodies_are_refused_at_every_cut() {
         let text = base(scenario);
         let compact: String = serde_json::from_str::<Value>(&text).unwrap().to_string();
         for body in [&text, &compact] {
-            let cuts: Vec<usize> = (0..body.len())
+            // Up to the last byte of the JSON itself: a cut in trailing whitespace is whole.
+            let end = body.trim_end().len();
+            let cuts: Vec<usize> = (0..end)
                 .step_by(7)
-                .chain([1, body.len() - 1])
+                .chain([1, end - 1])
                 .filter(|i| body.is_char_boundary(*i))
                 .collect();
             for cut in cuts {

@@ -63,7 +63,7 @@ fn the_committed_file_is_what_the_code_and_rules_write() {
 fn the_default_engine_takes_every_rule_precompiled() {
     let engine = Engine::default_pack().unwrap();
     assert_eq!(engine.precompiled_rules(), engine.rules().count());
-    assert_eq!(engine.rules().count(), 53);
+    assert_eq!(engine.rules().count(), 59);
     // The compiled forms are the same ones compiling from source gives.
     let source = from_source(Pack::embedded().unwrap());
     assert_eq!(source.precompiled_rules(), 0);
@@ -85,7 +85,7 @@ fn the_default_engine_is_built_from_the_file_alone_and_equals_the_long_way() {
     assert!(shipped.built_from_shipped_pack());
     let long = Engine::new(Pack::embedded().unwrap()).unwrap();
     assert!(!long.built_from_shipped_pack());
-    assert_eq!(long.precompiled_rules(), 53);
+    assert_eq!(long.precompiled_rules(), 59);
     assert_eq!(
         shipped.rules().collect::<Vec<_>>(),
         long.rules().collect::<Vec<_>>()
@@ -125,7 +125,7 @@ fn every_pack_case_and_example_decides_as_compiled_from_source() {
     let src = from_source(pack.clone());
     let mut count = 0;
     for case in pack_cases(&pack.tests).unwrap() {
-        let options = EvalOptions { as_of: case.as_of };
+        let options = EvalOptions { as_of: case.as_of, ..Default::default() };
         let (a, b) = if case.params.is_empty() {
             (
                 pre.evaluate_json(&case.text, &options),
@@ -137,7 +137,7 @@ fn every_pack_case_and_example_decides_as_compiled_from_source() {
             let pre = Engine::new(custom.clone()).unwrap();
             assert_eq!(
                 pre.precompiled_rules(),
-                53,
+                59,
                 "parameters do not change rules"
             );
             (
@@ -157,6 +157,7 @@ fn every_pack_case_and_example_decides_as_compiled_from_source() {
     assert!(count >= 500, "only {count} cases");
     let as_of = EvalOptions {
         as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
+        ..Default::default()
     };
     for entry in std::fs::read_dir(root().join("examples/requests")).unwrap() {
         let path = entry.unwrap().path();
@@ -183,12 +184,13 @@ fn an_edited_rule_is_compiled_from_its_new_source() {
     let body = last_header_line + rule.source[last_header_line..].find('\n').unwrap() + 1;
     rule.source.insert_str(body, "return fail(\"edited\");\n");
     let engine = Engine::new(pack).unwrap();
-    assert_eq!(engine.precompiled_rules(), 52);
+    assert_eq!(engine.precompiled_rules(), 58);
     let text = read(&root().join("examples/requests/termination-allow.json"));
     let decision = engine.evaluate_json(
         &text,
         &EvalOptions {
             as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
+            ..Default::default()
         },
     );
     let finding = decision
@@ -220,7 +222,7 @@ fn other_parse_limits_compile_every_rule_from_source() {
         max_operations: 1_000,
         ..Limits::default()
     };
-    assert_eq!(precompiled_with(fewer_operations), 53);
+    assert_eq!(precompiled_with(fewer_operations), 59);
 }
 
 #[test]
@@ -265,6 +267,7 @@ fn a_precompiled_rule_handed_to_rhai_gets_its_syntax_tree_on_first_use() {
     let text = request.to_string();
     let options = EvalOptions {
         as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
+        ..Default::default()
     };
     let first = engine.evaluate_json(&text, &options);
     let finding = first
@@ -289,5 +292,5 @@ fn a_precompiled_rule_handed_to_rhai_gets_its_syntax_tree_on_first_use() {
         comparable(&source.evaluate_json(&text, &options))
     );
     assert_eq!(comparable(&first), again);
-    assert_eq!(engine.precompiled_rules(), 53);
+    assert_eq!(engine.precompiled_rules(), 59);
 }

@@ -2,10 +2,15 @@
 // fleet-tms) walked through onboarding → termination → transfer → removal. Every exercise starts
 // from the scenario's allow example (rules/tests/base/<scenario>.json), breaks it in a way a
 // real rule of the default pack catches, and lets the trainee edit only the fields in play, so
-// that the fix has to be the right one (not "move the customer outside the EEA").
+// that the fix has to be the right one (not "move the customer outside the EU").
+//
+// An exercise: `rules` fail as given (exactly those; info findings are only noted), which makes
+// the decision `decision` (default 'deny'; 'review' when only warn rules fail); `set` / `unset`
+// break the allow example, `editable` are the fields in play, `solution` is a reference fix,
+// `lesson` what it teaches (shown once solved). Hints are the blocking findings themselves.
 //
 // Pure data plus two helpers, importable from the page and from Node
-// (test/check-exercises.mjs proves each one is denied as set and allowed once solved).
+// (test/check-exercises.mjs proves each one is decided as set and allowed once solved).
 
 import { ENUMS } from './lib/form.js';
 import { clone, setPath, unsetPath } from './lib/paths.js';
@@ -73,6 +78,8 @@ export const EXERCISES = [
       'customer.identity_verified': true,
       'customer.identity_verification.verified_at': '2026-02-10',
     },
+    lesson:
+      'A tenancy is provisioned only for a verified customer: verified, with an allowed method, not dated in the future and not older than max_identity_age_days (365) (ISO/IEC 27001 A.5.16). ONB-002.',
   },
   {
     id: 'onb-mfa',
@@ -90,6 +97,8 @@ export const EXERCISES = [
       'onboarding.admin_accounts[0].mfa': true,
       'onboarding.admin_accounts[0].shared': false,
     },
+    lesson:
+      'Administrator accounts are personal and protected by multi-factor authentication (ISO/IEC 27001 A.5.17, A.8.5). ONB-005.',
   },
   {
     id: 'onb-residency',
@@ -108,6 +117,8 @@ export const EXERCISES = [
       'data_assets[0].region': 'eu-central-1',
       'suppliers[0].regions': ['eu-west-1'],
     },
+    lesson:
+      'Data, its backups and every supplier that processes it stay in the regions and jurisdictions the agreement allows (ISO/IEC 27018 A.12.1). CMN-003.',
   },
   {
     id: 'onb-exit',
@@ -130,6 +141,36 @@ export const EXERCISES = [
       'agreement.notice_period_days': 30,
       'agreement.data_retrieval_period_days': 30,
     },
+    lesson:
+      'In the Data Act\'s scope the contract lets the customer leave: a notice period of at most two months, a transition of at most 30 days and at least 30 days to retrieve the data (Data Act 25). CMN-002.',
+  },
+  {
+    id: 'onb-subprocessor',
+    scenario: 'onboarding',
+    title: 'A support desk outside the EEA',
+    story:
+      'Nimbus runs its follow-the-sun support with Sahyadri Support Services in Pune (India). Its engineers read shipment records, with names and addresses, from the Frankfurt region to debug tickets. The customer approved the sub-processor, but nobody recorded how personal data may lawfully reach India, which has no EU adequacy decision.',
+    task: 'Give the Indian sub-processor a GDPR chapter V transfer tool the pack accepts.',
+    rules: ['CMN-010'],
+    set: {
+      'suppliers[1]': {
+        id: 'sp2',
+        name: 'Sahyadri Support Services',
+        role: 'support',
+        processes_customer_data: true,
+        processes_pii: true,
+        regions: ['eu-central-1'],
+        jurisdiction: 'IN',
+        transfer_mechanism: null,
+        approved_by_customer: true,
+        termination_notified_at: null,
+        deletion_confirmed: false,
+      },
+    },
+    editable: ['suppliers[1].transfer_mechanism', 'suppliers[1].approved_by_customer'],
+    solution: { 'suppliers[1].transfer_mechanism': 'scc' },
+    lesson:
+      'Remote access from a third country is a transfer (GDPR 44). A sub-processor outside the EEA needs an adequacy decision for its country, or standard contractual clauses or binding corporate rules (GDPR 46); the customer\'s approval (GDPR 28) does not replace them. CMN-010.',
   },
   // ---------------------------------------------------------------- termination
   {
@@ -151,6 +192,8 @@ export const EXERCISES = [
       'termination.planned_deletion_date',
     ],
     solution: { 'termination.effective_date': '2026-10-01' },
+    lesson:
+      'The earliest effective date is the notice date plus the notice period; in the Data Act\'s scope a customer never has to wait more than two calendar months (Data Act 25(2)(d)). TRM-002.',
   },
   {
     id: 'trm-unfeasible',
@@ -176,6 +219,8 @@ export const EXERCISES = [
       'termination.unfeasibility_notice_at': '2026-09-02',
       'termination.alternative_transition_end': '2027-01-29',
     },
+    lesson:
+      'The transition lasts at most 30 days. A provider that cannot manage it must say so within 14 working days of the notice and may propose an alternative transition of at most 7 months (Data Act 25(4)). TRM-004.',
   },
   {
     id: 'trm-choice',
@@ -194,6 +239,8 @@ export const EXERCISES = [
       'requested_by.contact_id': 'k1',
       'termination.customer_choice': 'switch_provider',
     },
+    lesson:
+      'Only an authorised signatory of the customer can end the contract (TRM-001). The customer should say whether it switches provider, moves on premises or wants its data erased (Data Act 25(3)); without a choice a person reviews it (TRM-003).',
   },
   {
     id: 'trm-deletion',
@@ -205,6 +252,8 @@ export const EXERCISES = [
     set: { 'termination.planned_deletion_date': '2026-11-15' },
     editable: ['termination.retrieval_end', 'termination.planned_deletion_date'],
     solution: { 'termination.planned_deletion_date': '2026-12-01' },
+    lesson:
+      'Deletion is planned only after the retrieval period has ended (Data Act 25(2)(h)). TRM-006.',
   },
   // ---------------------------------------------------------------- transfer
   {
@@ -217,6 +266,8 @@ export const EXERCISES = [
     set: { 'data_assets[1].formats': ['xlsx'] },
     editable: ['data_assets[0].formats', 'data_assets[1].formats', 'transfer.target_accepted_formats'],
     solution: { 'data_assets[1].formats': ['csv'] },
+    lesson:
+      'Exportable data leaves in an open format that the target accepts (Data Act 26(b), 30). TRF-003.',
   },
   {
     id: 'trf-channel',
@@ -236,6 +287,8 @@ export const EXERCISES = [
       'transfer.channel.integrity_check': true,
       'transfer.channel.protocol': 'sftp',
     },
+    lesson:
+      'Data in transit is encrypted and its integrity checked on arrival (ISO/IEC 27001 A.5.14). TRF-005.',
   },
   {
     id: 'trf-cutover',
@@ -247,6 +300,8 @@ export const EXERCISES = [
     set: { 'transfer.cutover_date': '2026-11-16' },
     editable: ['transfer.cutover_date', 'transfer.in_parallel_use'],
     solution: { 'transfer.cutover_date': '2026-10-20' },
+    lesson:
+      'The cutover falls within the transition period: the alternative one after a valid unfeasibility notice, or until the end of retrieval once the tenancy is data_retained (Data Act 25(2)(a), 25(4)). TRF-007.',
   },
   {
     id: 'trf-plan',
@@ -270,6 +325,74 @@ export const EXERCISES = [
       'transfer.transfer_plan.approved_at': '2026-09-20',
       'transfer.transfer_plan.rollback': true,
     },
+    lesson:
+      'A transfer follows an approved plan: activities per party, a schedule, a rollback and communication, under a change record (ISO/IEC 20000-1 8.5.1, 8.5.2). TRF-002.',
+  },
+  {
+    id: 'trf-third-country',
+    scenario: 'transfer',
+    title: 'Personal data leaving the EEA',
+    story:
+      'Alpen Cloud runs its fleet platform from its Brazilian subsidiary: the receiving party is Alpen Nuvem Ltda. in São Paulo. The shipment records contain drivers\' and consignees\' personal data. Alpen\'s sales team wrote "adequacy" into the request, and someone suggested ticking "DPF certified" to be safe.',
+    task: 'Make the transfer of personal data to Brazil lawful under GDPR chapter V, as the pack checks it.',
+    rules: ['TRF-006'],
+    set: {
+      'transfer.target_provider.legal_name': 'Alpen Nuvem Ltda.',
+      'transfer.target_provider.registration_id': 'CNPJ 12.345.678/0001-90',
+      'transfer.target_provider.jurisdiction': 'BR',
+      'transfer.transfer_mechanism': 'adequacy',
+    },
+    editable: ['transfer.transfer_mechanism', 'transfer.target_provider.dpf_certified'],
+    solution: { 'transfer.transfer_mechanism': 'scc' },
+    lesson:
+      'A claimed "adequacy" counts only for a country on the adequacy list (adequacy_jurisdictions), and the EU-US Data Privacy Framework only for a certified US importer. Brazil is on neither, so the transfer needs standard contractual clauses or binding corporate rules (GDPR 46). Inside the EEA no tool is needed. TRF-006.',
+  },
+  {
+    id: 'trf-parallel',
+    scenario: 'transfer',
+    title: 'Egress charges while running in parallel',
+    story:
+      'During the migration the customer runs fleet-tms at Nimbus and at Alpen side by side. Nimbus bills 1,800 EUR of "switching and egress charges" for the copies, at its list price, and cannot say what the transfers actually cost it.',
+    task: 'Make the charges acceptable: either no charge, or one limited to the costs incurred and documented as such. This one is not a denial: a person must review it.',
+    rules: ['CMN-006', 'TRF-012'],
+    decision: 'review',
+    set: {
+      'transfer.in_parallel_use': true,
+      'agreement.switching_charges': { amount: 1800, currency: 'EUR', cost_basis_documented: false },
+    },
+    editable: ['agreement.switching_charges.amount', 'agreement.switching_charges.cost_basis_documented'],
+    solution: { 'agreement.switching_charges.cost_basis_documented': true },
+    lesson:
+      'Until 12 January 2027 a switching charge may only pass on the costs directly linked to the switch (Data Act 29(3)); data egress charges for parallel use may only pass on the costs incurred (Data Act 34(2)). One undocumented cost basis trips both CMN-006 and TRF-012: one field, two findings. Both are warnings, so the decision is "review", not "deny".',
+  },
+  {
+    id: 'trf-export',
+    scenario: 'transfer',
+    title: 'A cutover without a verified export',
+    story:
+      'Alpen wants to cut over today, 5 October. The exports finished last night, but nobody has compared the checksums of what arrived with what left.',
+    task: 'Either verify both exports (status and checksum) before the cutover, or postpone the cutover until they are.',
+    rules: ['TRF-013'],
+    set: {
+      'transfer.cutover_date': '2026-10-05',
+      'data_assets[0].export': { status: 'completed', checksum_verified: false },
+      'data_assets[1].export': { status: 'completed', checksum_verified: false },
+    },
+    editable: [
+      'transfer.cutover_date',
+      'data_assets[0].export.status',
+      'data_assets[0].export.checksum_verified',
+      'data_assets[1].export.status',
+      'data_assets[1].export.checksum_verified',
+    ],
+    solution: {
+      'data_assets[0].export.status': 'verified',
+      'data_assets[0].export.checksum_verified': true,
+      'data_assets[1].export.status': 'verified',
+      'data_assets[1].export.checksum_verified': true,
+    },
+    lesson:
+      'A cutover on or before today needs every customer and derived data asset exported, verified and checksum-checked: otherwise the customer may switch off the old service without a complete copy of its data (Data Act 25(2)(a), 20000-9 5.14). TRF-013.',
   },
   // ---------------------------------------------------------------- removal
   {
@@ -295,6 +418,8 @@ export const EXERCISES = [
       'data_assets[0].deletion.status': 'none',
       'removal.removal_plan.asset_dispositions[0].disposition': 'archive',
     },
+    lesson:
+      'Data under an active legal hold is kept, not deleted, and the hold names its legal basis and the date it ends (ISO/IEC 27001 A.5.33). RMV-004.',
   },
   {
     id: 'rmv-deletion',
@@ -325,6 +450,8 @@ export const EXERCISES = [
       'data_assets[1].deletion.certificate_id': 'DEL-77d2',
       'data_assets[1].deletion.includes_backups': true,
     },
+    lesson:
+      'A deletion counts when it is verified, done with an allowed method (crypto-erase, purge, destroy), certified, and covers the backups it claims to (ISO/IEC 27017 CLD.8.1.5, 27018 A.10.3). RMV-003.',
   },
   {
     id: 'rmv-date',
@@ -336,6 +463,8 @@ export const EXERCISES = [
     set: { 'removal.date': '2026-11-27' },
     editable: ['removal.date'],
     solution: { 'removal.date': '2026-12-02' },
+    lesson:
+      'A customer\'s instance is removed only after the retrieval period (Data Act 25(2)(g)). RMV-001.',
   },
   {
     id: 'rmv-loose-ends',
@@ -353,6 +482,48 @@ export const EXERCISES = [
       'suppliers[0].deletion_confirmed': true,
       'removal.access_revoked': true,
     },
+    lesson:
+      'Every sub-processor confirms it deleted its copies (GDPR 28(4): RMV-006), and every access is revoked (ISO/IEC 27001 A.5.18: RMV-007).',
+  },
+  {
+    id: 'rmv-early-deletion',
+    scenario: 'removal',
+    title: 'Deleted on the last day of retrieval',
+    story:
+      'The deletion record for the shipments store says 30 November, the last day the customer could still retrieve its data. The certificate DEL-77d1 shows that the crypto-erase actually ran on 1 December; the record took the ticket\'s date.',
+    task: 'Record the deletion as the certificate shows it. Deleting on or before the last day of the retrieval period is refused.',
+    rules: ['RMV-003'],
+    set: { 'data_assets[0].deletion.completed_at': '2026-11-30' },
+    editable: [
+      'data_assets[0].deletion.status',
+      'data_assets[0].deletion.completed_at',
+      'data_assets[0].deletion.certificate_id',
+    ],
+    solution: { 'data_assets[0].deletion.completed_at': '2026-12-01' },
+    lesson:
+      'The retrieval period includes its last day (termination.retrieval_end): the customer\'s data may only be erased after it, unless the customer chose erasure (Data Act 25(2)(g),(h)). RMV-003 refuses a deletion completed on or before retrieval_end.',
+  },
+  {
+    id: 'rmv-expired-hold',
+    scenario: 'removal',
+    title: 'A legal hold that ran out',
+    story:
+      'The shipment records are kept for a tax audit, on hold until 30 November. On 25 November the tax office extended the audit by a year, to 30 November 2027, but the hold record still shows the old date. Today is 2 December.',
+    task: 'Bring the hold up to date: a hold that has expired must be released (and the data deleted) or renewed.',
+    rules: ['RMV-004'],
+    set: {
+      'data_assets[0].legal_hold': { active: true, retention_basis: 'tax audit: AO §147 records', expires_at: '2026-11-30' },
+      'data_assets[0].deletion': { status: 'none', method: null, completed_at: null, certificate_id: null, includes_backups: false },
+      'removal.removal_plan.asset_dispositions[0].disposition': 'archive',
+    },
+    editable: [
+      'data_assets[0].legal_hold.active',
+      'data_assets[0].legal_hold.retention_basis',
+      'data_assets[0].legal_hold.expires_at',
+    ],
+    solution: { 'data_assets[0].legal_hold.expires_at': '2027-11-30' },
+    lesson:
+      'A legal hold keeps data only as long as its basis lasts. A hold whose expires_at is before today is either renewed, with the new date, or released, after which the data must be deleted like the rest (ISO/IEC 27001 A.5.33). RMV-004.',
   },
 ];
 

@@ -1,10 +1,11 @@
 // The portal: pick a scenario, start from an example, edit as fields or raw JSON, and see the
-// decision update as you type. The text (not only the parsed value) is kept in local storage,
+// decision update as you type. "Explain" asks the engine to say, for passing findings too,
+// which values it checked (`{ explain: true }`). The text (not only the parsed value) is kept in local storage,
 // so that a half-typed, invalid request also survives a reload.
 
 import { focusPath, markInvalid, readControl, renderRequestForm } from './lib/form.js';
 import { offsetOfPath, parseJson } from './lib/jsonpos.js';
-import { renderDecision, setBadge, h } from './lib/decision-view.js';
+import { h, isBlocking, renderDecision, setBadge } from './lib/decision-view.js';
 import { parsePath, setPath } from './lib/paths.js';
 
 const SCENARIOS = ['onboarding', 'termination', 'transfer', 'removal'];
@@ -23,6 +24,7 @@ export function initPortal(ctx) {
   const $ = (id) => document.getElementById(id);
   const scenarioEl = $('scenario');
   const exampleEl = $('example');
+  const explainEl = $('explain');
   const textarea = $('request-editor');
   const fieldsEl = $('editor-fields');
   const jsonPanel = $('editor-json');
@@ -46,7 +48,13 @@ export function initPortal(ctx) {
   let editorTab = 'fields';
 
   function save() {
-    ctx.store.set('portal', { scenario: scenarioEl.value, example: exampleEl.value, text: textarea.value, tab: editorTab });
+    ctx.store.set('portal', {
+      scenario: scenarioEl.value,
+      example: exampleEl.value,
+      text: textarea.value,
+      tab: editorTab,
+      explain: explainEl.checked,
+    });
   }
 
   function showEditorTab(tab, { focus = false } = {}) {
@@ -77,7 +85,8 @@ export function initPortal(ctx) {
 
   function failingPaths(decision) {
     return [
-      ...(decision.findings ?? []).filter((f) => f.outcome === 'fail' || f.outcome === 'error').flatMap((f) => f.paths ?? []),
+      // Noted (info) findings ask for no change: their fields are not marked.
+      ...(decision.findings ?? []).filter(isBlocking).flatMap((f) => f.paths ?? []),
       ...(decision.errors ?? []).map((e) => e.path),
     ];
   }
@@ -196,10 +205,11 @@ export function initPortal(ctx) {
     const seq = ++evalSeq;
     busy.hidden = false;
     try {
-      const decision = await ctx.engine.evaluate(textarea.value, { pack: ctx.customInfo ? 'custom' : 'default' });
+      const explain = explainEl.checked;
+      const decision = await ctx.engine.evaluate(textarea.value, { pack: ctx.customInfo ? 'custom' : 'default', explain });
       if (seq !== evalSeq) return;
       lastDecision = decision;
-      renderDecision(out, decision, { onPath: goToPath });
+      renderDecision(out, decision, { onPath: goToPath, explain });
       updateMini();
       if (!formStale) markInvalid(fieldsEl, failingPaths(decision));
     } catch (err) {
@@ -229,6 +239,10 @@ export function initPortal(ctx) {
   scenarioEl.addEventListener('change', loadSelectedExample);
   exampleEl.addEventListener('change', loadSelectedExample);
   $('load-example').addEventListener('click', loadSelectedExample);
+  explainEl.addEventListener('change', () => {
+    save();
+    scheduleEvaluate(0);
+  });
   textarea.addEventListener('input', () => onTextChanged());
   $('format-json').addEventListener('click', () => {
     if (parsed !== null) setText(JSON.stringify(parsed, null, 2));
@@ -241,6 +255,16 @@ export function initPortal(ctx) {
     // Text-like controls update on input; selects and checkboxes on change.
     if (e.type === 'input' && (el.dataset.kind === 'bool' || el.dataset.kind === 'enum')) return;
     setPath(parsed, el.dataset.path, readControl(el));
+    if (el.dataset.missing) {
+      // A field the request lacked (form.js OFFERED_FIELDS) is in the request from now on.
+      delete el.dataset.missing;
+      el.closest('.field')?.classList.remove('field-missing');
+      for (let fs = el.closest('fieldset.block-missing'); fs; fs = fs.parentElement?.closest('fieldset.block-missing')) {
+        fs.classList.remove('block-missing');
+        const lg = fs.querySelector(':scope > legend');
+        if (lg) lg.textContent = lg.textContent.replace(/ \(not in the request\)$/, '');
+      }
+    }
     textarea.value = JSON.stringify(parsed, null, 2);
     jsonStatus.textContent = 'Valid JSON';
     save();
@@ -267,6 +291,7 @@ export function initPortal(ctx) {
 
   // --- restore
   const saved = ctx.store.get('portal');
+  if (saved && typeof saved.explain === 'boolean') explainEl.checked = saved.explain;
   if (saved && typeof saved.text === 'string') {
     if (SCENARIOS.includes(saved.scenario)) scenarioEl.value = saved.scenario;
     if (saved.example === 'allow' || saved.example === 'deny') exampleEl.value = saved.example;

@@ -1,11 +1,13 @@
 // The training simulator: the exercises of exercises.js, one lifecycle step at a time. The
 // trainee edits only the fields in play, checks the request against the default pack (never the
 // workbench's edits), and may buy hints: each reveals one blocking finding's message and fields.
+// A flawed request is denied, or (an exercise with `decision: 'review'`) needs review: either
+// way only `allow` solves it. Info findings are only noted: they never block and are no hint.
 // Score per exercise: 100 − 10 per hint − 5 per unsuccessful check (at least 20); the best score
 // of each exercise counts. Everything is kept in local storage.
 
 import { EXERCISES, LIFECYCLE, STAGES, flawedRequest } from './exercises.js';
-import { blocking, findingCard, h, setBadge } from './lib/decision-view.js';
+import { blocking, fill, findingCard, h, setBadge } from './lib/decision-view.js';
 import { focusPath, markInvalid, readControl, renderFieldList } from './lib/form.js';
 import { drawLifecycle } from './lib/lifecycle-svg.js';
 import { clone, setPath } from './lib/paths.js';
@@ -162,15 +164,19 @@ export function initSimulator(ctx) {
     if (lastDecision.decision === 'allow') {
       const r = state.results[ex.id];
       summary.textContent = `Solved — ${r?.last ?? r?.best ?? 0} points${r && r.best !== r.last ? ` (best ${r.best})` : ''}.`;
-      findingsEl.replaceChildren(
-        h('p', { class: 'success' }, `Well done: every rule that applies to this ${ex.scenario} request passes.`),
+      fill(
+        findingsEl,
+        h('p', { class: 'success' }, `Well done: no rule blocks this ${ex.scenario} request any more.`),
+        ex.lesson ? h('p', { class: 'lesson', dataset: { testid: 'sim-lesson' } }, h('strong', {}, 'What this teaches: '), ex.lesson) : null,
       );
       hintBtn.disabled = true;
       return;
     }
     summary.textContent = lastDecision.errors?.length
       ? 'The request is invalid.'
-      : `${bad.length} rule${bad.length === 1 ? '' : 's'} still block${bad.length === 1 ? 's' : ''} it.`;
+      : lastDecision.decision === 'review'
+        ? `${bad.length} warning${bad.length === 1 ? '' : 's'}: a person must review it before it can proceed.`
+        : `${bad.length} rule${bad.length === 1 ? '' : 's'} still block${bad.length === 1 ? 's' : ''} it.`;
     const items = bad.map((f, i) => findingCard(f, { onPath: goToPath, reveal: i < w.hints }));
     const errs = (lastDecision.errors ?? []).map((e) => h('li', { class: 'finding finding-error' }, h('p', { class: 'message' }, `${e.path}: ${e.message}`)));
     findingsEl.replaceChildren(h('ol', { class: 'findings' }, ...errs, ...items));

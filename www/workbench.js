@@ -3,7 +3,7 @@
 // and compiled leniently, so a broken rule shows up as a diagnostic (rule, line, column) and
 // an `error` finding while the other rules keep working. Edits are kept in local storage.
 
-import { blocking, clauseChips, fill, findingCard, h, renderDecision, setBadge, short } from './lib/decision-view.js';
+import { ACTOR_TEXT, blocking, clauseChips, fill, findingCard, h, renderDecision, setBadge, short } from './lib/decision-view.js';
 import { EngineTimeout } from './lib/engine-client.js';
 import { offsetOf } from './lib/jsonpos.js';
 
@@ -123,6 +123,7 @@ export function initWorkbench(ctx) {
             h('strong', {}, `${rule.id} `),
             rule.title,
             ` · ${rule.severity} · scenarios: ${rule.scenarios.join(', ')}`,
+            rule.actor ? ` · to make it pass: ${ACTOR_TEXT[rule.actor] ?? rule.actor}` : null,
             rule.description ? h('span', { class: 'desc' }, rule.description) : null,
           ]
         : ['Pack name, version and the parameters the rules read as params.']),

@@ -41,10 +41,13 @@ const ops = {
     engines.custom = await createEngine({ rules, lenient: true });
     return describe(engines.custom);
   },
-  async evaluate({ text, pack, asOf }) {
+  async evaluate({ text, pack, asOf, explain }) {
     const engine = (pack === 'custom' && engines.custom) || engines.default;
     if (!engine) throw new Error('the engine is not loaded yet');
-    return engine.evaluate(text, asOf ? { asOf } : undefined);
+    const options = {};
+    if (asOf) options.asOf = asOf;
+    if (explain) options.explain = true;
+    return engine.evaluate(text, Object.keys(options).length ? options : undefined);
   },
 };
 

@@ -82,7 +82,7 @@ fn agreement(
     examples: &[(String, String)],
     as_of: Date,
 ) -> Vec<serde_json::Value> {
-    let options = EvalOptions { as_of: Some(as_of) };
+    let options = EvalOptions { as_of: Some(as_of), ..Default::default() };
     let mut rows = Vec::new();
     for (name, text) in examples {
         let a = engine_failing(engine, text, &options);
@@ -142,7 +142,7 @@ fn report(path: &str, engine: &Engine, allow: &str, deny: &str, checks: Vec<serd
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_000);
     let as_of = Date::parse(AS_OF).unwrap();
-    let options = EvalOptions { as_of: Some(as_of) };
+    let options = EvalOptions { as_of: Some(as_of), ..Default::default() };
     let typed: Request = serde_json::from_str(allow).unwrap();
     let limits = engine.limits().input.clone();
     let decision = engine.evaluate_json(allow, &options);
@@ -206,7 +206,7 @@ fn main() {
         return;
     }
 
-    let options = EvalOptions { as_of: Some(as_of) };
+    let options = EvalOptions { as_of: Some(as_of), ..Default::default() };
     let typed: Request = serde_json::from_str(&allow).unwrap();
     let mut c = Criterion::default().configure_from_args();
     let mut g = c.benchmark_group("termination");

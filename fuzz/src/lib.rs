@@ -17,6 +17,7 @@ use cloudgate::{
 fn options() -> EvalOptions {
     EvalOptions {
         as_of: Date::parse("2026-09-15").ok(),
+        ..Default::default()
     }
 }
 

@@ -91,6 +91,9 @@ enum Command {
         as_of: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Passing findings carry a message naming the values checked and the limit they met.
+        #[arg(long)]
+        explain: bool,
         /// Read one request per line from FILE ('-': standard input) and write one decision per
         /// line, in input order. Blank lines are skipped.
         #[arg(long, value_name = "FILE", conflicts_with = "files")]
@@ -199,6 +202,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             pack,
             as_of,
             format,
+            explain,
             ndjson,
             jobs,
             summary,
@@ -209,7 +213,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 Some(text) => Some(Date::parse(&text).map_err(|e| format!("--as-of: {e}"))?),
                 None => None,
             };
-            let options = EvalOptions { as_of };
+            let options = EvalOptions { as_of, explain };
             let batch = batch::Batch::new(jobs, summary);
             match ndjson {
                 Some(input) => batch.ndjson(&engine, &input, &options, format),
@@ -266,6 +270,16 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .unwrap_or("");
                 if let Some(n) = covered.get_mut(id) {
                     *n += 1;
+                }
+            }
+            // The edge module has no interpreter: a rule of the pack that does not run in the
+            // compiled form is worth knowing about while writing it.
+            for r in engine.rules() {
+                if !engine.is_compiled(&r.id) {
+                    println!(
+                        "note: {} runs in Rhai's interpreter, not in the compiled form (rules/README.md says which constructs need it)",
+                        r.id
+                    );
                 }
             }
             let thin: Vec<String> = covered

@@ -12,13 +12,14 @@ use super::value::{Kind, Val, View};
 use super::{
     Bail, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind, Program, St,
 };
-use crate::calendar::{is_eea, Date};
+use crate::calendar::{is_eea, is_eu, Date};
 use crate::convert::{Found, Lookup};
 use crate::engine::Limits;
 use crate::functions::{
     da_scope, da_scope_of, date, is_empty_value, message_of, parse_path, paths_of, walk,
-    MissingField, ReadOnly, RuleResult, Step,
+    working_days_in, MissingField, ReadOnly, RuleResult, Step,
 };
+use crate::jurisdictions::Jurisdictions;
 use crate::request::Request;
 
 /// `req`: the typed request, and its Rhai value built only if something needs it whole (a rule
@@ -69,6 +70,11 @@ pub(crate) struct Globals<'r> {
     pub scenario: Val<'r>,
     /// The lifecycle map ([`Val::Dyn`]).
     pub lifecycle: Val<'r>,
+    /// The pack's place parameters, for the Data Act scope, adequacy and holidays.
+    pub places: &'r Jurisdictions,
+    /// Explain mode: `pass(explanation)` evaluates its argument. Otherwise the argument is not
+    /// evaluated at all, so that explanations cost nothing when nobody reads them.
+    pub explain: bool,
 }
 
 /// The scalar members of `params` (a [`ReadOnly`] map) as the compiled form holds them, for
@@ -853,7 +859,9 @@ impl<'r> Machine<'r> {
     /// `pass()`, `fail(message[, paths])`, `not_applicable([reason])`.
     fn result(&mut self, h: Host, args: &[Ex]) -> Res<RuleResult> {
         match (h, args) {
-            (Host::Pass, []) => Ok(RuleResult::Pass),
+            (Host::Pass, []) => Ok(RuleResult::Pass(None)),
+            (Host::Pass, [_]) if !self.globals.explain => Ok(RuleResult::Pass(None)),
+            (Host::Pass, [a]) => self.with1(a, |a| Ok(RuleResult::Pass(Some(message(a))))),
             (Host::NotApplicable, []) => Ok(RuleResult::NotApplicable {
                 reason: String::new(),
             }),
@@ -884,13 +892,24 @@ impl<'r> Machine<'r> {
             [] => bail("host arity"),
             // `da_scope(req)` reads two fields of the typed request: no need to build `req`.
             [Ex::Global(Global::Req)] if h == Host::DaScope => {
-                match da_scope_of(self.globals.req.request) {
+                match da_scope_of(self.globals.req.request, self.globals.places) {
                     Ok(b) => Ok(Val::Bool(b)),
                     Err(MissingField(path)) => Err(Flow::Missing(path.into())),
                 }
             }
-            [a] => self.with1(a, |a| host1(h, a)),
+            [a] => {
+                let places = self.globals.places;
+                self.with1(a, |a| host1(h, a, places))
+            }
             [a, b] => self.with2(a, b, |a, b| host2(h, a, b, limits)),
+            [a, b, j] if h == Host::WorkingDays => {
+                let places = self.globals.places;
+                let (from, to) = self.with2(a, b, |a, b| Ok((day(a)?, day(b)?)))?;
+                self.with1(j, |j| match j {
+                    Val::Unit => Ok(Val::Int(from.working_days_until(to))),
+                    j => Ok(Val::Int(working_days_in(from, to, places, string(j)?))),
+                })
+            }
             [array, start, len] if h == Host::Extract => {
                 // Left to right, as Rhai evaluates arguments; a variable is read in place.
                 let computed = self.computed(array)?;
@@ -968,17 +987,23 @@ fn is_empty(v: &Val<'_>) -> bool {
     }
 }
 
-fn host1<'r>(h: Host, a: &Val<'r>) -> Res<Val<'r>> {
+fn host1<'r>(h: Host, a: &Val<'r>, places: &Jurisdictions) -> Res<Val<'r>> {
     Ok(match h {
         Host::Empty => Val::Bool(is_empty(a)),
         Host::IsDate if matches!(a, Val::Unit) => Val::Bool(false),
         Host::IsDate => Val::Bool(Date::parse(string(a)?).is_ok()),
         Host::IsEea if matches!(a, Val::Unit) => Val::Bool(false),
         Host::IsEea => Val::Bool(is_eea(string(a)?)),
+        Host::IsEu | Host::IsAdequate | Host::IsDaJurisdiction if matches!(a, Val::Unit) => {
+            Val::Bool(false)
+        }
+        Host::IsEu => Val::Bool(is_eu(string(a)?)),
+        Host::IsAdequate => Val::Bool(places.is_adequate(string(a)?)),
+        Host::IsDaJurisdiction => Val::Bool(places.is_da(string(a)?)),
         Host::DaScope => {
             let found = match a {
-                Val::Dyn(d) => in_place(d, da_scope),
-                other => da_scope(&other.clone().into_dynamic()),
+                Val::Dyn(d) => in_place(d, |d| da_scope(d, places)),
+                other => da_scope(&other.clone().into_dynamic(), places),
             };
             match found {
                 Ok(b) => Val::Bool(b),

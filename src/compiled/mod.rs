@@ -93,6 +93,10 @@ enum Host {
     IsEea,
     DaScope,
     Join,
+    /// Added with pack 2.0.0; after the others so that earlier compiled forms keep their codes.
+    IsEu,
+    IsAdequate,
+    IsDaJurisdiction,
     /// `array.extract(start, len)`, Rhai's array package.
     Extract,
     Pass,

@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Program;
-use crate::decision::Severity;
+use crate::decision::{Actor, Severity};
 use crate::engine::Limits;
 use crate::pack::{Pack, RuleMeta};
 use crate::request::Scenario;
@@ -123,6 +123,7 @@ struct Meta<'a> {
     title: &'a str,
     severity: Severity,
     scenarios: Vec<Scenario>,
+    actor: Option<Actor>,
     #[serde(borrow)]
     clauses: Vec<(&'a str, Vec<&'a str>)>,
     description: &'a str,
@@ -149,6 +150,7 @@ impl Meta<'_> {
             title: &meta.title,
             severity: meta.severity,
             scenarios: meta.scenarios.clone(),
+            actor: meta.actor,
             clauses: meta
                 .clauses
                 .iter()
@@ -165,6 +167,7 @@ impl Meta<'_> {
             title: self.title.to_string(),
             severity: self.severity,
             scenarios: self.scenarios.clone(),
+            actor: self.actor,
             clauses: crate::convert::map_of(self.clauses.iter().map(|(family, list)| {
                 (
                     family.to_string(),
@@ -210,6 +213,21 @@ impl ShippedParams {
     /// The parameters as the rules see them: what `crate::convert::ToRhai` makes of the JSON.
     pub fn to_rhai(&self) -> rhai::Dynamic {
         self.0.to_rhai()
+    }
+
+    /// A map of only the members named, as the rules would see them: what
+    /// [`crate::jurisdictions::Jurisdictions`] reads, without building the rest.
+    pub fn members_to_rhai(&self, names: &[&str]) -> rhai::Dynamic {
+        let members: &[(&'static str, Param<'static>)] = match &self.0 {
+            Param::Map(members) => members,
+            _ => &[],
+        };
+        rhai::Dynamic::from_map(crate::convert::map_of(
+            members
+                .iter()
+                .filter(|(name, _)| names.contains(name))
+                .map(|(name, value)| ((*name).into(), value.to_rhai())),
+        ))
     }
 
     /// The members that are scalars (null, boolean, number, string), by name in the file's

@@ -7,7 +7,7 @@
 //! `serde_json::to_string(&decision)` gives (the serde derives stay the reference, and the tests
 //! compare both on every pack case, example and generated request).
 
-use super::{Clauses, Decision, Finding, Lifecycle, PackInfo, Severity, SourcePos, Stats};
+use super::{Actor, Clauses, Decision, Finding, Lifecycle, PackInfo, Severity, SourcePos, Stats};
 use crate::input::InputError;
 
 impl Decision {
@@ -61,19 +61,26 @@ enum Pack<'a> {
 }
 
 /// The part of a rule's findings that is the same in every decision: everything before the
-/// outcome's value, and the clauses.
+/// outcome's value, and the actor and clauses.
 pub(crate) struct FindingJson {
     /// `{"rule":…,"title":…,"severity":…,"outcome":`
     head: String,
-    /// `,"clauses":{…}`
+    /// `,"actor":…,"clauses":{…}`
     tail: String,
 }
 
 impl FindingJson {
-    pub(crate) fn new(rule: &str, title: &str, severity: Severity, clauses: &Clauses) -> Self {
+    pub(crate) fn new(
+        rule: &str,
+        title: &str,
+        severity: Severity,
+        actor: Option<Actor>,
+        clauses: &Clauses,
+    ) -> Self {
         let mut head = Writer(String::new());
         head.finding_head(rule, title, severity);
         let mut tail = Writer(String::new());
+        tail.actor(actor);
         tail.clauses(clauses);
         FindingJson {
             head: head.0,
@@ -261,7 +268,10 @@ impl Writer {
         self.strings(&f.paths);
         match fixed {
             Some(fixed) => self.raw(&fixed.tail),
-            None => self.clauses(&f.clauses),
+            None => {
+                self.actor(f.actor);
+                self.clauses(&f.clauses);
+            }
         }
         if let Some(position) = &f.position {
             self.raw(",");
@@ -297,6 +307,14 @@ impl Writer {
         self.string(severity.as_str());
         self.raw(",");
         self.key("outcome");
+    }
+
+    fn actor(&mut self, actor: Option<Actor>) {
+        if let Some(actor) = actor {
+            self.raw(",\"actor\":\"");
+            self.raw(actor.as_str());
+            self.raw("\"");
+        }
     }
 
     fn clauses(&mut self, clauses: &Clauses) {
@@ -451,13 +469,14 @@ mod tests {
             vec!["Art. 17".into(), "Art. 28(3)(g)".into()],
         );
         clauses.insert("data_act".into(), vec![]);
-        let finding = |outcome, message: Option<&str>, position| Finding {
+        let finding = |outcome, message: Option<&str>, position: Option<SourcePos>| Finding {
             rule: "TRM-001".into(),
             title: Arc::from("Notice \\ period"),
             severity: Severity::Warn,
             outcome,
             message: message.map(String::from),
             paths: vec!["termination.effective_date".into(), "a\tb".into()],
+            actor: position.is_none().then_some(crate::decision::Actor::Provider),
             clauses: Arc::new(clauses.clone()),
             position,
         };

@@ -58,6 +58,7 @@ pub fn default_engine() -> Engine {
 pub fn as_of() -> EvalOptions {
     EvalOptions {
         as_of: Some(Date::parse("2026-09-15").unwrap()),
+        ..Default::default()
     }
 }
 

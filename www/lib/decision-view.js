@@ -1,5 +1,7 @@
 // Draws a decision: the badge, then what blocks (errors, denials, warnings) with message,
-// severity, paths and clauses, then what passed and what did not apply, folded away.
+// severity, who must act, paths and clauses; the fields those findings name, grouped (one root
+// cause often trips several rules); what was only noted (info findings never block); then what
+// passed (with the checked values in explain mode) and what did not apply, folded away.
 
 const CLAUSE_NAMES = {
   iso20000_1_2018: 'ISO/IEC 20000-1:2018',
@@ -14,6 +16,23 @@ const CLAUSE_NAMES = {
 };
 
 const SEVERITY_ORDER = { deny: 0, warn: 1, info: 2 };
+
+/** Who must act to make a failing check pass (domain.md §2 `actor`), in words. */
+export const ACTOR_TEXT = {
+  customer: 'customer must act',
+  provider: 'provider must act',
+  both: 'customer and provider must act',
+};
+
+/** An info finding that "failed" only records something: it is noted, never failed. */
+export function isNoted(f) {
+  return f.outcome === 'fail' && f.severity === 'info';
+}
+
+/** A finding that keeps the decision from `allow`: an error, or a deny or warn failure. */
+export function isBlocking(f) {
+  return f.outcome === 'error' || (f.outcome === 'fail' && f.severity !== 'info');
+}
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -52,9 +71,15 @@ function positionText(f) {
   return f.position ? ` (line ${f.position.line}, column ${f.position.column})` : '';
 }
 
-/** One failed or erroring finding, in full. */
+export function actorTag(f) {
+  const text = ACTOR_TEXT[f.actor];
+  return text ? h('span', { class: `actor actor-${f.actor}`, dataset: { actor: f.actor } }, text) : null;
+}
+
+/** One failed, erroring or noted finding, in full. */
 export function findingCard(f, { onPath, reveal = true } = {}) {
   const kind = f.outcome === 'error' ? 'error' : f.severity;
+  const noted = isNoted(f);
   const paths = (f.paths ?? []).map((p) =>
     onPath
       ? h('li', {}, h('button', { type: 'button', class: 'path', onclick: () => onPath(p), title: `Go to ${p}` }, p))
@@ -66,9 +91,11 @@ export function findingCard(f, { onPath, reveal = true } = {}) {
     h(
       'div',
       { class: 'finding-head' },
-      h('span', { class: `sev sev-${kind}` }, f.outcome === 'error' ? 'error' : f.severity),
+      h('span', { class: `sev sev-${kind}` }, f.outcome === 'error' ? 'error' : noted ? 'noted' : f.severity),
       h('strong', { class: 'rule-id' }, f.rule),
       h('span', { class: 'rule-title' }, f.title),
+      // An info finding asks nobody to act; an error is the rule's fault, not a party's.
+      f.outcome === 'fail' && !noted ? actorTag(f) : null,
     ),
     reveal && f.message ? h('p', { class: 'message' }, f.message + positionText(f)) : null,
     reveal && paths.length ? h('ul', { class: 'paths', 'aria-label': 'Fields' }, paths) : null,
@@ -76,11 +103,11 @@ export function findingCard(f, { onPath, reveal = true } = {}) {
   );
 }
 
-function folded(title, list, cls) {
+function folded(title, list, cls, { open = false } = {}) {
   if (!list.length) return null;
   return h(
     'details',
-    { class: `folded ${cls}` },
+    { class: `folded ${cls}`, open },
     h('summary', {}, `${title} (${list.length})`),
     h(
       'ul',
@@ -92,16 +119,18 @@ function folded(title, list, cls) {
           h('strong', { class: 'rule-id' }, f.rule),
           ' ',
           f.title,
-          f.outcome === 'not_applicable' && f.message ? h('span', { class: 'why' }, ` — ${f.message}`) : null,
+          // Not applicable: why; passed: the values checked (explain mode only).
+          f.message ? h('span', { class: 'why' }, ` — ${f.message}`) : null,
         ),
       ),
     ),
   );
 }
 
+/** The findings that keep the decision from `allow`, errors first, then deny, then warn. */
 export function blocking(decision) {
   return (decision.findings ?? [])
-    .filter((f) => f.outcome === 'fail' || f.outcome === 'error')
+    .filter(isBlocking)
     .sort(
       (a, b) =>
         (a.outcome === 'error' ? -1 : SEVERITY_ORDER[a.severity] ?? 3) -
@@ -109,22 +138,110 @@ export function blocking(decision) {
     );
 }
 
-export function summaryText(decision) {
+/** Info findings that failed: recorded for the reader, never a reason to stop. */
+export function notedFindings(decision) {
+  return (decision.findings ?? []).filter(isNoted).sort((a, b) => a.rule.localeCompare(b.rule));
+}
+
+/** Counts by what they mean: an info finding is "noted", never "failed". */
+export function counts(decision) {
   const fs = decision.findings ?? [];
-  const n = (o) => fs.filter((f) => f.outcome === o).length;
+  return {
+    error: fs.filter((f) => f.outcome === 'error').length,
+    failed: fs.filter((f) => f.outcome === 'fail' && f.severity !== 'info').length,
+    noted: fs.filter(isNoted).length,
+    passed: fs.filter((f) => f.outcome === 'pass').length,
+    not_applicable: fs.filter((f) => f.outcome === 'not_applicable').length,
+  };
+}
+
+export function summaryText(decision) {
+  const n = counts(decision);
   const parts = [];
-  if (n('error')) parts.push(`${n('error')} error`);
-  if (n('fail')) parts.push(`${n('fail')} failed`);
-  parts.push(`${n('pass')} passed`);
-  if (n('not_applicable')) parts.push(`${n('not_applicable')} not applicable`);
+  if (n.error) parts.push(`${n.error} error`);
+  if (n.failed) parts.push(`${n.failed} failed`);
+  if (n.noted) parts.push(`${n.noted} noted`);
+  parts.push(`${n.passed} passed`);
+  if (n.not_applicable) parts.push(`${n.not_applicable} not applicable`);
   return parts.join(' · ');
+}
+
+/**
+ * The fields named by the blocking findings, each with the rules that name it: one wrong field
+ * often trips several rules, and fixing it may resolve them all. Sorted by how many rules name
+ * the field (most first), then by path. Returns [{ path, rules: [{ rule, severity, actor }] }].
+ */
+export function byField(decision) {
+  const map = new Map();
+  for (const f of blocking(decision)) {
+    if (f.outcome !== 'fail') continue;
+    for (const p of new Set(f.paths ?? [])) {
+      if (!map.has(p)) map.set(p, []);
+      map.get(p).push({ rule: f.rule, severity: f.severity, actor: f.actor });
+    }
+  }
+  return [...map]
+    .map(([path, rules]) => ({ path, rules: rules.sort((a, b) => a.rule.localeCompare(b.rule)) }))
+    .sort((a, b) => b.rules.length - a.rules.length || a.path.localeCompare(b.path));
+}
+
+/** The "by field" grouping: field → the rules that name it; shared fields are marked. */
+export function byFieldView(decision, { onPath } = {}) {
+  const groups = byField(decision);
+  if (!groups.length) return null;
+  const shared = groups.filter((g) => g.rules.length > 1).length;
+  return h(
+    'details',
+    { class: 'folded by-field', open: shared > 0, dataset: { testid: 'by-field' } },
+    h(
+      'summary',
+      {},
+      `By field (${groups.length})`,
+      shared ? h('span', { class: 'why' }, ` — ${shared} field${shared > 1 ? 's' : ''} named by several rules`) : null,
+    ),
+    h(
+      'ul',
+      { class: 'field-groups' },
+      groups.map((g) =>
+        h(
+          'li',
+          {
+            class: `field-group${g.rules.length > 1 ? ' shared' : ''}`,
+            dataset: { field: g.path, rules: g.rules.map((r) => r.rule).join(' ') },
+          },
+          onPath
+            ? h('button', { type: 'button', class: 'path', onclick: () => onPath(g.path), title: `Go to ${g.path}` }, g.path)
+            : h('code', {}, g.path),
+          ' ',
+          h(
+            'span',
+            { class: 'field-rules' },
+            g.rules.map((r) => h('span', { class: `rule-ref sev-${r.severity}`, title: r.severity }, r.rule)),
+          ),
+          g.rules.length > 1
+            ? h('span', { class: 'why' }, ` — fixing this field may resolve ${g.rules.length} findings`)
+            : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function notedView(list, { onPath } = {}) {
+  if (!list.length) return null;
+  return h(
+    'details',
+    { class: 'folded noted', open: true },
+    h('summary', {}, `Noted (${list.length})`, h('span', { class: 'why' }, ' — information only, never blocks')),
+    h('ul', { class: 'noted-list' }, list.map((f) => findingCard(f, { onPath }))),
+  );
 }
 
 /**
  * Fills `findingsEl` (and the request-level `errorsEl`, when given) with the decision.
  * `onPath(path)` makes paths clickable.
  */
-export function renderDecision({ badge, summary, findingsEl, errorsEl, lifecycleEl, statsEl }, decision, { onPath } = {}) {
+export function renderDecision({ badge, summary, findingsEl, errorsEl, lifecycleEl, statsEl }, decision, { onPath, explain = false } = {}) {
   setBadge(badge, decision.decision);
   // Lets a reader (and the tests) tell which request the shown decision belongs to.
   badge.dataset.requestId = decision.request_id ?? '';
@@ -163,7 +280,9 @@ export function renderDecision({ badge, summary, findingsEl, errorsEl, lifecycle
   fill(
     findingsEl,
     bad.length ? h('ol', { class: 'findings' }, bad.map((f) => findingCard(f, { onPath }))) : null,
-    folded('Passed', passes, 'passed'),
+    byFieldView(decision, { onPath }),
+    notedView(notedFindings(decision), { onPath }),
+    folded('Passed', passes, 'passed', { open: explain && passes.some((f) => f.message) }),
     folded('Not applicable', na, 'na'),
   );
   if (lifecycleEl) {

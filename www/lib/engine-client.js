@@ -82,9 +82,10 @@ export class EngineClient {
     return this.ready;
   }
 
-  async evaluate(text, { pack = 'default', asOf } = {}) {
+  /** `explain`: passing findings carry a message naming the values checked (domain.md §2). */
+  async evaluate(text, { pack = 'default', asOf, explain = false } = {}) {
     await this.ready;
-    return this.send('evaluate', { text, pack, asOf });
+    return this.send('evaluate', { text, pack, asOf, explain });
   }
 
   /** Installs (or with null / {} removes) the workbench's edited files. */

@@ -25,12 +25,14 @@ export const ENUMS = {
     'removed',
   ],
   'agreement.status': ['draft', 'agreed', 'terminated'],
+  'agreement.exempt_data_categories[].category': ['customer_data', 'derived_data', 'account_data', 'provider_data'],
   'data_assets[].category': ['customer_data', 'derived_data', 'account_data', 'provider_data'],
   'data_assets[].classification': ['public', 'internal', 'confidential', 'restricted'],
   'data_assets[].export.status': ['not_started', 'in_progress', 'completed', 'verified'],
   'data_assets[].deletion.status': ['none', 'scheduled', 'completed', 'verified'],
   'data_assets[].deletion.method': ['crypto_erase', 'purge', 'destroy', 'clear'],
   'suppliers[].role': ['subprocessor', 'infrastructure', 'support'],
+  'suppliers[].transfer_mechanism': ['adequacy', 'scc', 'bcr'],
   'termination.initiated_by': ['customer', 'provider'],
   'termination.customer_choice': ['switch_provider', 'switch_on_premises', 'erase', 'none'],
   'transfer.target_type': ['provider', 'on_premises'],
@@ -38,6 +40,68 @@ export const ENUMS = {
   'removal.scope': ['customer_instance', 'service_offering'],
   'removal.removal_plan.asset_dispositions[].disposition': ['archive', 'dispose', 'transfer'],
 };
+
+/**
+ * Fields of contract 2 (domain.md §4) that the form offers even when a request lacks them (an
+ * older request, or one typed by hand), with the kind of control each gets. A field the request
+ * lacks is marked "not in the request" and is only written when the user sets it.
+ */
+export const OFFERED_FIELDS = {
+  'agreement.pre_contract_info.international_access_safeguards': 'bool',
+  'agreement.exit_terms.switching_assistance': 'bool',
+  'agreement.exit_terms.business_continuity': 'bool',
+  'agreement.exit_terms.security_maintained': 'bool',
+  'agreement.exit_terms.contract_ends_on_completion': 'bool',
+  'agreement.exit_terms.erasure_after_retrieval': 'bool',
+  'agreement.exit_terms.extension_right': 'bool',
+  'transfer.target_provider.dpf_certified': 'bool',
+  'suppliers[].jurisdiction': 'text',
+  'suppliers[].transfer_mechanism': 'enum',
+};
+
+/** Boolean fields of domain.md §1, so that an empty (null) or missing one still gets a checkbox. */
+const BOOL_FIELDS = new Set([
+  'customer.identity_verified',
+  'customer.contacts[].authorised_signatory',
+  'service.custom_built',
+  'service.non_production',
+  'agreement.contract_available_pre_signature',
+  'agreement.dpa_signed',
+  'agreement.switching_charges.cost_basis_documented',
+  'agreement.pre_contract_info.switching_procedures',
+  'agreement.pre_contract_info.fees_disclosed',
+  'data_assets[].contains_pii',
+  'data_assets[].legal_hold.active',
+  'data_assets[].backups[].deleted',
+  'data_assets[].export.checksum_verified',
+  'data_assets[].deletion.includes_backups',
+  'suppliers[].processes_customer_data',
+  'suppliers[].processes_pii',
+  'suppliers[].approved_by_customer',
+  'suppliers[].deletion_confirmed',
+  'onboarding.responsibility_matrix_provided',
+  'onboarding.admin_accounts[].mfa',
+  'onboarding.admin_accounts[].shared',
+  'onboarding.migration_in.required',
+  'onboarding.migration_in.acceptance_criteria_defined',
+  'transfer.transfer_plan.activities_by_party',
+  'transfer.transfer_plan.schedule',
+  'transfer.transfer_plan.rollback',
+  'transfer.transfer_plan.communication',
+  'transfer.channel.encrypted_in_transit',
+  'transfer.channel.integrity_check',
+  'transfer.in_parallel_use',
+  'transfer.knowledge_transfer_done',
+  'transfer.continuity_risks_disclosed',
+  'removal.change_approved',
+  'removal.access_revoked',
+  'removal.ci_retired',
+  'removal.catalogue_updated',
+  'removal.dedicated_hardware',
+  'removal.affected_customers[].export_offered',
+  'removal.completion_notice_sent',
+  ...Object.keys(OFFERED_FIELDS).filter((k) => OFFERED_FIELDS[k] === 'bool'),
+]);
 
 /** Fields whose value is a date, so that an empty (null) one still gets a date control. */
 const DATE_KEY = /(_at|_date|_end|^date|_until|^as_of)$/;
@@ -71,11 +135,11 @@ function controlFor(path, value, idBase) {
       el.append(o);
     }
     el.value = value ?? '';
-  } else if (typeof value === 'boolean') {
+  } else if (typeof value === 'boolean' || ((value === null || value === undefined) && BOOL_FIELDS.has(shape))) {
     kind = 'bool';
     el = document.createElement('input');
     el.type = 'checkbox';
-    el.checked = value;
+    el.checked = value === true;
   } else if (typeof value === 'number') {
     kind = 'number';
     el = document.createElement('input');
@@ -125,14 +189,15 @@ export function readControl(el) {
   }
 }
 
-function leaf(path, value, idBase) {
+function leaf(path, value, idBase, { missing = false } = {}) {
   const row = document.createElement('div');
-  row.className = 'field';
+  row.className = missing ? 'field field-missing' : 'field';
   const control = controlFor(path, value, idBase);
   const label = document.createElement('label');
   label.htmlFor = control.id;
   label.textContent = humanise(parsePath(path).at(-1));
   label.title = path;
+  if (missing) control.dataset.missing = 'true';
   if (control.dataset.kind === 'bool') {
     row.classList.add('field-bool');
     row.append(control, label);
@@ -172,11 +237,50 @@ function node(path, value, idBase) {
     }
     for (const [k, v] of entries) {
       const child = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      // A null block the form offers fields of (e.g. "exit_terms": null) is drawn by offered().
+      if (v === null && isOfferedBlock(child)) continue;
       fs.append(node(child, v, idBase));
     }
+    if (!Array.isArray(value)) fs.append(...offered(path, value, idBase));
     return fs;
   }
   return leaf(path, value, idBase);
+}
+
+function isOfferedBlock(path) {
+  const prefix = `${shapeOf(path)}.`;
+  return Object.keys(OFFERED_FIELDS).some((k) => k.startsWith(prefix));
+}
+
+/** The contract-2 fields (OFFERED_FIELDS) that the object at `path` lacks, as controls. */
+function offered(path, value, idBase) {
+  const prefix = `${shapeOf(path)}.`;
+  const missing = new Map(); // key -> [rest of the shape]
+  for (const shape of Object.keys(OFFERED_FIELDS)) {
+    if (!shape.startsWith(prefix)) continue;
+    const [key, ...rest] = shape.slice(prefix.length).split('.');
+    if (key.includes('[') || (value && Object.hasOwn(value, key) && value[key] !== null && typeof value[key] === 'object')) continue;
+    if (value && Object.hasOwn(value, key) && rest.length === 0) continue;
+    if (!missing.has(key)) missing.set(key, []);
+    missing.get(key).push(rest.join('.'));
+  }
+  const out = [];
+  for (const [key, rests] of missing) {
+    const child = `${path}.${key}`;
+    if (rests.length === 1 && rests[0] === '') {
+      out.push(leaf(child, null, idBase, { missing: true }));
+      continue;
+    }
+    // A whole block the request lacks (e.g. agreement.exit_terms): its offered fields.
+    const fs = document.createElement('fieldset');
+    fs.dataset.path = child;
+    fs.classList.add('block-missing');
+    const lg = document.createElement('legend');
+    lg.textContent = `${humanise(key)} (not in the request)`;
+    fs.append(lg, ...offered(child, null, idBase));
+    out.push(fs);
+  }
+  return out;
 }
 
 /**

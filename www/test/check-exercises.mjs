@@ -1,7 +1,8 @@
 // Proves every training exercise against the native CLI and the default pack (read from
 // rules/, so a stale binary's embedded copy cannot hide a rule change): the flawed
-// request is denied with exactly the exercise's rules failing, and the reference solution is
-// allowed. Run from anywhere: `node www/test/check-exercises.mjs [path/to/cloudgate]`.
+// request gets the exercise's decision (`decision`, default deny; review for an exercise whose
+// rules are warnings) with exactly the exercise's rules failing, and the reference solution is
+// allowed. Info findings never block: they are noted, not counted as failing. Run from anywhere: `node www/test/check-exercises.mjs [path/to/cloudgate]`.
 // Exits 1 when any exercise is broken, so a rule change that makes an exercise unsolvable
 // (or trivially allowed) is caught.
 
@@ -30,8 +31,16 @@ function check(request) {
   }
   const parsed = JSON.parse(out);
   const decision = Array.isArray(parsed) ? parsed[0] : parsed;
-  const failing = decision.findings.filter((f) => f.outcome !== 'pass' && f.outcome !== 'not_applicable');
-  return { decision: decision.decision, failing: failing.map((f) => f.rule).sort(), findings: failing };
+  const findings = decision.findings ?? [];
+  const failing = findings.filter((f) => f.outcome === 'error' || (f.outcome === 'fail' && f.severity !== 'info'));
+  const noted = findings.filter((f) => f.outcome === 'fail' && f.severity === 'info');
+  return {
+    decision: decision.decision,
+    failing: failing.map((f) => f.rule).sort(),
+    findings: failing,
+    noted: noted.map((f) => f.rule).sort(),
+    errors: decision.errors ?? [],
+  };
 }
 
 let broken = 0;
@@ -40,19 +49,22 @@ for (const ex of EXERCISES) {
   const flawed = check(flawedRequest(base, ex));
   const solved = check({ ...solvedRequest(base, ex), request_id: `TRAIN-${ex.id}-solved` });
   const want = [...ex.rules].sort();
-  const okFlawed = flawed.decision === 'deny' && JSON.stringify(flawed.failing) === JSON.stringify(want);
+  const wantDecision = ex.decision ?? 'deny';
+  const okFlawed = flawed.decision === wantDecision && JSON.stringify(flawed.failing) === JSON.stringify(want);
   const okSolved = solved.decision === 'allow';
   const ok = okFlawed && okSolved;
   if (!ok) broken++;
+  const noted = flawed.noted.length ? ` noted [${flawed.noted.join(', ')}]` : '';
   console.log(
-    `${ok ? 'ok  ' : 'FAIL'} ${ex.id.padEnd(16)} flawed: ${flawed.decision} [${flawed.failing.join(', ')}]` +
-      ` (want deny [${want.join(', ')}])  solved: ${solved.decision}` +
+    `${ok ? 'ok  ' : 'FAIL'} ${ex.id.padEnd(19)} flawed: ${flawed.decision} [${flawed.failing.join(', ')}]${noted}` +
+      ` (want ${wantDecision} [${want.join(', ')}])  solved: ${solved.decision}` +
       (okSolved ? '' : ` [${solved.failing.join(', ')}]`),
   );
   if (!ok) {
     for (const f of [...flawed.findings, ...(okSolved ? [] : solved.findings)]) {
       console.log(`       ${f.rule} ${f.outcome}: ${f.message ?? ''}`);
     }
+    for (const e of [...flawed.errors, ...solved.errors]) console.log(`       invalid request at ${e.path}: ${e.message}`);
   }
 }
 rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ export async function createEngine(opts = {}) {
   return {
     pack,
     evaluate(req, o) {
-      const q = o?.asOf ? `&asOf=${o.asOf}` : '';
+      const q = `${o?.asOf ? `&asOf=${o.asOf}` : ''}${o?.explain ? '&explain=1' : ''}`;
       return call(`/__dev/check?id=${id}${q}`, typeof req === 'string' ? req : JSON.stringify(req));
     },
     rules: () => call(`/__dev/rules?id=${id}`),

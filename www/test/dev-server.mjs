@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { handle, start } from '../serve.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'target/debug/cloudgate');
+// CLOUDGATE: another build of the CLI (e.g. a release build elsewhere).
+const CLI = process.env.CLOUDGATE ?? join(ROOT, 'target/debug/cloudgate');
 const packs = new Map();
 let next = 1;
 
@@ -65,6 +66,7 @@ start(Number(process.env.PORT ?? 8080), async (req, res) => {
       writeFileSync(f, await body(req));
       const args = ['check', '--rules', packs.get(Number(url.searchParams.get('id'))), '--format', 'json'];
       if (url.searchParams.get('asOf')) args.push('--as-of', url.searchParams.get('asOf'));
+      if (url.searchParams.get('explain')) args.push('--explain');
       const parsed = JSON.parse(run([...args, f]));
       out = Array.isArray(parsed) ? parsed[0] : parsed;
     }

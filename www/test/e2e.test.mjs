@@ -187,6 +187,8 @@ describe('portal', () => {
     assert.match(await card.textContent(), /2026-10-01/);
     assert.match(await card.textContent(), /deny/);
     assert.match(await card.textContent(), /Data Act 25\(2\)\(d\)/);
+    // Who must act (the rule's actor): the customer chose the date.
+    assert.match(await card.textContent(), /customer must act/);
 
     // Clicking the finding's path takes the user to that field in the structured editor.
     await card.locator('button.path', { hasText: 'termination.effective_date' }).click();
@@ -201,10 +203,11 @@ describe('portal', () => {
     assert.equal(JSON.parse(await page.getByTestId('request-editor').inputValue()).termination.effective_date, '2026-10-01');
 
     // Break and fix once more purely through fill() on the raw editor.
+    // (TRM-003 is a warning in pack 2.0.0: the customer *may* state a choice, so a person reviews.)
     await editJson(page, (r) => {
       r.termination.customer_choice = 'none';
     });
-    await waitDecision(page, 'decision', 'deny');
+    await waitDecision(page, 'decision', 'review');
     assert.deepEqual(await failingRules(page, 'findings'), ['TRM-003']);
     await editJson(page, (r) => {
       r.termination.customer_choice = 'switch_provider';
@@ -252,6 +255,135 @@ describe('portal', () => {
     assert.equal(download.suggestedFilename(), `${BASE.transfer.request_id}.json`);
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert.deepEqual(exported, BASE.transfer);
+    await page.context().close();
+  });
+
+  test('an info finding is noted, never counted as failed; "explain passes" shows what each passing rule checked', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('termination');
+    await waitDecision(page, 'decision', 'allow', BASE.termination.request_id);
+    assert.equal(await page.locator('[data-testid="findings"] .folded.passed .why').count(), 0, 'no pass messages without explain');
+
+    // An early termination fee is recorded by TRM-012 (info): still allowed, noted, not failed.
+    await editJson(page, (r) => {
+      r.agreement.early_termination_fee.amount = 500;
+    });
+    await waitText(page, 'findings', /Noted \(1\)/);
+    assert.equal(await page.getByTestId('decision').textContent(), 'allow');
+    const summary = await page.getByTestId('decision-summary').textContent();
+    assert.match(summary, /1 noted/);
+    assert.doesNotMatch(summary, /failed/);
+    assert.deepEqual(await failingRules(page, 'findings'), []);
+    const noted = page.locator('[data-testid="findings"] .noted-list .finding[data-rule="TRM-012"]');
+    assert.match(await noted.textContent(), /noted/);
+    assert.match(await noted.textContent(), /500/);
+    assert.doesNotMatch(await noted.textContent(), /must act/);
+    // Nothing to group by field: no blocking finding names a field.
+    assert.equal(await page.locator('[data-testid="by-field"]').count(), 0);
+
+    // Explain: the engine is asked with { explain: true }; passing findings carry their message.
+    await page.getByTestId('explain').check();
+    await page.waitForSelector('[data-testid="findings"] .folded.passed[open] .why');
+    const trm002 = page.locator('[data-testid="findings"] .folded.passed li[data-rule="TRM-002"]');
+    assert.match(await trm002.textContent(), /2026-10-01/);
+    // The choice survives a reload.
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    assert.equal(await page.getByTestId('explain').isChecked(), true);
+    await page.waitForSelector('[data-testid="findings"] .folded.passed .why');
+    await page.getByTestId('explain').uncheck();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="findings"] .folded.passed .why'));
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('one root cause trips several rules: the "by field" grouping shows it; each finding says who must act', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('transfer');
+    await waitDecision(page, 'decision', 'allow', BASE.transfer.request_id);
+    // Undocumented charges during parallel use: CMN-006 (DA 29(3)) and TRF-012 (DA 34(2)), both warn.
+    await editJson(page, (r) => {
+      r.transfer.in_parallel_use = true;
+      r.agreement.switching_charges = { amount: 1800, currency: 'EUR', cost_basis_documented: false };
+    });
+    await waitDecision(page, 'decision', 'review');
+    assert.deepEqual(await failingRules(page, 'findings'), ['CMN-006', 'TRF-012']);
+    assert.match(await page.getByTestId('decision-summary').textContent(), /2 failed/);
+    assert.match(
+      await page.locator('[data-testid="findings"] .finding[data-rule="TRF-012"]').textContent(),
+      /(customer|provider|customer and provider) must act/,
+    );
+
+    const byField = page.getByTestId('by-field');
+    assert.equal(await byField.evaluate((d) => d.open), true, 'open when a field is shared');
+    const group = byField.locator('.field-group[data-field="agreement.switching_charges.cost_basis_documented"]');
+    assert.equal(await group.getAttribute('data-rules'), 'CMN-006 TRF-012');
+    assert.match(await group.textContent(), /fixing this field may resolve 2 findings/);
+    // The shared fields come first.
+    const first = await byField.locator('.field-group').first().getAttribute('data-rules');
+    assert.equal(first.split(' ').length, 2);
+    await shot(page, 'portal-by-field', { top: true });
+
+    // One fix, two findings resolved: from the grouping straight to the field.
+    await group.locator('button.path').click();
+    await page.waitForFunction(() => document.activeElement?.dataset?.path === 'agreement.switching_charges.cost_basis_documented');
+    await page.locator('[data-testid="fields"] [data-path="agreement.switching_charges.cost_basis_documented"]').check();
+    await waitDecision(page, 'decision', 'allow');
+    assert.equal(await page.locator('[data-testid="by-field"]').count(), 0);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('the field editor offers the contract 2 fields a request lacks', async () => {
+    const page = await openApp('portal');
+    await page.getByTestId('scenario').selectOption('onboarding');
+    await waitDecision(page, 'decision', 'allow', BASE.onboarding.request_id);
+    // A request written for contract 1: no exit terms, suppliers without a jurisdiction.
+    await editJson(page, (r) => {
+      delete r.agreement.exit_terms;
+      delete r.agreement.pre_contract_info.international_access_safeguards;
+      for (const s of r.suppliers) {
+        delete s.jurisdiction;
+        delete s.transfer_mechanism;
+      }
+    });
+    await waitDecision(page, 'decision', 'deny');
+    const failing = await failingRules(page, 'findings');
+    for (const id of ['CMN-009', 'CMN-010']) assert.ok(failing.includes(id), `${id} fails: ${failing}`);
+
+    // The finding's path leads to the offered (not yet present) exit terms.
+    await page.locator('[data-testid="findings"] .finding[data-rule="CMN-009"] button.path').first().click();
+    await page.waitForFunction(() => (document.activeElement?.dataset?.path ?? '').startsWith('agreement.exit_terms.'));
+    const fields = page.getByTestId('fields');
+    const terms = [
+      'switching_assistance',
+      'business_continuity',
+      'security_maintained',
+      'contract_ends_on_completion',
+      'erasure_after_retrieval',
+      'extension_right',
+    ];
+    for (const t of terms) {
+      const box = fields.locator(`[data-path="agreement.exit_terms.${t}"]`);
+      assert.equal(await box.getAttribute('data-missing'), 'true');
+      await box.check();
+    }
+    await fields.locator('[data-path="agreement.pre_contract_info.international_access_safeguards"]').check();
+    // CMN-010's path opens the suppliers section on the offered jurisdiction.
+    await page.locator('[data-testid="findings"] .finding[data-rule="CMN-010"] button.path', { hasText: 'suppliers[0].jurisdiction' }).click();
+    await page.waitForFunction(() => document.activeElement?.dataset?.path === 'suppliers[0].jurisdiction');
+    await fields.locator('[data-path="suppliers[0].jurisdiction"]').fill('IE');
+    assert.deepEqual(
+      await fields.locator('select[data-path="suppliers[0].transfer_mechanism"] option').evaluateAll((os) => os.map((o) => o.value)),
+      ['', 'adequacy', 'scc', 'bcr'],
+    );
+    await waitDecision(page, 'decision', 'allow');
+    await page.click('[data-testid="json-tab"]');
+    const req = JSON.parse(await page.getByTestId('request-editor').inputValue());
+    assert.deepEqual(Object.keys(req.agreement.exit_terms).sort(), [...terms].sort());
+    assert.equal(req.suppliers[0].jurisdiction, 'IE');
+    assert.equal('transfer_mechanism' in req.suppliers[0], false, 'an untouched offered field stays out of the request');
+    assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 
@@ -405,6 +537,35 @@ describe('training simulator', () => {
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     assert.equal(await page.getByTestId('sim-score').textContent(), String(total));
     assert.equal(await page.getByTestId('sim-progress').textContent(), `4/${EXERCISES.length}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('the exercises for pack 2.0.0 are solvable in the browser, including one that is sent to review', async () => {
+    const ids = ['onb-subprocessor', 'trf-third-country', 'trf-parallel', 'trf-export', 'rmv-early-deletion', 'rmv-expired-hold'];
+    const page = await openApp('simulator');
+    await page.waitForSelector('#lifecycle-diagram svg');
+    for (const id of ids) {
+      const ex = EXERCISES.find((e) => e.id === id);
+      assert.ok(ex, id);
+      await page.click(`#stage-tabs [data-scenario="${ex.scenario}"]`);
+      await page.click(`[data-testid="exercise-list"] [data-exercise="${ex.id}"]`);
+      await page.waitForFunction((t) => document.getElementById('ex-title').textContent === t, ex.title);
+      await page.getByTestId('sim-check').click();
+      await waitDecision(page, 'sim-decision', ex.decision ?? 'deny', `TRAIN-${ex.id}`);
+      assert.deepEqual(await failingRules(page, 'sim-findings'), [...ex.rules].sort(), id);
+      if (ex.decision === 'review') {
+        assert.match(await page.textContent('#sim-summary'), /a person must review/);
+        await shot(page, 'simulator-review');
+      }
+      await solve(page, ex);
+      await page.getByTestId('sim-check').click();
+      await waitDecision(page, 'sim-decision', 'allow', `TRAIN-${ex.id}`);
+      assert.match(await page.getByTestId('sim-lesson').textContent(), /What this teaches/);
+    }
+    assert.equal(await page.getByTestId('sim-progress').textContent(), `${ids.length}/${EXERCISES.length}`);
+    // 100 − 5 for the one unsuccessful check of each.
+    assert.equal(await page.getByTestId('sim-score').textContent(), String(ids.length * 95));
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
