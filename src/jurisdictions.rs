@@ -16,10 +16,54 @@ use crate::functions::ReadOnly;
 /// case and compared in any case, as `is_eea` does.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Jurisdictions {
-    da: Vec<String>,
-    adequacy: Vec<String>,
-    /// By jurisdiction (upper case), sorted by it.
+    da: Codes,
+    adequacy: Codes,
+    /// By jurisdiction (upper case), in the parameter's order: a pack lists a few.
     holidays: Vec<(String, Vec<Date>)>,
+}
+
+/// A set of jurisdiction codes: the two-letter ones (all of ISO 3166-1 alpha-2) as a bit per
+/// code, as [`crate::calendar::is_eea`] holds its list, so that a lookup is one bit test and
+/// building the set sorts nothing; any other code a provider lists, in a list.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Codes {
+    pairs: [u64; 11],
+    others: Vec<String>,
+}
+
+impl Codes {
+    fn insert(&mut self, code: &str) {
+        let upper = code.to_ascii_uppercase();
+        match pair_bit(&upper) {
+            Some(bit) => {
+                if let Some(word) = self.pairs.get_mut(bit / 64) {
+                    *word |= 1 << (bit % 64);
+                }
+            }
+            None if !self.others.contains(&upper) => self.others.push(upper),
+            None => {}
+        }
+    }
+
+    fn contains(&self, code: &str) -> bool {
+        match pair_bit(code) {
+            Some(bit) => self
+                .pairs
+                .get(bit / 64)
+                .is_some_and(|word| word >> (bit % 64) & 1 == 1),
+            None => self.others.iter().any(|c| c.eq_ignore_ascii_case(code)),
+        }
+    }
+}
+
+/// The bit of a two-letter code (any case), 0..676.
+fn pair_bit(code: &str) -> Option<usize> {
+    let [a, b] = code.as_bytes() else {
+        return None;
+    };
+    let (a, b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
+    (a.is_ascii_uppercase() && b.is_ascii_uppercase())
+        .then(|| usize::from(a - b'A') * 26 + usize::from(b - b'A'))
 }
 
 impl Jurisdictions {
@@ -40,14 +84,14 @@ impl Jurisdictions {
         let Ok(map) = params.as_map_ref() else {
             return Ok(Jurisdictions::default());
         };
-        let codes = |name: &str| -> Result<Vec<String>, String> {
+        let codes = |name: &str| -> Result<Codes, String> {
+            let mut out = Codes::default();
             let Some(value) = map.get(name).filter(|v| !v.is_unit()) else {
-                return Ok(Vec::new());
+                return Ok(out);
             };
             let Ok(items) = value.as_array_ref() else {
                 return Err(format!("parameter `{name}` must be a list of jurisdiction codes"));
             };
-            let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
                 let Ok(code) = item.as_immutable_string_ref() else {
                     return Err(format!(
@@ -55,10 +99,8 @@ impl Jurisdictions {
                         item.type_name()
                     ));
                 };
-                out.push(code.to_ascii_uppercase());
+                out.insert(code.as_str());
             }
-            out.sort_unstable();
-            out.dedup();
             Ok(out)
         };
         let mut holidays = Vec::new();
@@ -85,7 +127,6 @@ impl Jurisdictions {
                 }
                 holidays.push((code.to_ascii_uppercase(), days));
             }
-            holidays.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         }
         Ok(Jurisdictions {
             da: codes("da_jurisdictions")?,
@@ -96,30 +137,21 @@ impl Jurisdictions {
 
     /// Whether a customer in `code` is in the Data Act's territorial scope.
     pub fn is_da(&self, code: &str) -> bool {
-        listed(&self.da, code)
+        self.da.contains(code)
     }
 
     /// Whether `code` has an adequacy decision (GDPR Art. 45) as the pack lists them.
     pub fn is_adequate(&self, code: &str) -> bool {
-        listed(&self.adequacy, code)
+        self.adequacy.contains(code)
     }
 
     /// The public holidays of `code`; none for a jurisdiction the pack does not list.
     pub fn holidays(&self, code: &str) -> &[Date] {
-        let upper = code.to_ascii_uppercase();
-        match self.holidays.binary_search_by(|(c, _)| c.as_str().cmp(&upper)) {
-            Ok(i) => self.holidays.get(i).map_or(&[], |(_, days)| days.as_slice()),
-            Err(_) => &[],
-        }
+        self.holidays
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(code))
+            .map_or(&[], |(_, days)| days.as_slice())
     }
-}
-
-fn listed(sorted: &[String], code: &str) -> bool {
-    if code.bytes().all(|b| !b.is_ascii_lowercase()) {
-        return sorted.binary_search_by(|c| c.as_str().cmp(code)).is_ok();
-    }
-    let upper = code.to_ascii_uppercase();
-    sorted.binary_search(&upper).is_ok()
 }
 
 #[cfg(test)]
@@ -133,12 +165,13 @@ mod tests {
     #[test]
     fn reads_lists_in_any_case() {
         let j = Jurisdictions::from_params(&params(serde_json::json!({
-            "da_jurisdictions": ["de", "FR"],
+            "da_jurisdictions": ["de", "FR", "XK-1"],
             "adequacy_jurisdictions": ["CH"],
             "public_holidays": { "de": ["2026-10-03", "2026-12-25"] }
         })))
         .unwrap();
         assert!(j.is_da("DE") && j.is_da("fr") && !j.is_da("CH") && !j.is_da(""));
+        assert!(j.is_da("xk-1") && !j.is_da("XK") && !j.is_da("D") && !j.is_da("ÀT"));
         assert!(j.is_adequate("ch") && !j.is_adequate("US"));
         assert_eq!(j.holidays("DE").len(), 2);
         assert!(j.holidays("FR").is_empty());
