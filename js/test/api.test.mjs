@@ -55,7 +55,7 @@ test('engine metadata: pack, rules, sources, diagnostics, limits, version', () =
   const rules = engine.rules();
   assert.deepEqual(rules.map((r) => r.file).sort(), rhai.sort());
   for (const r of rules) {
-    assert.deepEqual(Object.keys(r).filter((k) => k !== 'description'), ['id', 'title', 'severity', 'scenarios', 'clauses', 'file'], r.id);
+    assert.deepEqual(Object.keys(r).filter((k) => k !== 'description'), ['id', 'title', 'severity', 'scenarios', 'actor', 'clauses', 'file'], r.id);
   }
   const sources = engine.sources();
   assert.deepEqual(Object.keys(sources).sort(), ['pack.json', ...rhai].sort());
@@ -349,4 +349,24 @@ test('the bytes entry point decides as the text one, and refuses bytes that are 
   assert.equal(bad.decision, 'error');
   assert.deepEqual(bad.errors, [{ code: 'invalid_string', message: 'the request is not UTF-8 (byte 1)', path: '$' }]);
   engine.free();
+});
+
+test('findings carry the rule\'s actor; explain puts a message on every pass, and only then', () => {
+  const byId = new Map(RULES.map((r) => [r.id, r]));
+  for (const [scenario, request] of Object.entries(BASES)) {
+    const plain = engine.evaluate(request, { asOf: AS_OF });
+    const explained = engine.evaluate(request, { asOf: AS_OF, explain: true });
+    const text = JSON.parse(engine.evaluateJson(JSON.stringify(request), { asOf: AS_OF, explain: true }));
+    assert.deepEqual({ ...text, stats: null }, { ...explained, stats: null }, scenario);
+    assert.equal(explained.decision, plain.decision, scenario);
+    for (const [i, f] of plain.findings.entries()) {
+      assert.ok(['customer', 'provider', 'both'].includes(f.actor), `${f.rule}: actor ${f.actor}`);
+      assert.equal(f.actor, byId.get(f.rule).actor);
+      if (f.outcome === 'pass') {
+        assert.equal(f.message, undefined, `${f.rule} without explain`);
+        assert.ok(explained.findings[i].message?.length > 10, `${f.rule} explained: ${explained.findings[i].message}`);
+      }
+    }
+  }
+  assert.throws(() => engine.evaluate(TERMINATION, { explain: 'yes' }), /explain must be true or false/);
 });
