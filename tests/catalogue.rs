@@ -1,5 +1,6 @@
 //! The pack's metadata matches the catalogue (`../shared/design/rules.md`, kept in the repository
-//! as `docs/catalogue.md`): every id, its severity, scenarios, actor and clause references.
+//! as `docs/catalogue.md`): every id, its severity, scenarios, actor and clause references. The
+//! contract (`../shared/design/domain.md`) is kept as `docs/contract.md`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -29,6 +30,20 @@ fn the_repository_copy_of_the_catalogue_is_current() {
         common::read(&common::root().join("docs/catalogue.md")),
         shared,
         "docs/catalogue.md differs from ../shared/design/rules.md: copy it over"
+    );
+}
+
+#[test]
+fn the_repository_copy_of_the_contract_is_current() {
+    let shared = common::root().join("../shared/design/domain.md");
+    let Ok(shared) = std::fs::read_to_string(&shared) else {
+        eprintln!("{} not present: only the copy is checked", shared.display());
+        return;
+    };
+    assert_eq!(
+        common::read(&common::root().join("docs/contract.md")),
+        shared,
+        "docs/contract.md differs from ../shared/design/domain.md: copy it over"
     );
 }
 
