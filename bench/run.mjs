@@ -3,8 +3,13 @@
 // plus the native figures scripts/bench.sh collected (criterion bench, batch CLI).
 // Prints the table and writes bench/results.json. See bench/README.md.
 //
-//   node run.mjs [--smoke] [--iterations N] [--requests FILE.ndjson] [--native FILE.json]
-//                [--batch FILE.json] [--out FILE.json] [--command TEXT]
+//   node run.mjs [--smoke] [--iterations N] [--requests FILE.ndjson] [--agreement FILE.ndjson]
+//                [--native FILE.json] [--batch FILE.json] [--out FILE.json] [--command TEXT]
+//
+// Before measuring, every peer (json-rules-engine, hand-written JS; the hand-written Rust in
+// benches/engine) must give cloudgate's decision and failing rule ids on the examples, on the
+// pack's own termination test cases and on every generated termination request (--requests and
+// --agreement). A difference is a WARNING row; with --smoke it also makes the run exit with 1.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { checkTermination } from './engines/handwritten.mjs';
 import { createJre } from './engines/jre.mjs';
 import { loadCloudgate, wasmFiles } from './engines/cloudgate.mjs';
+import { prepareParams, PACK_PARAMS } from './engines/dates.mjs';
+import { terminationCases } from './cases.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -39,6 +46,12 @@ const warn = (text) => {
   warnings.push(text);
   console.log(`WARNING  ${text}`);
 };
+// Disagreements with cloudgate (and explain mode misbehaving): the smoke run fails on any.
+let disagreements = 0;
+const disagree = (text) => {
+  disagreements++;
+  warn(text);
+};
 
 // --- requests ------------------------------------------------------------------------------
 function example(kind) {
@@ -55,10 +68,12 @@ const allow = example('allow');
 if (!allow) throw new Error('no termination allow example found (examples/requests/termination-allow.json)');
 const deny = example('deny');
 const examples = [['termination-allow', allow], ...(deny ? [['termination-deny', deny]] : [])];
-const requestsFile = opt('--requests');
-const mixed = requestsFile && fs.existsSync(requestsFile)
-  ? fs.readFileSync(requestsFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
-  : [];
+const ndjson = (file) => (file && fs.existsSync(file)
+  ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
+  : []);
+// `mixed`: measured (the "mixed" throughput) and compared; `generated`: compared only.
+const mixed = ndjson(opt('--requests'));
+const generated = ndjson(opt('--agreement'));
 
 // --- engines -------------------------------------------------------------------------------
 const jre = createJre();
@@ -69,8 +84,11 @@ const engines = [
   { name: 'cloudgate (wasm, JSON text in)', key: 'cloudgate-wasm-text', text: true, run: (t) => cloudgate.evaluate(t, { asOf: AS_OF }) },
   // What an edge function does: request body text in, decision text out (evaluateJson).
   { name: 'cloudgate (wasm, text in/out)', key: 'cloudgate-wasm-text-out', text: true, run: (t) => cloudgate.evaluateJson(t, { asOf: AS_OF }) },
-  { name: 'json-rules-engine', key: 'json-rules-engine', async: true, run: (r) => jre.evaluate(r, AS_OF) },
-  { name: 'hand-written JS', key: 'js-handwritten', run: (r) => checkTermination(r, AS_OF) },
+  // The same with explain mode on (passing findings carry a message): beside the row above, it
+  // shows what explain costs when asked for, and that the default (off) does not pay for it.
+  { name: 'cloudgate (wasm, text in/out, explain)', key: 'cloudgate-wasm-text-out-explain', text: true, run: (t) => cloudgate.evaluateJson(t, { asOf: AS_OF, explain: true }) },
+  { name: 'json-rules-engine', key: 'json-rules-engine', peer: true, async: true, run: (r) => jre.evaluate(r, AS_OF) },
+  { name: 'hand-written JS', key: 'js-handwritten', peer: true, run: (r) => checkTermination(r, AS_OF) },
   // Not an engine: what `evaluate(object)` spends before any deciding starts, the request
   // written as JSON and encoded as UTF-8 (js/core.js encodes into the module's memory). A lower
   // bound for any engine in wasm that is handed a JS object; the decision's way back (JSON.parse
@@ -91,6 +109,7 @@ const verdictOf = (result) => {
 const same = (a, b) => a.decision === b.decision && a.failing.join() === b.failing.join();
 
 // --- agreement -----------------------------------------------------------------------------
+// Exact: the same decision and the same failing rule ids as cloudgate, on every request compared.
 const agreement = [];
 for (const [name, ex] of examples) {
   const request = JSON.parse(ex.text);
@@ -99,32 +118,81 @@ for (const [name, ex] of examples) {
     const got = verdictOf(await e.run(e.text ? ex.text : request));
     const agree = same(reference, got);
     agreement.push({ example: name, engine: e.key, agree, cloudgate: reference, got });
-    if (!agree) warn(`${e.key} disagrees with cloudgate on ${name}: ${JSON.stringify(got)} vs ${JSON.stringify(reference)}`);
+    if (!agree) disagree(`${e.key} disagrees with cloudgate on ${name}: ${JSON.stringify(got)} vs ${JSON.stringify(reference)}`);
   }
   console.log(`agreement on ${name}: cloudgate ${reference.decision} [${reference.failing.join(', ')}]`);
 }
 for (const row of native?.agreement ?? []) {
   agreement.push({ example: row.example, engine: 'rust-handwritten', agree: row.agree });
-  if (!row.agree) warn(`rust-handwritten disagrees with cloudgate (native) on ${row.example}`);
+  if (!row.agree) disagree(`rust-handwritten disagrees with cloudgate (native) on ${row.example}`);
 }
-let mixedAgreement = null;
-if (mixed.length) {
-  const reference = mixed.map((r) => verdictOf(cloudgate.evaluate(r, { asOf: AS_OF })));
-  mixedAgreement = { requests: mixed.length, errors: reference.filter((v) => v.decision === 'error').length };
-  for (const e of engines.filter((x) => x.key === 'json-rules-engine' || x.key === 'js-handwritten')) {
-    let disagree = 0;
-    for (let i = 0; i < mixed.length; i++) {
-      // The others do not validate requests: compare only where cloudgate accepted the request.
-      if (reference[i].decision === 'error') continue;
-      if (!same(reference[i], verdictOf(await e.run(mixed[i])))) disagree++;
-    }
-    mixedAgreement[e.key] = disagree;
-    if (disagree) warn(`${e.key} disagrees with cloudgate on ${disagree} of ${mixed.length} generated termination requests`);
+// Explain mode changes messages, never outcomes (checked above with the other rows); here: on,
+// every passing finding carries its explanation, off, none does.
+const explainCheck = (() => {
+  const passes = (text, explain) => JSON.parse(cloudgate.evaluateJson(text, { asOf: AS_OF, explain }))
+    .findings.filter((f) => f.outcome === 'pass');
+  const on = passes(allow.text, true), off = passes(allow.text, false);
+  const out = { passing: on.length, with_message_on: on.filter((f) => f.message).length, with_message_off: off.filter((f) => f.message).length };
+  if (out.with_message_on !== out.passing || out.with_message_off !== 0) disagree(`explain mode: ${JSON.stringify(out)} on the allow example (expected every pass explained when on, none when off)`);
+  return out;
+})();
+
+// The peers against cloudgate on a set of requests. A request cloudgate refuses (an `error`
+// decision: the peers do not validate) is not compared. `params`: a case's parameter overrides,
+// given to cloudgate and to the peers alike.
+const peers = engines.filter((e) => e.peer);
+const peerSetups = new Map();
+async function setupFor(params) {
+  const key = JSON.stringify(params ?? {});
+  if (!peerSetups.has(key)) {
+    const P = key === '{}' ? undefined : prepareParams({ ...PACK_PARAMS, ...params });
+    const jreP = P ? createJre(P) : jre;
+    peerSetups.set(key, {
+      cloudgate: P ? await createEngine({ params }) : cloudgate,
+      run: { 'json-rules-engine': (r, asOf) => jreP.evaluate(r, asOf), 'js-handwritten': (r, asOf) => checkTermination(r, asOf, P) },
+    });
   }
-  const counts = {};
-  for (const v of reference) counts[v.decision] = (counts[v.decision] ?? 0) + 1;
-  mixedAgreement.decisions = counts;
-  console.log(`agreement on ${mixed.length} generated termination requests: ${JSON.stringify(mixedAgreement)}`);
+  return peerSetups.get(key);
+}
+async function compareOn(label, items) {
+  const out = { requests: items.length, errors: 0, decisions: {} };
+  for (const e of peers) out[e.key] = 0;
+  const examplesOf = {};
+  for (const { name, request, asOf = AS_OF, params } of items) {
+    const setup = await setupFor(params);
+    const reference = verdictOf(setup.cloudgate.evaluate(request, { asOf }));
+    out.decisions[reference.decision] = (out.decisions[reference.decision] ?? 0) + 1;
+    if (reference.decision === 'error') {
+      out.errors++;
+      continue;
+    }
+    for (const e of peers) {
+      const got = verdictOf(await setup.run[e.key](request, asOf));
+      if (same(reference, got)) continue;
+      out[e.key]++;
+      (examplesOf[e.key] ??= []).length < 3 && examplesOf[e.key].push({ request: name, cloudgate: reference, got });
+    }
+  }
+  out.compared = out.requests - out.errors;
+  for (const e of peers) {
+    if (out[e.key]) {
+      disagree(`${e.key} disagrees with cloudgate on ${out[e.key]} of ${out.compared} ${label}; first: ${JSON.stringify(examplesOf[e.key][0])}`);
+    }
+  }
+  if (Object.keys(examplesOf).length) out.disagreements = examplesOf;
+  console.log(`agreement on ${out.compared} ${label}: ${peers.map((e) => `${e.key} ${out[e.key] ? `${out[e.key]} differ` : 'all agree'}`).join(', ')} (${JSON.stringify(out.decisions)})`);
+  return out;
+}
+const cases = terminationCases(ROOT);
+const agreementSets = {
+  pack_cases: await compareOn('termination test cases of the pack (rules/tests)', cases),
+  generated: await compareOn('generated termination requests', [...mixed, ...generated].map((request, i) => ({ name: request.request_id ?? `#${i}`, request }))),
+};
+for (const setup of peerSetups.values()) if (setup.cloudgate !== cloudgate) setup.cloudgate.free?.();
+for (const row of native?.agreement_sets ?? []) {
+  agreementSets[`rust-handwritten ${row.set}`] = row;
+  if (row.disagree) disagree(`rust-handwritten disagrees with cloudgate (native) on ${row.disagree} of ${row.compared} ${row.set}; first: ${JSON.stringify(row.first)}`);
+  else console.log(`agreement on ${row.compared} ${row.set} (native): rust-handwritten all agree`);
 }
 
 // --- latency and throughput ----------------------------------------------------------------
@@ -259,26 +327,39 @@ const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 const cg = figures['cloudgate-wasm'];
 const rows = [];
-const row = (name, f) => rows.push(`${pad(name, 34)}${lpad(us(f.p50_us), 9)}${lpad(us(f.p99_us), 9)}${lpad(int(f.per_second), 13)}${lpad(f.mixed ? int(f.mixed.per_second) : '—', 13)}${lpad(`${(f.p50_us / cg.p50_us).toFixed(2)}`, 12)}`);
+const row = (name, f) => rows.push(`${pad(name, 42)}${lpad(us(f.p50_us), 9)}${lpad(us(f.p99_us), 9)}${lpad(int(f.per_second), 13)}${lpad(f.mixed ? int(f.mixed.per_second) : '—', 13)}${lpad(`${(f.p50_us / cg.p50_us).toFixed(2)}`, 12)}`);
 console.log('');
 console.log(`termination allow example, ${iterations} decisions per engine in ${ROUNDS} interleaved rounds${mixed.length ? `; mixed = ${mixed.length} generated termination requests` : ''}`);
-console.log(`${pad('engine', 34)}${lpad('p50 µs', 9)}${lpad('p99 µs', 9)}${lpad('decisions/s', 13)}${lpad('mixed /s', 13)}${lpad('p50 ÷ cg', 12)}`);
+console.log(`${pad('engine', 42)}${lpad('p50 µs', 9)}${lpad('p99 µs', 9)}${lpad('decisions/s', 13)}${lpad('mixed /s', 13)}${lpad('p50 ÷ cg', 12)}`);
 for (const e of engines) row(e.name, figures[e.key]);
 const nativeEngines = native?.engines ?? {};
 const nativeNames = {
   'cloudgate-native': 'cloudgate (native, JSON text in)',
+  'cloudgate-native-explain': 'cloudgate (native, JSON text in, explain)',
   'cloudgate-native-typed': 'cloudgate (native, typed in)',
   'rust-handwritten': 'hand-written Rust (JSON text in)',
   'rust-handwritten-typed': 'hand-written Rust (typed in)',
 };
 for (const [key, name] of Object.entries(nativeNames)) if (nativeEngines[key]) row(name, nativeEngines[key]);
 rows.forEach((r) => console.log(r));
+// Explain mode off (the default rows) and on, side by side.
+const explainPairs = [
+  ['wasm, text in/out', figures['cloudgate-wasm-text-out'], figures['cloudgate-wasm-text-out-explain']],
+  ['native, JSON text in', nativeEngines['cloudgate-native'], nativeEngines['cloudgate-native-explain']],
+].filter(([, off, on]) => off && on);
+const explain = Object.fromEntries(explainPairs.map(([what, off, on]) => [what, {
+  off_p50_us: off.p50_us, on_p50_us: on.p50_us, on_over_off_p50: on.p50_us / off.p50_us,
+  off_per_second: off.per_second, on_per_second: on.per_second,
+}]));
 const jreF = figures['json-rules-engine'];
 const ratio = jreF.p50_us / cg.p50_us;
 const ratioThroughput = cg.per_second / jreF.per_second;
 console.log('');
 console.log(`cloudgate vs json-rules-engine: ${ratio.toFixed(1)}× faster at p50, ${ratioThroughput.toFixed(1)}× the throughput`);
 console.log(`cloudgate vs hand-written JS:   ${(cg.p50_us / figures['js-handwritten'].p50_us).toFixed(1)}× slower at p50`);
+for (const [what, e] of Object.entries(explain)) {
+  console.log(`explain mode, ${what}: off (the default) ${us(e.off_p50_us)} µs p50, ${int(e.off_per_second)}/s; on ${us(e.on_p50_us)} µs p50, ${int(e.on_per_second)}/s (on ÷ off ${e.on_over_off_p50.toFixed(2)})`);
+}
 console.log(`object API before deciding (JSON.stringify + encodeInto): ${us(figures['object-crossing'].p50_us)} µs p50, ${(100 * figures['object-crossing'].p50_us / cg.p50_us).toFixed(0)} % of cloudgate's object in/out`);
 const spread = (f) => `${us(f.rounds_p50_us.min)}–${us(f.rounds_p50_us.max)} µs`;
 console.log(`p50 per round (min–max of ${ROUNDS}): ${engines.map((e) => `${e.key} ${spread(figures[e.key])}`).join(', ')}`);
@@ -364,10 +445,15 @@ const results = {
   baseline_node: baseline,
   ratios: { vs_json_rules_engine_p50: ratio, vs_json_rules_engine_throughput: ratioThroughput },
   agreement,
-  mixed_agreement: mixedAgreement,
+  agreement_sets: agreementSets,
+  explain: { ...explain, check: explainCheck },
   targets: targets.map(([what, met, value]) => ({ target: what, met, value })),
   warnings,
 };
 fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${path.relative(process.cwd(), outFile) || outFile}`);
 cloudgate.free?.();
+if (smoke && disagreements) {
+  console.log(`bench: ${disagreements} disagreement(s) with cloudgate (WARNING rows above); the smoke run fails on any`);
+  process.exitCode = 1;
+}

@@ -16,7 +16,7 @@ const runtime = {
   memory: null, // the instance's linear memory, where requests are encoded (Engine#decide)
 };
 
-const OPTION_KEYS = new Set(['rules', 'params', 'packDigest', 'lenient', 'limits', 'wasm']);
+const OPTION_KEYS = new Set(['rules', 'params', 'packDigest', 'lenient', 'limits', 'wasm', 'onDecision']);
 
 function describe(value) {
   if (value === null) return 'null';
@@ -151,8 +151,13 @@ class Engine {
   // lean decisions give (see #assemble).
   #fixed;
 
-  constructor(optionsJson) {
+  // `createEngine({ onDecision })`: called with every decision, e.g. to append its audit record
+  // to a log; a hook that throws does not change the decision returned.
+  #onDecision;
+
+  constructor(optionsJson, onDecision) {
     this.#optionsJson = optionsJson;
+    this.#onDecision = onDecision;
     this.#held = { inner: null, generation: -1 };
     this.#live(); // builds the pack now, so that a pack that does not load throws here
     finalizer.register(this, this.#held, this);
@@ -199,7 +204,18 @@ class Engine {
    * decision; only misuse of the API throws.
    */
   evaluate(request, options) {
-    return this.#assemble(JSON.parse(this.#decide(request, options, 'evaluate', true)));
+    const decision = this.#assemble(JSON.parse(this.#decide(request, options, 'evaluate', true)));
+    if (this.#onDecision) this.#notify(decision);
+    return decision;
+  }
+
+  #notify(decision) {
+    try {
+      this.#onDecision(decision);
+    } catch (error) {
+      // The decision stands; the hook's failure is reported, not thrown into the caller's path.
+      console.error('cloudgate: onDecision threw', error);
+    }
   }
 
   /**
@@ -251,7 +267,9 @@ class Engine {
    * (JSON.parse) that they would only stringify again.
    */
   evaluateJson(request, options) {
-    return this.#decide(request, options, 'evaluateJson');
+    const text = this.#decide(request, options, 'evaluateJson');
+    if (this.#onDecision) this.#notify(JSON.parse(text));
+    return text;
   }
 
   #decide(request, options, method, lean = false) {
@@ -265,6 +283,10 @@ class Engine {
     const explain = options?.explain ?? undefined;
     if (explain !== undefined && typeof explain !== 'boolean') {
       throw new TypeError(`${method}(request, { explain }): explain must be true or false, got ${describe(explain)}`);
+    }
+    const record = options?.record ?? undefined;
+    if (record !== undefined && typeof record !== 'boolean') {
+      throw new TypeError(`${method}(request, { record }): record must be true or false, got ${describe(record)}`);
     }
     let text;
     if (typeof request === 'string') {
@@ -302,9 +324,9 @@ class Engine {
         // and copied in.
         const room = text.length * 3;
         const at = e.inputBuffer(room);
-        if (at === 0) return e.evaluateBytes(utf8.encode(text), asOf, explain);
+        if (at === 0) return e.evaluateBytes(utf8.encode(text), asOf, explain, record);
         const { written } = utf8.encodeInto(text, new Uint8Array(runtime.memory.buffer, at, room));
-        return e.evaluateInput(written, asOf, lean, explain);
+        return e.evaluateInput(written, asOf, lean, explain, record);
       },
       (fresh, error) =>
         fresh.rejectJson(
@@ -372,22 +394,24 @@ function checkOptions(options) {
   if (packDigest !== undefined && typeof packDigest !== 'string') throw new TypeError(`createEngine: options.packDigest must be a string, got ${describe(packDigest)}`);
   if (lenient !== undefined && typeof lenient !== 'boolean') throw new TypeError(`createEngine: options.lenient must be a boolean, got ${describe(lenient)}`);
   if (limits !== undefined && !isPlainObject(limits)) throw new TypeError(`createEngine: options.limits must be an object, got ${describe(limits)}`);
-  const { wasm, ...rest } = options;
+  const { onDecision } = options;
+  if (onDecision !== undefined && typeof onDecision !== 'function') throw new TypeError(`createEngine: options.onDecision must be a function (decision) => void, got ${describe(onDecision)}`);
+  const { wasm, onDecision: _hook, ...rest } = options;
   let json;
   try {
     json = JSON.stringify(rest);
   } catch (error) {
     throw new TypeError(`createEngine: the options cannot be written as JSON: ${error.message}`);
   }
-  return { json, wasm };
+  return { json, wasm, onDecision };
 }
 
 /** Builds the package's API around a default source of the .wasm for one kind of runtime. */
 export function makeApi(defaultWasm) {
   async function createEngine(options) {
-    const { json = '{}', wasm } = checkOptions(options);
+    const { json = '{}', wasm, onDecision } = checkOptions(options);
     await ensureInstance(() => (wasm !== undefined ? wasm : defaultWasm()));
-    return new Engine(json);
+    return new Engine(json, onDecision);
   }
   return { createEngine };
 }

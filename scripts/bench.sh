@@ -5,7 +5,9 @@
 # bench/results.json.
 #   scripts/bench.sh           full run (release build; several minutes)
 #   scripts/bench.sh --smoke   a few iterations of everything on the debug build (make test);
-#                              writes its results to a temporary file, not bench/results.json
+#                              writes its results to a temporary file, not bench/results.json,
+#                              and fails if a peer's decision differs from cloudgate's on any
+#                              request compared (bench/README.md: the agreement checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +24,8 @@ if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt 
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# 3. Native: the criterion bench binary in report mode, and the CLI for batch mode.
+# 3. Native: the CLI (batch mode, generated requests), then the criterion bench binary in report
+#    mode.
 # Linking the CLI against the freshly built library used to fail now and then ("undefined
 # symbol: cloudgate::…") while the crate declared rlib + cdylib under LTO; it is rlib-only now
 # (the wasm build asks for its cdylib). The retry, rebuilding the cloudgate crate alone, stays as
@@ -37,14 +40,27 @@ retry() {
 if [[ $smoke == 1 ]]; then
   cargo build --quiet
   cli=target/debug/cloudgate
-  CLOUDGATE_BENCH_REPORT="$tmp/native.json" CLOUDGATE_BENCH_ITERS=200 cargo test --quiet --bench engine
   count=200
-  node_args=(--smoke --out "$tmp/results.json")
+  agree=1000
 else
   retry cargo build --release --quiet
   cli=target/release/cloudgate
-  CLOUDGATE_BENCH_REPORT="$tmp/native.json" retry cargo bench --quiet --bench engine
   count=10000
+  agree=2000
+fi
+# Generated requests: all four scenarios for the batch mode, termination ones for the "mixed"
+# throughput, and more termination ones only to check that every peer decides as cloudgate does
+# (bench/run.mjs and the native bench compare on both termination files; the smoke run fails on
+# any difference).
+"$cli" generate --count "$count" --seed 1 > "$tmp/requests.ndjson"
+"$cli" generate --count "$((count / 10))" --seed 2 --scenario termination > "$tmp/termination.ndjson"
+"$cli" generate --count "$agree" --seed 3 --scenario termination > "$tmp/agreement.ndjson"
+export CLOUDGATE_BENCH_REQUESTS="$tmp/termination.ndjson:$tmp/agreement.ndjson"
+if [[ $smoke == 1 ]]; then
+  CLOUDGATE_BENCH_REPORT="$tmp/native.json" CLOUDGATE_BENCH_ITERS=200 cargo test --quiet --bench engine
+  node_args=(--smoke --out "$tmp/results.json")
+else
+  CLOUDGATE_BENCH_REPORT="$tmp/native.json" retry cargo bench --quiet --bench engine
   node_args=(--out bench/results.json)
 fi
 
@@ -53,8 +69,6 @@ fi
 #    requests of all four scenarios (what the issue asks the batch mode to report). Wall time is
 #    what the figures are; CPU time (user + sys) is kept beside it, as the VM's load moves wall
 #    time and not much else.
-"$cli" generate --count "$count" --seed 1 > "$tmp/requests.ndjson"
-"$cli" generate --count "$((count / 10))" --seed 2 --scenario termination > "$tmp/termination.ndjson"
 node -e '
 const fs = require("fs");
 const line = JSON.stringify(JSON.parse(fs.readFileSync(process.argv[1], "utf8")));
@@ -134,7 +148,7 @@ fi
 
 # 5. Node: all engines side by side; merges the native figures; prints the table.
 cmd="scripts/bench.sh${1:+ $1}"
-node bench/run.mjs "${node_args[@]}" --requests "$tmp/termination.ndjson" \
+node bench/run.mjs "${node_args[@]}" --requests "$tmp/termination.ndjson" --agreement "$tmp/agreement.ndjson" \
   --native "$tmp/native.json" --batch "$tmp/batch.json" --command "$cmd"
 
 # 6. Full run only: criterion's own statistics for the native benches.

@@ -402,6 +402,7 @@ pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
     let options = EvalOptions {
         as_of: case.as_of,
         explain: case.explain,
+        record: false,
     };
     if case.params.is_empty() {
         return report(check(

@@ -140,6 +140,38 @@ pub fn today() -> Date {
     })
 }
 
+/// Milliseconds since 1970-01-01 UTC, for the audit record's `evaluated_at`.
+#[cfg(not(target_arch = "wasm32"))]
+fn unix_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn unix_millis() -> i64 {
+    let millis = js_sys::Date::now();
+    if millis.is_finite() {
+        millis as i64
+    } else {
+        0
+    }
+}
+
+/// Now, UTC, as RFC 3339 with milliseconds (`2026-12-04T23:55:01.123Z`).
+pub fn now_utc_rfc3339() -> String {
+    let millis = unix_millis();
+    let date = epoch_day(millis.div_euclid(86_400_000));
+    let rem = millis.rem_euclid(86_400_000);
+    format!(
+        "{date}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000
+    )
+}
+
 fn epoch_day(days: i64) -> Date {
     Date::EPOCH.add_days(days).unwrap_or(Date::EPOCH)
 }

@@ -185,6 +185,9 @@ pub struct Decision {
     /// Why the request itself was refused; present only on such `error` decisions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InputError>,
+    /// The audit record, when asked for (`EvalOptions::record`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::record::Record>,
 }
 
 impl Decision {
@@ -231,6 +234,7 @@ impl Decision {
             pack,
             stats: Stats::default(),
             errors,
+            record: None,
         }
     }
 }

@@ -95,6 +95,9 @@ pub struct EvalOptions {
     /// (domain.md §2), for auditors and trainees. Off, a pass has no message and its
     /// explanation is never built.
     pub explain: bool,
+    /// The decision carries an audit record (`decision_id`, `input_digest`, `evaluated_at`,
+    /// `engine`; domain.md §2). Off, a decision depends only on request, pack and `as_of`.
+    pub record: bool,
 }
 
 struct CompiledRule {
@@ -656,19 +659,31 @@ impl Engine {
 
     /// Decides a request given as JSON text. Never panics; a bad request is an `error` decision.
     pub fn evaluate_json(&self, text: &str, options: &EvalOptions) -> Decision {
-        match parse_request(text, &self.limits.input) {
+        let mut decision = match parse_request(text, &self.limits.input) {
             Ok(request) => with_stack(self.limits.max_millis_per_rule, || {
                 self.evaluate_on_this_stack(&request, options, Some(text.len()))
             }),
             Err((errors, hint)) => Decision::rejected(self.info.clone(), errors, hint),
+        };
+        if options.record {
+            decision.record = Some(crate::record::Record::of(text));
         }
+        decision
     }
 
-    /// Decides a typed request.
+    /// Decides a typed request. With `record`, the input digest is taken over the request as
+    /// the typed model writes it (fields it does not know left out, dates as `YYYY-MM-DD`), which
+    /// can differ from the digest of the text it was read from: audit logs that compare digests
+    /// across APIs should decide text (`evaluate_json`), as the CLI and the JS package do.
     pub fn evaluate(&self, request: &Request, options: &EvalOptions) -> Decision {
-        with_stack(self.limits.max_millis_per_rule, || {
+        let mut decision = with_stack(self.limits.max_millis_per_rule, || {
             self.evaluate_on_this_stack(request, options, None)
-        })
+        });
+        if options.record {
+            let text = serde_json::to_string(request).unwrap_or_default();
+            decision.record = Some(crate::record::Record::of(&text));
+        }
+        decision
     }
 
     /// `text_len`: the length of the JSON text `request` was read from, when it was.
@@ -850,6 +865,7 @@ impl Engine {
             lifecycle: Some(lifecycle),
             pack: self.info.clone(),
             errors: Vec::new(),
+            record: None,
         }
     }
 }

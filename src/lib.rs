@@ -25,6 +25,7 @@
 //! | [`lifecycle`] | tenancy states and legal transitions |
 //! | [`calendar`] | dates and date arithmetic |
 //! | [`cases`] | data-driven test cases for packs |
+//! | [`record`] | the audit record: decision id, input digest, time, engine |
 //! | [`report`] | text summaries and the traceability matrix |
 
 #![cfg_attr(
@@ -52,6 +53,7 @@ pub mod input;
 pub mod jurisdictions;
 pub mod lifecycle;
 pub mod pack;
+pub mod record;
 pub mod report;
 pub mod request;
 #[cfg(target_arch = "wasm32")]

@@ -240,14 +240,16 @@ impl PolicyEngine {
     /// Decides a request given as JSON text; returns the decision as the CLI's JSON text.
     /// Throws only when `as_of` is not a date (misuse); a bad request is an `error` decision.
     #[wasm_bindgen(js_name = evaluateJson)]
-    /// `explain`: passing findings carry a message (domain.md §2).
+    /// `explain`: passing findings carry a message; `record`: the decision carries its audit
+    /// record (domain.md §2).
     pub fn evaluate_json(
         &self,
         text: &str,
         as_of: Option<String>,
         explain: Option<bool>,
+        record: Option<bool>,
     ) -> Result<String, JsValue> {
-        self.decide(text, as_of, false, explain.unwrap_or(false))
+        self.decide(text, as_of, false, flags(explain, record))
     }
 
     /// `lean`: the decision as [`Engine::decision_lean_json`] writes it, for the wrapper's
@@ -257,7 +259,7 @@ impl PolicyEngine {
         text: &str,
         as_of: Option<String>,
         lean: bool,
-        explain: bool,
+        (explain, record): (bool, bool),
     ) -> Result<String, JsValue> {
         let as_of = match as_of {
             Some(t) => {
@@ -265,9 +267,12 @@ impl PolicyEngine {
             }
             None => None,
         };
-        let decision = self
-            .engine
-            .evaluate_json(text, &EvalOptions { as_of, explain });
+        let options = EvalOptions {
+            as_of,
+            explain,
+            record,
+        };
+        let decision = self.engine.evaluate_json(text, &options);
         Ok(if lean {
             self.engine.decision_lean_json(&decision)
         } else {
@@ -285,8 +290,9 @@ impl PolicyEngine {
         bytes: &[u8],
         as_of: Option<String>,
         explain: Option<bool>,
+        record: Option<bool>,
     ) -> Result<String, JsValue> {
-        self.decide_bytes(bytes, as_of, false, explain.unwrap_or(false))
+        self.decide_bytes(bytes, as_of, false, flags(explain, record))
     }
 
     fn decide_bytes(
@@ -294,10 +300,10 @@ impl PolicyEngine {
         bytes: &[u8],
         as_of: Option<String>,
         lean: bool,
-        explain: bool,
+        flags: (bool, bool),
     ) -> Result<String, JsValue> {
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.decide(text, as_of, lean, explain),
+            Ok(text) => self.decide(text, as_of, lean, flags),
             Err(e) => Ok(self.reject_json(
                 "invalid_string",
                 &format!("the request is not UTF-8 (byte {})", e.valid_up_to()),
@@ -328,9 +334,10 @@ impl PolicyEngine {
         as_of: Option<String>,
         lean: bool,
         explain: Option<bool>,
+        record: Option<bool>,
     ) -> Result<String, JsValue> {
         match self.input.get(..len) {
-            Some(bytes) => self.decide_bytes(bytes, as_of, lean, explain.unwrap_or(false)),
+            Some(bytes) => self.decide_bytes(bytes, as_of, lean, flags(explain, record)),
             None => Err(js_error(
                 &format!(
                     "evaluateInput: {len} bytes asked for, {} written at inputBuffer",
@@ -398,4 +405,9 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = __trapForTests)]
 pub fn trap_for_tests() {
     core::arch::wasm32::unreachable()
+}
+
+/// The per-call options the wrapper passes (`undefined`: off).
+fn flags(explain: Option<bool>, record: Option<bool>) -> (bool, bool) {
+    (explain.unwrap_or(false), record.unwrap_or(false))
 }

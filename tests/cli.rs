@@ -471,3 +471,110 @@ fn batch_ndjson_stops_when_its_output_is_closed() {
     assert_eq!(status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--record` gives the same input digest for the same request however it is spelled (key
+/// order, whitespace, number spelling), and `--explain` a message on every pass.
+#[test]
+fn record_and_explain() {
+    let dir = scratch("record");
+    let text = base_requests()
+        .into_iter()
+        .find(|(name, _)| name.contains("termination"))
+        .unwrap()
+        .1;
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let compact = dir.join("compact.json");
+    std::fs::write(&compact, value.to_string()).unwrap();
+    let pretty = dir.join("pretty.json");
+    std::fs::write(&pretty, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let args = |file: &PathBuf, extra: &[&str]| {
+        let mut a = vec!["check", "--as-of", "2026-09-15"];
+        a.extend_from_slice(extra);
+        a.push(file.to_str().unwrap());
+        decisions(&cloudgate(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>().iter().map(String::as_str).collect::<Vec<_>>()))
+            .remove(0)
+    };
+    let a = args(&compact, &["--record"]);
+    let b = args(&pretty, &["--record", "--explain"]);
+    assert_eq!(a["record"]["input_digest"], b["record"]["input_digest"]);
+    assert_eq!(
+        a["record"]["input_digest"],
+        serde_json::json!(cloudgate::record::input_digest(&text))
+    );
+    assert_ne!(a["record"]["decision_id"], b["record"]["decision_id"]);
+    assert_eq!(a["record"]["engine"]["name"], "cloudgate");
+    for f in a["findings"].as_array().unwrap() {
+        assert!(f.get("message").is_none() || f["outcome"] != "pass", "{f}");
+        assert!(["customer", "provider", "both"].contains(&f["actor"].as_str().unwrap()));
+    }
+    for f in b["findings"].as_array().unwrap() {
+        if f["outcome"] == "pass" {
+            assert!(f["message"].as_str().unwrap().len() > 10, "{f}");
+        }
+    }
+    let plain = args(&compact, &[]);
+    assert!(plain.get("record").is_none());
+}
+
+/// `--log`: one audit line per decision, each written before its decision is printed, so that
+/// killing the process mid-batch loses no decision that was seen.
+#[test]
+fn the_audit_log_keeps_every_decision_seen_even_when_killed() {
+    let dir = scratch("log");
+    let log = dir.join("audit.ndjson");
+    let line = serde_json::from_str::<serde_json::Value>(&base_requests()[0].1)
+        .unwrap()
+        .to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudgate"))
+        .args(["check", "--as-of", "2026-09-15", "--jobs", "2", "--log"])
+        .arg(&log)
+        .args(["--ndjson", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Enough lines to fill stdout's buffer several times over, then no end of input: the
+    // process is killed while it waits for more. Written from another thread, as the pipes
+    // fill both ways.
+    let writer = std::thread::spawn(move || {
+        for _ in 0..2_000 {
+            if writeln!(stdin, "{line}").is_err() {
+                break;
+            }
+        }
+        let _ = stdin.flush();
+        stdin
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 1 << 16];
+    while seen.iter().filter(|b| **b == b'\n').count() < 1_000 {
+        let n = stdout.read(&mut chunk).unwrap();
+        assert!(n > 0, "the batch ended early");
+        seen.extend_from_slice(&chunk[..n]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(writer.join().unwrap());
+    let logged: std::collections::HashSet<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["decision"], "allow");
+            assert!(v["input_digest"].as_str().unwrap().starts_with("sha256:"));
+            v["decision_id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let printed: Vec<String> = String::from_utf8_lossy(&seen)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|d| d["record"]["decision_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(printed.len() >= 1_000, "{}", printed.len());
+    for id in &printed {
+        assert!(logged.contains(id), "decision {id} was printed but not logged");
+    }
+}

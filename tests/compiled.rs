@@ -59,6 +59,7 @@ fn every_pack_case_decides_alike() {
         let options = EvalOptions {
             as_of: case.as_of,
             explain,
+            record: false,
         };
         let label = format!("{}: {}", case.file, case.name);
         if case.params.is_empty() {

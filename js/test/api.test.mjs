@@ -6,7 +6,10 @@ import { test } from 'node:test';
 
 import { _internals } from '../core.js';
 import { createEngine, version } from '../node.js';
-import { AS_OF, REPO, bases, failing } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+
+import { AS_OF, CLI, REPO, bases, failing } from './helpers.mjs';
 
 const BASES = bases();
 const TERMINATION = JSON.stringify(BASES.termination);
@@ -369,4 +372,33 @@ test('findings carry the rule\'s actor; explain puts a message on every pass, an
     }
   }
   assert.throws(() => engine.evaluate(TERMINATION, { explain: 'yes' }), /explain must be true or false/);
+});
+
+test('record: the same input digest through the object, the text and the CLI; an id per decision; onDecision sees each', async () => {
+  const seen = [];
+  const logged = await createEngine({ onDecision: (d) => seen.push(d.record?.decision_id ?? null) });
+  const request = BASES.termination;
+  // The same request spelled differently: keys in another order, indented.
+  const reordered = Object.fromEntries(Object.entries(request).reverse());
+  const a = logged.evaluate(request, { asOf: AS_OF, record: true });
+  const b = JSON.parse(logged.evaluateJson(JSON.stringify(reordered, null, 2), { asOf: AS_OF, record: true }));
+  assert.match(a.record.input_digest, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(b.record.input_digest, a.record.input_digest);
+  assert.notEqual(b.record.decision_id, a.record.decision_id);
+  assert.match(a.record.decision_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(a.record.evaluated_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  assert.deepEqual(a.record.engine, { name: 'cloudgate', version: version() });
+  assert.deepEqual(seen, [a.record.decision_id, b.record.decision_id]);
+  assert.equal(engine.evaluate(request, { asOf: AS_OF }).record, undefined);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cloudgate-record-')), 'request.json');
+  fs.writeFileSync(file, JSON.stringify(request));
+  let out;
+  try {
+    out = execFileSync(CLI, ['check', '--record', '--as-of', AS_OF, file], { encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout;
+  }
+  assert.equal(JSON.parse(out).record.input_digest, a.record.input_digest, 'the CLI digests the same request alike');
+  assert.throws(() => engine.evaluate(request, { record: 1 }), /record must be true or false/);
+  await assert.rejects(createEngine({ onDecision: 'log' }), /onDecision must be a function/);
 });

@@ -11,6 +11,9 @@ use cloudgate::decision::{Decision, RequestHint, Verdict};
 use cloudgate::report::{render_text, traceability_markdown};
 use cloudgate::{Date, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
 
+#[path = "cloudgate/audit.rs"]
+mod audit;
+
 #[path = "cloudgate/batch.rs"]
 mod batch;
 
@@ -94,6 +97,14 @@ enum Command {
         /// Passing findings carry a message naming the values checked and the limit they met.
         #[arg(long)]
         explain: bool,
+        /// Each decision carries its audit record: decision id, input digest (sha256 of the
+        /// request's RFC 8785 canonical JSON), time of evaluation, engine.
+        #[arg(long)]
+        record: bool,
+        /// Append one audit line per decision to FILE (NDJSON), each written before its
+        /// decision is printed. Implies --record.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
         /// Read one request per line from FILE ('-': standard input) and write one decision per
         /// line, in input order. Blank lines are skipped.
         #[arg(long, value_name = "FILE", conflicts_with = "files")]
@@ -203,6 +214,8 @@ fn run(cli: Cli) -> Result<u8, String> {
             as_of,
             format,
             explain,
+            record,
+            log,
             ndjson,
             jobs,
             summary,
@@ -213,16 +226,21 @@ fn run(cli: Cli) -> Result<u8, String> {
                 Some(text) => Some(Date::parse(&text).map_err(|e| format!("--as-of: {e}"))?),
                 None => None,
             };
-            let options = EvalOptions { as_of, explain };
+            let options = EvalOptions {
+                as_of,
+                explain,
+                record: record || log.is_some(),
+            };
+            let mut log = log.as_deref().map(audit::AuditLog::open).transpose()?;
             let batch = batch::Batch::new(jobs, summary);
             match ndjson {
-                Some(input) => batch.ndjson(&engine, &input, &options, format),
+                Some(input) => batch.ndjson(&engine, &input, &options, format, &mut log),
                 None => {
                     let files = batch::expand_folders(&files)?;
                     if files.len() > 1 {
-                        batch.files(&engine, &files, &options, format)
+                        batch.files(&engine, &files, &options, format, &mut log)
                     } else {
-                        check(&engine, &files, &options, format)
+                        check(&engine, &files, &options, format, &mut log)
                     }
                 }
             }
@@ -343,6 +361,7 @@ pub(crate) fn check(
     files: &[PathBuf],
     options: &EvalOptions,
     format: Format,
+    log: &mut Option<audit::AuditLog>,
 ) -> Result<u8, String> {
     let mut worst = Verdict::Allow;
     let stdout = std::io::stdout();
@@ -357,6 +376,9 @@ pub(crate) fn check(
             ),
         };
         worst = worst.max(decision.decision);
+        if let (Some(log), Some(line)) = (log.as_mut(), audit::line(&decision)) {
+            log.append(&line)?;
+        }
         let text = match format {
             Format::Json if files.len() == 1 => serde_json::to_string_pretty(&decision),
             Format::Json => Ok(engine.decision_json(&decision)),

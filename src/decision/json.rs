@@ -246,6 +246,14 @@ impl Writer {
             }
             self.raw("]");
         }
+        if let Some(record) = &d.record {
+            // Rare (an option) and small: serde's own text of it is the text wanted.
+            if let Ok(text) = serde_json::to_string(record) {
+                self.raw(",");
+                self.key("record");
+                self.raw(&text);
+            }
+        }
         self.raw("}");
     }
 
@@ -502,6 +510,7 @@ mod tests {
                 micros: 0,
             },
             errors: vec![],
+            record: Some(crate::record::Record::of("{\"a\": 1}")),
         };
         same(&d);
         for from in [None, Some("active".to_string())] {

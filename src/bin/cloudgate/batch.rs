@@ -16,6 +16,7 @@ use cloudgate::decision::{Decision, RequestHint, Verdict};
 use cloudgate::report::render_text;
 use cloudgate::{Engine, EvalOptions, InputError};
 
+use crate::audit::{self, AuditLog};
 use crate::{read_input, Format};
 
 /// Lines of a stream, and files, a worker takes at a time (a file is read by the worker).
@@ -45,6 +46,8 @@ struct Tally {
 struct Rendered {
     verdict: Verdict,
     text: Result<String, String>,
+    /// Its audit line, when the decision carries a record (`--record`, `--log`).
+    log: Option<String>,
 }
 
 impl Rendered {
@@ -61,6 +64,7 @@ impl Rendered {
         Rendered {
             verdict: d.decision,
             text,
+            log: audit::line(d),
         }
     }
 
@@ -176,6 +180,7 @@ impl Batch {
         files: &[PathBuf],
         options: &EvalOptions,
         format: Format,
+        log: &mut Option<AuditLog>,
     ) -> Result<u8, String> {
         let started = Instant::now();
         let bar = progress(Some(files.len() as u64), false);
@@ -186,7 +191,7 @@ impl Batch {
             };
             Rendered::new(engine, &d, format, || path.display().to_string())
         };
-        self.run(Paths(files.iter()), decide, &bar, &bar, started)
+        self.run(Paths(files.iter()), decide, &bar, &bar, started, log)
     }
 
     /// An NDJSON stream: one decision per non-blank line, in order.
@@ -196,6 +201,7 @@ impl Batch {
         input: &Path,
         options: &EvalOptions,
         format: Format,
+        log: &mut Option<AuditLog>,
     ) -> Result<u8, String> {
         let started = Instant::now();
         let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if input == Path::new("-") {
@@ -237,7 +243,7 @@ impl Batch {
             };
             Rendered::new(engine, &d, format, || format!("line {n}"))
         };
-        self.run(lines, decide, &counter, &bar, started)
+        self.run(lines, decide, &counter, &bar, started, log)
     }
 
     /// Decides everything `source` hands out, on one thread or as a pipeline, and writes the
@@ -250,12 +256,17 @@ impl Batch {
         counter: &ProgressBar,
         bar: &ProgressBar,
         started: Instant,
+        log: &mut Option<AuditLog>,
     ) -> Result<u8, String> {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut tally = Tally::default();
         let emit = |d: &Rendered| {
             tally.add(d.verdict);
+            // The audit line first: a decision written is a decision logged.
+            if let (Some(log), Some(line)) = (log.as_mut(), &d.log) {
+                log.append(line)?;
+            }
             d.write(&mut out)
         };
         let done = if self.jobs <= 1 {
@@ -544,6 +555,7 @@ mod tests {
                 Rendered {
                     verdict: Verdict::Allow,
                     text: Ok(String::new()),
+                    log: None,
                 }
             };
             let mut written = 0;
