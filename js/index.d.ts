@@ -206,6 +206,19 @@ export interface Decision {
   stats: { rules_evaluated: number; operations: number; micros: number };
   /** Present only when the request itself was refused. */
   errors?: InputError[];
+  /** The audit record, present only when asked for (`{ record: true }`). */
+  record?: AuditRecord;
+}
+
+/** Which decision this was, of which exact input, when, by which engine. */
+export interface AuditRecord {
+  /** A random UUID (version 4). */
+  decision_id: string;
+  /** `sha256:` over the request's RFC 8785 canonical JSON: the same through every API. */
+  input_digest: string;
+  /** UTC, RFC 3339 with milliseconds. */
+  evaluated_at: string;
+  engine: { name: string; version: string };
 }
 
 export interface Rule {
@@ -264,6 +277,11 @@ export interface EngineOptions {
    * process, so only the first `createEngine` call's `wasm` is used.
    */
   wasm?: BufferSource | WebAssembly.Module | URL | string | Response | Promise<BufferSource | WebAssembly.Module | Response>;
+  /**
+   * Called with every decision this engine makes (e.g. to append its audit record to a log).
+   * A hook that throws is reported on the console; the decision stands.
+   */
+  onDecision?: (decision: Decision) => void;
 }
 
 export interface EvaluateOptions {
@@ -274,6 +292,8 @@ export interface EvaluateOptions {
    * trainees). Without it a pass has no message.
    */
   explain?: boolean;
+  /** The decision carries its audit record (`record`). */
+  record?: boolean;
 }
 
 export interface Engine {
