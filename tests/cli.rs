@@ -298,7 +298,7 @@ fn a_pack_that_does_not_load_exits_2_naming_file_and_line() {
         "{stderr}"
     );
     let out = cloudgate(&["check", "--no-such-flag", "x.json"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64), "a usage error, not a refused pack");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -330,7 +330,7 @@ fn limits_can_be_changed_from_the_command_line() {
         "max_operations",
     ] {
         let out = cloudgate(&["check", "--limit", bad, example.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert_eq!(out.status.code(), Some(64), "{bad}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("--limit"),
             "{bad}"
@@ -577,4 +577,28 @@ fn the_audit_log_keeps_every_decision_seen_even_when_killed() {
     for id in &printed {
         assert!(logged.contains(id), "decision {id} was printed but not logged");
     }
+}
+
+/// A command line that cannot be understood exits 64 (EX_USAGE), apart from the 2 of an
+/// `error` decision; `--help` and `--version` exit 0.
+#[test]
+fn usage_errors_exit_64() {
+    let file = hostile::root().join("examples/requests/termination-allow.json");
+    let file = file.to_str().unwrap();
+    for args in [
+        vec!["check", "--no-such-flag", file],
+        vec!["check", "--as-of", "tomorrow", file],
+        vec!["check", "--param", "max_identity_age_days", file],
+        vec!["check", "--limit", "no_such_limit=3", file],
+        vec!["frobnicate"],
+    ] {
+        let out = cloudgate(&args);
+        assert_eq!(out.status.code(), Some(64), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!out.stderr.is_empty());
+    }
+    for args in [vec!["--help"], vec!["--version"], vec!["check", "--help"]] {
+        assert_eq!(cloudgate(&args).status.code(), Some(0), "{args:?}");
+    }
+    let refused = cloudgate(&["check", "--pack-digest", "sha256:00", file]);
+    assert_eq!(refused.status.code(), Some(2));
 }

@@ -85,7 +85,8 @@ fn limits_from(args: &[String]) -> Result<Limits, String> {
 #[derive(Subcommand)]
 enum Command {
     /// Decide each request file ('-' reads standard input; a folder means every *.json in it),
-    /// or each line of an NDJSON stream. Exit 0: all allow; 1: some review or deny; 2: some error.
+    /// or each line of an NDJSON stream. Exit 0: all allow; 1: some review or deny; 2: some
+    /// error (or a pack that does not load); 64: the command line is wrong.
     Check {
         #[command(flatten)]
         pack: PackArgs,
@@ -158,18 +159,51 @@ enum ListFormat {
     Markdown,
 }
 
+/// Why the command could not decide: the command line itself is wrong (exit 64, sysexits'
+/// EX_USAGE), or something failed while running it (exit 2, as an `error` decision does: an
+/// unreadable file, a pack that does not load or whose digest differs).
+enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Failed(message)
+    }
+}
+
+/// The exit code of a command line that cannot be understood; distinct from 2, which is an
+/// `error` decision (or a failure while deciding), so scripts can tell a typo from a refusal.
+const EXIT_USAGE: u8 = 64;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // `--help` and `--version` are not errors.
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(message) => {
+        Err(Failure::Usage(message)) => {
+            eprintln!("cloudgate: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::Failed(message)) => {
             eprintln!("cloudgate: {message}");
             ExitCode::from(2)
         }
     }
 }
 
-fn load_engine(args: &PackArgs) -> Result<Engine, String> {
+fn load_engine(args: &PackArgs) -> Result<Engine, Failure> {
     let show = |e: PackError| e.to_string();
     let mut pack = match &args.rules {
         Some(dir) => Pack::from_dir(dir).map_err(show)?,
@@ -180,9 +214,11 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
         for item in &args.params {
             let (name, value) = item
                 .split_once('=')
-                .ok_or_else(|| format!("--param {item}: expected NAME=JSON"))?;
+                .ok_or_else(|| Failure::Usage(format!("--param {item}: expected NAME=JSON")))?;
             let value: serde_json::Value = serde_json::from_str(value).map_err(|e| {
-                format!("--param {name}: the value is not JSON ({e}); quote strings as '\"text\"'")
+                Failure::Usage(format!(
+                    "--param {name}: the value is not JSON ({e}); quote strings as '\"text\"'"
+                ))
             })?;
             overrides.insert(name.to_string(), value);
         }
@@ -191,23 +227,23 @@ fn load_engine(args: &PackArgs) -> Result<Engine, String> {
     if let Some(expected) = &args.pack_digest {
         let actual = pack.digest();
         if &actual != expected {
-            return Err(format!(
+            return Err(Failure::Failed(format!(
                 "the pack's digest is {actual}, not the expected {expected}: refusing to run rules that differ"
-            ));
+            )));
         }
     }
     Engine::with_options(
         pack,
         EngineOptions {
-            limits: limits_from(&args.limits)?,
+            limits: limits_from(&args.limits).map_err(Failure::Usage)?,
             lenient: false,
             ..Default::default()
         },
     )
-    .map_err(show)
+    .map_err(|e| Failure::Failed(show(e)))
 }
 
-fn run(cli: Cli) -> Result<u8, String> {
+fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Check {
             pack,
@@ -223,7 +259,9 @@ fn run(cli: Cli) -> Result<u8, String> {
         } => {
             let engine = load_engine(&pack)?;
             let as_of = match as_of {
-                Some(text) => Some(Date::parse(&text).map_err(|e| format!("--as-of: {e}"))?),
+                Some(text) => Some(
+                    Date::parse(&text).map_err(|e| Failure::Usage(format!("--as-of: {e}")))?,
+                ),
                 None => None,
             };
             let options = EvalOptions {
@@ -234,13 +272,13 @@ fn run(cli: Cli) -> Result<u8, String> {
             let mut log = log.as_deref().map(audit::AuditLog::open).transpose()?;
             let batch = batch::Batch::new(jobs, summary);
             match ndjson {
-                Some(input) => batch.ndjson(&engine, &input, &options, format, &mut log),
+                Some(input) => Ok(batch.ndjson(&engine, &input, &options, format, &mut log)?),
                 None => {
                     let files = batch::expand_folders(&files)?;
                     if files.len() > 1 {
-                        batch.files(&engine, &files, &options, format, &mut log)
+                        Ok(batch.files(&engine, &files, &options, format, &mut log)?)
                     } else {
-                        check(&engine, &files, &options, format, &mut log)
+                        Ok(check(&engine, &files, &options, format, &mut log)?)
                     }
                 }
             }
