@@ -12,12 +12,10 @@
     clippy::indexing_slicing
 )]
 
-/// The allocator of the command line (src/bin/cloudgate/alloc.rs), so that native figures are
+/// The allocator of the command line (cli/src/alloc.rs), so that native figures are
 /// the CLI's; every engine measured here, the hand-written checks included, uses it.
-#[cfg(feature = "cli")]
-#[path = "../src/bin/cloudgate/alloc.rs"]
+#[path = "../cli/src/alloc.rs"]
 mod alloc;
-#[cfg(feature = "cli")]
 #[global_allocator]
 static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 

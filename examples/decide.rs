@@ -26,11 +26,9 @@ use std::time::Instant;
 
 use cloudgate::{Date, Engine, EvalOptions, Pack};
 
-/// The CLI's allocator (src/bin/cloudgate/alloc.rs), so that the counts are the CLI's.
-#[cfg(feature = "cli")]
-#[path = "../src/bin/cloudgate/alloc.rs"]
+/// The CLI's allocator (cli/src/alloc.rs), so that the counts are the CLI's.
+#[path = "../cli/src/alloc.rs"]
 mod alloc;
-#[cfg(feature = "cli")]
 #[global_allocator]
 static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 

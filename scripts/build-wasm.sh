@@ -22,7 +22,7 @@ raw="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate-full.wasm"
 raw_edge="$target_dir/wasm32-unknown-unknown/wasm-edge/cloudgate-edge.wasm"
 build() { # $1: cargo profile, $2: extra cargo flags, $3: where the raw module goes
   # shellcheck disable=SC2086
-  cargo rustc --quiet --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features $2 --profile "$1"
+  cargo rustc --quiet -p cloudgate --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features $2 --profile "$1"
   local built="$target_dir/wasm32-unknown-unknown/$1/cloudgate.wasm"
   cmp -s "$built" "$3" 2>/dev/null || cp "$built" "$3"
 }

@@ -4,3 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo clippy --quiet --all-targets -- -D warnings
 cargo test --quiet
+# The library crate packages and builds from its published files alone (the CLI package needs
+# the library on crates.io first, so it is left to a release).
+cargo package --quiet -p cloudgate --allow-dirty

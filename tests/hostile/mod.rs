@@ -15,8 +15,12 @@ use cloudgate::{Date, Decision, Engine, EngineOptions, EvalOptions, Pack, PackEr
 
 pub const MANIFEST: &str = r#"{"name":"hostile","version":"0","params":{"limit":3}}"#;
 
+/// The repository's top folder (these helpers also serve the CLI package's tests, in cli/).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|dir| dir.join("rules/pack.json").exists())
+        .map_or(here.clone(), Path::to_path_buf)
 }
 
 pub fn read(path: &Path) -> String {

@@ -11,19 +11,15 @@ use cloudgate::decision::{Decision, RequestHint, Verdict};
 use cloudgate::report::{render_text, traceability_markdown};
 use cloudgate::{Date, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
 
-#[path = "cloudgate/audit.rs"]
 mod audit;
 
-#[path = "cloudgate/batch.rs"]
 mod batch;
 
-#[path = "cloudgate/alloc.rs"]
 mod alloc;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
-#[path = "cloudgate/generate.rs"]
 mod generate;
 
 #[derive(Parser)]

@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../../tests/hostile/mod.rs"]
 mod hostile;
 
 use std::io::{Read, Write};
@@ -339,7 +340,7 @@ fn limits_can_be_changed_from_the_command_line() {
 }
 
 fn common_example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    hostile::root()
         .join("examples/requests")
         .join(name)
 }
