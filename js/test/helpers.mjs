@@ -11,9 +11,12 @@ export const REPO = path.resolve(JS, '..');
 export const CLI = process.env.CLOUDGATE_CLI || path.join(REPO, 'target', 'debug', 'cloudgate');
 export const AS_OF = '2026-09-02';
 
-/** The shared sample requests, when present (`../shared/examples` next to the repository). */
+/**
+ * The sample requests with their expected decisions: the shared ones when present
+ * (`../shared/examples` next to the repository), else the repository's copy (examples/requests).
+ */
 export function examplesDir() {
-  for (const dir of [process.env.CLOUDGATE_EXAMPLES, path.resolve(REPO, '../shared/examples'), '/work/shared/examples']) {
+  for (const dir of [process.env.CLOUDGATE_EXAMPLES, path.resolve(REPO, '../shared/examples'), path.join(REPO, 'examples', 'requests')]) {
     if (dir && fs.existsSync(path.join(dir, 'expected.json'))) return dir;
   }
   return null;
