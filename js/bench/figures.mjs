@@ -43,7 +43,7 @@ if (process.argv[2] === '--cold-child') {
 }
 
 function examples() {
-  for (const dir of [process.env.CLOUDGATE_EXAMPLES, path.resolve(JS, '../../shared/examples'), path.resolve(JS, '../../examples/requests')]) {
+  for (const dir of [process.env.CLOUDGATE_EXAMPLES, path.resolve(JS, '../../shared/examples'), path.resolve(JS, '../examples/requests')]) {
     if (dir && fs.existsSync(dir)) {
       return ['onboarding', 'termination', 'transfer', 'removal'].map((s) => [s, path.join(dir, `${s}-allow.json`)]).filter(([, f]) => fs.existsSync(f));
     }
