@@ -168,3 +168,51 @@ fn from_lean(engine: &cloudgate::Engine, lean: &str) -> serde_json::Value {
     }
     d
 }
+
+/// Explain mode (domain.md §2): over every pack case, each passing finding carries a message
+/// naming what was checked, and without explain none does; the decisions are the same.
+#[test]
+fn explain_puts_a_message_on_every_pass_and_only_then() {
+    use cloudgate::{EvalOptions, Outcome};
+    let engine = common::engine();
+    let bases = pack_bases(&engine.pack().tests).unwrap();
+    let mut missing = Vec::new();
+    let mut passes = 0;
+    for (path, text) in engine
+        .pack()
+        .tests
+        .iter()
+        .filter(|(p, _)| !p.starts_with("tests/base/"))
+    {
+        for case in prepare(path, text, &bases).unwrap() {
+            if !case.params.is_empty() {
+                continue;
+            }
+            let plain = EvalOptions {
+                as_of: case.as_of,
+                ..Default::default()
+            };
+            let explained = EvalOptions {
+                explain: true,
+                ..plain.clone()
+            };
+            let a = engine.evaluate_json(&case.text, &plain);
+            let b = engine.evaluate_json(&case.text, &explained);
+            assert_eq!(a.decision, b.decision, "{}", case.name);
+            for (fa, fb) in a.findings.iter().zip(&b.findings) {
+                assert_eq!((&fa.rule, fa.outcome), (&fb.rule, fb.outcome), "{}", case.name);
+                if fa.outcome == Outcome::Pass {
+                    passes += 1;
+                    assert!(fa.message.is_none(), "{}: {} without explain", case.name, fa.rule);
+                    if fb.message.as_deref().is_none_or(|m| m.trim().len() < 10) {
+                        missing.push(format!("{} ({})", fb.rule, case.name));
+                    }
+                } else {
+                    assert_eq!(fa.message, fb.message, "{}: {}", case.name, fa.rule);
+                }
+            }
+        }
+    }
+    assert!(passes > 5_000, "{passes}");
+    assert!(missing.is_empty(), "passes without an explanation:\n{}", missing.join("\n"));
+}
