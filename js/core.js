@@ -7,6 +7,7 @@
 // overflowing a recursive JS-value conversion.
 
 import initAsync, { initSync, PolicyEngine, version as wasmVersion, __trapForTests, __cloudgate_reset } from './pkg/cloudgate.js';
+import { requestSchema } from './schema.js';
 
 // One wasm instance per JS realm, shared by every engine (the glue is a module singleton).
 const runtime = {
@@ -362,6 +363,11 @@ class Engine {
   /** The sandbox limits in force (defaults merged with `options.limits`). */
   limits() {
     return JSON.parse(this.#call((e) => e.limitsJson()));
+  }
+
+  /** The request's JSON Schema (`cloudgate schema`, schema.json), a fresh object per call. */
+  schema() {
+    return requestSchema();
   }
 
   /** Releases the compiled pack now instead of when the engine is garbage-collected. */

@@ -1,6 +1,10 @@
 // Types of the `cloudgate` package (the same for every runtime's entry point).
 
-export type Scenario = 'onboarding' | 'termination' | 'transfer' | 'removal';
+// The request's types are generated from its JSON Schema (schema.json, `cloudgate schema`) by
+// tools/gen-types.mjs: Request, Scenario, DateString and one type per block and enum.
+import type { Request, Scenario } from './request.js';
+export * from './request.js';
+
 export type Verdict = 'allow' | 'review' | 'deny' | 'error';
 export type Severity = 'deny' | 'warn' | 'info';
 export type Outcome = 'pass' | 'fail' | 'not_applicable' | 'error';
@@ -8,144 +12,8 @@ export type Outcome = 'pass' | 'fail' | 'not_applicable' | 'error';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** A calendar date `YYYY-MM-DD` (a full timestamp is accepted too; its date part is used). */
-export type DateString = string;
-
-/** How personal data may leave the EEA (GDPR chapter V): adequacy decision, SCCs or BCRs. */
-export type TransferMechanism = 'adequacy' | 'scc' | 'bcr';
-
 /** Who must act to make a failing check pass (the rule's `actor`). */
 export type Actor = 'customer' | 'provider' | 'both';
-
-/**
- * The Data Act Art. 25 exit terms the contract states (contract 2; CMN-009 requires each one to
- * be `true` for onboarding in the Data Act's scope).
- */
-export interface ExitTerms {
-  /** 25(2)(a)(i): reasonable assistance in the switching process. */
-  switching_assistance?: boolean | null;
-  /** 25(2)(a)(ii): business continuity, the service goes on during the transition. */
-  business_continuity?: boolean | null;
-  /** 25(2)(a)(iv): a high level of security is maintained throughout the switch. */
-  security_maintained?: boolean | null;
-  /** 25(2)(c): the contract ends once switching is successfully completed. */
-  contract_ends_on_completion?: boolean | null;
-  /** 25(2)(h): all exportable data is erased after the retrieval period. */
-  erasure_after_retrieval?: boolean | null;
-  /** 25(5): the customer may extend the transition period once. */
-  extension_right?: boolean | null;
-  [key: string]: unknown;
-}
-
-/** Pre-contract information (Data Act 26, 28; CMN-007). */
-export interface PreContractInfo {
-  switching_procedures?: boolean | null;
-  formats_register_url?: string | null;
-  infrastructure_jurisdiction?: string | null;
-  fees_disclosed?: boolean | null;
-  /** Data Act 28(1)(b): the safeguards against unlawful international governmental access. */
-  international_access_safeguards?: boolean | null;
-  [key: string]: unknown;
-}
-
-export interface Agreement {
-  id?: string | null;
-  status?: 'draft' | 'agreed' | 'terminated' | null;
-  signed_at?: DateString | null;
-  fixed_term_end?: DateString | null;
-  contract_available_pre_signature?: boolean | null;
-  sla?: JsonObject | null;
-  notice_period_days?: number | null;
-  transition_period_days?: number | null;
-  data_retrieval_period_days?: number | null;
-  data_retention_days?: number | null;
-  log_retention_days?: number | null;
-  backup_retention_days?: number | null;
-  exportable_data_categories?: string[] | null;
-  exempt_data_categories?: { category: string; justification?: string | null }[] | null;
-  exit_plan?: { id?: string | null; last_reviewed_at?: DateString | null; export_formats?: string[] | null } | null;
-  data_residency?: { allowed_regions?: string[] | null; allowed_jurisdictions?: string[] | null } | null;
-  dpa_signed?: boolean | null;
-  switching_charges?: { amount?: number | null; currency?: string | null; cost_basis_documented?: boolean | null } | null;
-  early_termination_fee?: { amount?: number | null; currency?: string | null } | null;
-  pre_contract_info?: PreContractInfo | null;
-  exit_terms?: ExitTerms | null;
-  [key: string]: unknown;
-}
-
-export interface Supplier {
-  id?: string | null;
-  name?: string | null;
-  role?: 'subprocessor' | 'infrastructure' | 'support' | null;
-  processes_customer_data?: boolean | null;
-  processes_pii?: boolean | null;
-  regions?: string[] | null;
-  /** ISO 3166-1 alpha-2 code of where the supplier processes the data (CMN-010). */
-  jurisdiction?: string | null;
-  /** Its GDPR chapter V tool when that jurisdiction is a third country (CMN-010). */
-  transfer_mechanism?: TransferMechanism | null;
-  approved_by_customer?: boolean | null;
-  termination_notified_at?: DateString | null;
-  deletion_confirmed?: boolean | null;
-  [key: string]: unknown;
-}
-
-export interface TargetProvider {
-  legal_name?: string | null;
-  registration_id?: string | null;
-  jurisdiction?: string | null;
-  technical_contact?: string | null;
-  /** Certified under the EU-US Data Privacy Framework: makes a `US` target adequate (TRF-006). */
-  dpf_certified?: boolean | null;
-  [key: string]: unknown;
-}
-
-export interface Transfer {
-  target_type?: 'provider' | 'on_premises' | null;
-  target_provider?: TargetProvider | null;
-  target_accepted_formats?: string[] | null;
-  transfer_plan?: {
-    approved_at?: DateString | null;
-    activities_by_party?: boolean | null;
-    schedule?: boolean | null;
-    rollback?: boolean | null;
-    communication?: boolean | null;
-  } | null;
-  channel?: { encrypted_in_transit?: boolean | null; integrity_check?: boolean | null; protocol?: string | null } | null;
-  transfer_mechanism?: TransferMechanism | null;
-  cutover_date?: DateString | null;
-  in_parallel_use?: boolean | null;
-  change_id?: string | null;
-  ci_handover_list?: string[] | null;
-  knowledge_transfer_done?: boolean | null;
-  functional_equivalence_doc?: string | null;
-  continuity_risks_disclosed?: boolean | null;
-  [key: string]: unknown;
-}
-
-/**
- * A lifecycle request (domain.md §1). The envelope and the blocks that contract 2 extended
- * (`agreement`, `suppliers`, `transfer`) are spelled out; the other blocks are JSON objects whose
- * fields the engine validates (run `cloudgate schema` for the full schema). Every block also
- * admits fields not listed here.
- */
-export interface Request {
-  request_id: string;
-  scenario: Scenario;
-  /** Evaluation date `YYYY-MM-DD`; wins over the caller's `asOf`. */
-  as_of?: string;
-  requested_by?: JsonObject | null;
-  customer?: JsonObject | null;
-  provider?: JsonObject | null;
-  service?: JsonObject | null;
-  agreement?: Agreement | null;
-  data_assets?: JsonObject[] | null;
-  suppliers?: Supplier[] | null;
-  onboarding?: JsonObject | null;
-  termination?: JsonObject | null;
-  transfer?: Transfer | null;
-  removal?: JsonObject | null;
-}
 
 /** Clause references by family: iso20000_1_2018, iso20000_1_2011, iso20000_9, data_act, gdpr, … */
 export type Clauses = Record<string, string[]>;
@@ -313,10 +181,44 @@ export interface Engine {
   /** The limits in force. */
   limits(): Limits;
   /**
+   * The JSON Schema (draft-07) of a request, as `cloudgate schema` prints it and the package
+   * ships it (`cloudgate/schema.json`): every field with a title and a description. A fresh
+   * object on every call.
+   */
+  schema(): RequestSchema;
+  /**
    * Frees the compiled pack now rather than at garbage collection. Engines created without
    * options share one compiled default pack, which stays built for the next `createEngine()`.
    */
   free(): void;
+}
+
+/** A JSON Schema (draft-07) document; `properties` and `definitions` hold the request's fields. */
+export interface RequestSchema {
+  $schema: string;
+  title: string;
+  description?: string;
+  type: 'object';
+  required: string[];
+  properties: Record<string, JsonSchemaNode>;
+  definitions: Record<string, JsonSchemaNode>;
+}
+
+/** One node of the request's JSON Schema (a field, a block or an enumeration). */
+export interface JsonSchemaNode {
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  format?: string;
+  enum?: string[];
+  $ref?: string;
+  items?: JsonSchemaNode | boolean;
+  properties?: Record<string, JsonSchemaNode>;
+  required?: string[];
+  anyOf?: JsonSchemaNode[];
+  allOf?: JsonSchemaNode[];
+  oneOf?: JsonSchemaNode[];
+  [keyword: string]: unknown;
 }
 
 /** A failed `createEngine`: the pack did not load; `diagnostics` says where and why. */

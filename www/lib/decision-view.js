@@ -3,6 +3,8 @@
 // cause often trips several rules); what was only noted (info findings never block); then what
 // passed (with the checked values in explain mode) and what did not apply, folded away.
 
+import { fieldHint, fieldInfo } from './fields.js';
+
 const CLAUSE_NAMES = {
   iso20000_1_2018: 'ISO/IEC 20000-1:2018',
   iso20000_1_2011: 'ISO/IEC 20000-1:2011',
@@ -71,6 +73,22 @@ function positionText(f) {
   return f.position ? ` (line ${f.position.line}, column ${f.position.column})` : '';
 }
 
+/**
+ * A field a finding names: its title from the request's schema, then the path itself (which a
+ * reader may search the JSON for); the path alone when the schema does not know it.
+ */
+export function pathText(path) {
+  const info = fieldInfo(path);
+  return info ? [h('span', { class: 'path-title' }, info.title), ' ', h('span', { class: 'path-raw' }, path)] : [path];
+}
+
+/** A field a finding names, as a button that goes to it (or as code without `onPath`). */
+export function pathButton(path, onPath) {
+  return onPath
+    ? h('button', { type: 'button', class: 'path', onclick: () => onPath(path), title: `Go to ${fieldHint(path)}` }, pathText(path))
+    : h('code', { title: fieldHint(path) }, pathText(path));
+}
+
 export function actorTag(f) {
   const text = ACTOR_TEXT[f.actor];
   return text ? h('span', { class: `actor actor-${f.actor}`, dataset: { actor: f.actor } }, text) : null;
@@ -80,11 +98,7 @@ export function actorTag(f) {
 export function findingCard(f, { onPath, reveal = true } = {}) {
   const kind = f.outcome === 'error' ? 'error' : f.severity;
   const noted = isNoted(f);
-  const paths = (f.paths ?? []).map((p) =>
-    onPath
-      ? h('li', {}, h('button', { type: 'button', class: 'path', onclick: () => onPath(p), title: `Go to ${p}` }, p))
-      : h('li', {}, h('code', {}, p)),
-  );
+  const paths = (f.paths ?? []).map((p) => h('li', {}, pathButton(p, onPath)));
   return h(
     'li',
     { class: `finding finding-${kind}`, dataset: { rule: f.rule } },
@@ -209,9 +223,7 @@ export function byFieldView(decision, { onPath } = {}) {
             class: `field-group${g.rules.length > 1 ? ' shared' : ''}`,
             dataset: { field: g.path, rules: g.rules.map((r) => r.rule).join(' ') },
           },
-          onPath
-            ? h('button', { type: 'button', class: 'path', onclick: () => onPath(g.path), title: `Go to ${g.path}` }, g.path)
-            : h('code', {}, g.path),
+          pathButton(g.path, onPath),
           ' ',
           h(
             'span',

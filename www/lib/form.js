@@ -2,44 +2,18 @@
 // its engine path in `data-path`, so a finding's path can focus exactly that control.
 // Used whole by the portal and for a chosen list of paths by the simulator.
 
+import { FIELDS, fieldContext, fieldHint, fieldInfo, fieldTitle } from './fields.js';
 import { getPath, parsePath, shapeOf } from './paths.js';
 
-/** Enumerations of domain.md §1, keyed by path shape; `null` allowed where the contract allows it. */
-export const ENUMS = {
-  scenario: ['onboarding', 'termination', 'transfer', 'removal'],
-  'requested_by.party': ['customer', 'provider'],
-  'customer.identity_verification.method': ['registry_check', 'document_check', 'eid', 'bank'],
-  'customer.contacts[].role': ['business_owner', 'technical', 'security', 'dpo', 'billing'],
-  'provider.contacts[].role': ['relationship_manager', 'service_owner', 'security'],
-  'service.category': ['IaaS', 'PaaS', 'SaaS', 'CaaS', 'NaaS', 'DSaaS', 'CompaaS'],
-  'service.deployment_model': ['public', 'private', 'community', 'hybrid'],
-  'service.lifecycle_state': [
-    'agreed',
-    'onboarding',
-    'active',
-    'suspended',
-    'terminating',
-    'transferring',
-    'data_retained',
-    'erasing',
-    'removed',
-  ],
-  'agreement.status': ['draft', 'agreed', 'terminated'],
-  'agreement.exempt_data_categories[].category': ['customer_data', 'derived_data', 'account_data', 'provider_data'],
-  'data_assets[].category': ['customer_data', 'derived_data', 'account_data', 'provider_data'],
-  'data_assets[].classification': ['public', 'internal', 'confidential', 'restricted'],
-  'data_assets[].export.status': ['not_started', 'in_progress', 'completed', 'verified'],
-  'data_assets[].deletion.status': ['none', 'scheduled', 'completed', 'verified'],
-  'data_assets[].deletion.method': ['crypto_erase', 'purge', 'destroy', 'clear'],
-  'suppliers[].role': ['subprocessor', 'infrastructure', 'support'],
-  'suppliers[].transfer_mechanism': ['adequacy', 'scc', 'bcr'],
-  'termination.initiated_by': ['customer', 'provider'],
-  'termination.customer_choice': ['switch_provider', 'switch_on_premises', 'erase', 'none'],
-  'transfer.target_type': ['provider', 'on_premises'],
-  'transfer.transfer_mechanism': ['adequacy', 'scc', 'bcr'],
-  'removal.scope': ['customer_instance', 'service_offering'],
-  'removal.removal_plan.asset_dispositions[].disposition': ['archive', 'dispose', 'transfer'],
-};
+/**
+ * The enumerations of the request, keyed by path shape, as the JSON Schema lists them
+ * (js/schema.js, generated from `cloudgate schema`); "none" (null) is offered besides.
+ */
+export const ENUMS = Object.fromEntries(
+  Object.entries(FIELDS)
+    .filter(([, f]) => f.kind === 'enum')
+    .map(([shape, f]) => [shape, f.values]),
+);
 
 /**
  * Fields of contract 2 (domain.md §4) that the form offers even when a request lacks them (an
@@ -59,63 +33,24 @@ export const OFFERED_FIELDS = {
   'suppliers[].transfer_mechanism': 'enum',
 };
 
-/** Boolean fields of domain.md §1, so that an empty (null) or missing one still gets a checkbox. */
+/** Boolean fields, so that an empty (null) or missing one still gets a checkbox. */
 const BOOL_FIELDS = new Set([
-  'customer.identity_verified',
-  'customer.contacts[].authorised_signatory',
-  'service.custom_built',
-  'service.non_production',
-  'agreement.contract_available_pre_signature',
-  'agreement.dpa_signed',
-  'agreement.switching_charges.cost_basis_documented',
-  'agreement.pre_contract_info.switching_procedures',
-  'agreement.pre_contract_info.fees_disclosed',
-  'data_assets[].contains_pii',
-  'data_assets[].legal_hold.active',
-  'data_assets[].backups[].deleted',
-  'data_assets[].export.checksum_verified',
-  'data_assets[].deletion.includes_backups',
-  'suppliers[].processes_customer_data',
-  'suppliers[].processes_pii',
-  'suppliers[].approved_by_customer',
-  'suppliers[].deletion_confirmed',
-  'onboarding.responsibility_matrix_provided',
-  'onboarding.admin_accounts[].mfa',
-  'onboarding.admin_accounts[].shared',
-  'onboarding.migration_in.required',
-  'onboarding.migration_in.acceptance_criteria_defined',
-  'transfer.transfer_plan.activities_by_party',
-  'transfer.transfer_plan.schedule',
-  'transfer.transfer_plan.rollback',
-  'transfer.transfer_plan.communication',
-  'transfer.channel.encrypted_in_transit',
-  'transfer.channel.integrity_check',
-  'transfer.in_parallel_use',
-  'transfer.knowledge_transfer_done',
-  'transfer.continuity_risks_disclosed',
-  'removal.change_approved',
-  'removal.access_revoked',
-  'removal.ci_retired',
-  'removal.catalogue_updated',
-  'removal.dedicated_hardware',
-  'removal.affected_customers[].export_offered',
-  'removal.completion_notice_sent',
+  ...Object.keys(FIELDS).filter((shape) => FIELDS[shape].kind === 'bool'),
   ...Object.keys(OFFERED_FIELDS).filter((k) => OFFERED_FIELDS[k] === 'bool'),
 ]);
 
-/** Fields whose value is a date, so that an empty (null) one still gets a date control. */
-const DATE_KEY = /(_at|_date|_end|^date|_until|^as_of)$/;
+/** Whether the field holds a date, so that an empty (null) one still gets a date control. */
+const DATE_KEY = /(_at|_date|_end|^date|_until|^as_of)$/; // for fields the schema does not know
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+function isDateField(path) {
+  const info = fieldInfo(path);
+  return info ? info.kind === 'date' : DATE_KEY.test(String(parsePath(path).at(-1)));
+}
 
 let seq = 0;
 
-function humanise(key) {
-  return String(key).replace(/_/g, ' ');
-}
-
 function controlFor(path, value, idBase) {
   const shape = shapeOf(path);
-  const key = parsePath(path).at(-1);
   const id = `${idBase}-${++seq}`;
   let el;
   let kind;
@@ -128,10 +63,12 @@ function controlFor(path, value, idBase) {
     none.value = '';
     none.textContent = '— none —';
     el.append(none);
+    const docs = fieldInfo(path)?.valueDocs ?? {};
     for (const v of values) {
       const o = document.createElement('option');
       o.value = v;
       o.textContent = v;
+      if (docs[v]) o.title = docs[v];
       el.append(o);
     }
     el.value = value ?? '';
@@ -152,7 +89,7 @@ function controlFor(path, value, idBase) {
     el.type = 'text';
     el.value = value.join(', ');
     el.placeholder = 'comma-separated';
-  } else if (DATE_KEY.test(String(key)) && (value === null || value === undefined || ISO_DATE.test(value))) {
+  } else if (isDateField(path) && (value === null || value === undefined || ISO_DATE.test(value))) {
     kind = 'date';
     el = document.createElement('input');
     el.type = 'date';
@@ -193,10 +130,11 @@ function leaf(path, value, idBase, { missing = false } = {}) {
   const row = document.createElement('div');
   row.className = missing ? 'field field-missing' : 'field';
   const control = controlFor(path, value, idBase);
+  // The field's title from the schema; its path and description on hover.
   const label = document.createElement('label');
   label.htmlFor = control.id;
-  label.textContent = humanise(parsePath(path).at(-1));
-  label.title = path;
+  label.textContent = fieldTitle(path);
+  label.title = fieldHint(path);
   if (missing) control.dataset.missing = 'true';
   if (control.dataset.kind === 'bool') {
     row.classList.add('field-bool');
@@ -226,7 +164,8 @@ function node(path, value, idBase) {
     fs.dataset.path = path;
     const lg = document.createElement('legend');
     const key = parsePath(path).at(-1);
-    lg.textContent = typeof key === 'number' ? itemLabel(value, key) : humanise(key);
+    lg.textContent = typeof key === 'number' ? itemLabel(value, key) : fieldTitle(path);
+    if (typeof key !== 'number') lg.title = fieldHint(path);
     fs.append(lg);
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
     if (entries.length === 0) {
@@ -276,7 +215,8 @@ function offered(path, value, idBase) {
     fs.dataset.path = child;
     fs.classList.add('block-missing');
     const lg = document.createElement('legend');
-    lg.textContent = `${humanise(key)} (not in the request)`;
+    lg.textContent = `${fieldTitle(child)} (not in the request)`;
+    lg.title = fieldHint(child);
     fs.append(lg, ...offered(child, null, idBase));
     out.push(fs);
   }
@@ -314,7 +254,8 @@ export function renderRequestForm(container, request, { idBase = 'f', open = [] 
       const d = document.createElement('details');
       d.dataset.section = key;
       const s = document.createElement('summary');
-      s.textContent = humanise(key);
+      s.textContent = fieldTitle(key);
+      s.title = fieldHint(key);
       d.append(s);
       const body = node(key, value, idBase);
       body.classList.add('section-body');
@@ -334,14 +275,17 @@ export function renderRequestForm(container, request, { idBase = 'f', open = [] 
   container.append(...sections);
 }
 
-/** Renders only the given paths, flat, each labelled with its full path (the simulator). */
+/**
+ * Renders only the given paths, flat (the simulator), each labelled with its title and the
+ * blocks it sits in ("Termination › Effective date"); the path and description on hover.
+ */
 export function renderFieldList(container, request, paths, { idBase = 's' } = {}) {
   container.replaceChildren();
   for (const path of paths) {
     const row = leaf(path, getPath(request, path) ?? null, idBase);
     const label = row.querySelector('label');
-    label.textContent = path;
-    label.classList.add('path-label');
+    label.textContent = fieldContext(path, request);
+    label.classList.add('context-label');
     container.append(row);
   }
 }

@@ -1,11 +1,36 @@
 // Compiled with `tsc --noEmit` by the tests: the declarations describe real usage.
-import { createEngine, type Decision, type Engine, type Finding, type PackLoadError, type Request, type Rule } from 'cloudgate';
+import {
+  createEngine,
+  type Decision,
+  type DeletionMethod,
+  type Engine,
+  type Finding,
+  type LifecycleState,
+  type PackLoadError,
+  type Request,
+  type RequestSchema,
+  type Rule,
+  type Termination,
+} from 'cloudgate';
 
 const request: Request = {
   request_id: 'REQ-1',
   scenario: 'removal',
-  removal: { deletion_method: 'crypto_erase' },
+  removal: { scope: 'customer_instance', date: '2026-12-02', affected_customers: [{ id: 'C-1', export_offered: true }] },
+  data_assets: [{ id: 'd1', category: 'customer_data', deletion: { status: 'verified', method: 'crypto_erase' } }],
 };
+
+// The request's types come from its JSON Schema: every block and enumeration is typed.
+const state: LifecycleState | null | undefined = request.service?.lifecycle_state;
+const method: DeletionMethod | null | undefined = request.data_assets?.[0]?.deletion?.method;
+const termination: Termination = { initiated_by: 'customer', effective_date: '2026-10-01', customer_choice: 'erase' };
+// @ts-expect-error: a misspelt field is a compile error (`effective_date`)
+const misspelt: Termination = { initiated_by: 'customer', efective_date: '2026-10-01' };
+// @ts-expect-error: so is a field of another block
+const wrongBlock: Request = { request_id: 'R', scenario: 'removal', removal: { deletion_method: 'crypto_erase' } };
+// @ts-expect-error: and a value outside an enumeration
+const wrongValue: Request = { request_id: 'R', scenario: 'termination', termination: { customer_choice: 'stay' } };
+void [state, method, termination, misspelt, wrongBlock, wrongValue];
 
 async function main(): Promise<void> {
   const engine: Engine = await createEngine({ params: { max_identity_age_days: 180 }, limits: { max_operations: 10_000, input: { max_depth: 16 } } });
@@ -16,6 +41,8 @@ async function main(): Promise<void> {
   const digest: string = engine.pack.digest;
   const text: Decision = engine.evaluate('{"request_id":"R","scenario":"removal","removal":{}}');
   console.log(proceed, rules.length, digest, text.errors?.map((e) => e.code), engine.sources()['pack.json']);
+  const schema: RequestSchema = engine.schema();
+  console.log(schema.properties.scenario?.title, Object.keys(schema.definitions));
   engine.free();
   try {
     await createEngine({ rules: { 'common/X-1.rhai': 'pass()' }, lenient: true, packDigest: digest });
