@@ -13,6 +13,7 @@ pub(crate) use json::{pack_json, FindingJson};
 
 /// How much a failed rule weighs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The request cannot proceed as submitted.
@@ -36,6 +37,7 @@ impl Severity {
 /// Who must act to make a failing check pass (a rule's `actor` header): what a portal tells
 /// the user beside each failed check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Customer,
@@ -61,6 +63,7 @@ impl Actor {
 
 /// What one rule said about one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
@@ -82,6 +85,7 @@ impl Outcome {
 
 /// The verdict. Anything but `Allow` means "do not proceed automatically".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Allow,
@@ -118,28 +122,39 @@ pub type Clauses = BTreeMap<String, Vec<String>>;
 
 /// Where in a rule's source an error arose (1-based; columns count Unicode characters).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SourcePos {
+    /// 1-based line in the rule's file.
     pub line: usize,
+    /// 1-based column, in Unicode characters.
     pub column: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Finding {
-    /// The rule's id. Shared with the engine's copy of the rule's metadata, as `title` and
-    /// `clauses` are: a decision holds one finding per rule, and copying them per finding was a
-    /// tenth of a decision's time (bench/NOTES.md; the id, an allocation per finding, ~1 %,
-    /// section 15). They serialise as a plain string and map.
+    // `rule`, `title` and `clauses` are shared with the engine's copy of the rule's metadata:
+    // a decision holds one finding per rule, and copying them per finding was a tenth of a
+    // decision's time. They serialise as a plain string and map.
+    /// The rule's id, e.g. `TRM-002`.
     pub rule: Arc<str>,
+    /// What the rule checks, in a line.
     pub title: Arc<str>,
+    /// How much a failure weighs: `deny` blocks, `warn` needs a person's review, `info` is noted.
     pub severity: Severity,
     pub outcome: Outcome,
+    /// Why it failed and what value would pass (or, in explain mode, what a pass checked; for
+    /// `not_applicable`, why the rule does not apply; for `error`, what went wrong).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The request fields to fix, as paths (`data_assets[1].formats`).
     #[serde(default)]
     pub paths: Vec<String>,
-    /// From the rule's header; a rule of a custom pack may leave it out.
+    /// Who must act to make a failing check pass (from the rule's header; a rule of a custom
+    /// pack may leave it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
+    /// The clauses the rule traces to, by family (`iso20000_1_2018`, `data_act`, `gdpr`, …).
     #[serde(default)]
     pub clauses: Arc<Clauses>,
     /// Only on `error` findings: where the rule broke.
@@ -148,6 +163,7 @@ pub struct Finding {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Lifecycle {
     /// `service.lifecycle_state` before the request, when given.
     pub from: Option<String>,
@@ -158,28 +174,41 @@ pub struct Lifecycle {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PackInfo {
     pub name: String,
     pub version: String,
+    /// `sha256:` over the pack's exact rules and parameters, for audit logs.
     pub digest: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Stats {
     pub rules_evaluated: usize,
+    /// Operations the rules spent (the sandbox's budget counts them).
     pub operations: u64,
+    /// Time taken, in microseconds.
     pub micros: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
+    /// The request's `request_id` (null when the request was refused before it was read).
     pub request_id: Option<String>,
+    /// The request's scenario: `onboarding`, `termination`, `transfer` or `removal`.
     pub scenario: Option<String>,
+    /// The evaluation date, `YYYY-MM-DD`.
     pub as_of: Option<String>,
+    /// `allow`, `review`, `deny` or `error`: anything but `allow` means "do not proceed".
     pub decision: Verdict,
+    /// One finding per rule that applies to the scenario.
     pub findings: Vec<Finding>,
+    /// The tenancy's state before the request and the state it leads to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Lifecycle>,
+    /// The pack that decided.
     pub pack: PackInfo,
     pub stats: Stats,
     /// Why the request itself was refused; present only on such `error` decisions.

@@ -38,8 +38,11 @@ impl Default for InputLimits {
 
 /// One reason a request was refused. `code` is stable for programs; `message` is for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InputError {
+    /// Stable, for programs: `not_json`, `invalid_type`, `missing_field`, `too_large`, …
     pub code: String,
+    /// For people: what is wrong and what to change.
     pub message: String,
     /// JSON path of the offending value (`data_assets[0].region`), `$` for the whole request.
     pub path: String,

@@ -71,3 +71,10 @@ pub use request::{Request, Scenario};
 pub fn request_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Request)).unwrap_or(serde_json::Value::Null)
 }
+
+/// The JSON Schema of a decision (domain.md §2), generated from the Rust types: the source of
+/// the package's TypeScript types of a decision.
+#[cfg(feature = "schema")]
+pub fn decision_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Decision)).unwrap_or(serde_json::Value::Null)
+}

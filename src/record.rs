@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 /// The engine that decided, for the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EngineInfo {
     pub name: String,
     pub version: String,
@@ -31,6 +32,7 @@ impl EngineInfo {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Record {
     /// A random UUID (version 4), unique per decision.
     pub decision_id: String,

@@ -139,8 +139,11 @@ enum Command {
         #[command(flatten)]
         pack: PackArgs,
     },
-    /// Print the JSON Schema of a request.
-    Schema,
+    /// Print the JSON Schema of a request (or, with --decision, of a decision).
+    Schema {
+        #[arg(long)]
+        decision: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -359,8 +362,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             );
             Ok(if failed.is_empty() { 0 } else { 1 })
         }
-        Command::Schema => {
-            let schema = cloudgate::request_schema();
+        Command::Schema { decision } => {
+            let schema = if decision {
+                cloudgate::decision_schema()
+            } else {
+                cloudgate::request_schema()
+            };
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
