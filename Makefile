@@ -1,8 +1,8 @@
 # cloudgate — every entry point a user or CI needs. Each target installs what it needs itself.
-.PHONY: test test-rust test-pack test-js test-www test-fuzz bench bench-smoke wasm pgo demo precompile clean
+.PHONY: test test-rust test-pack test-js test-package test-www package test-fuzz bench bench-smoke wasm pgo demo precompile clean
 
 ## The full test suite: what CI runs (.ci/run calls exactly `make test`).
-test: test-rust test-pack test-fuzz test-js test-www bench-smoke
+test: test-rust test-pack test-fuzz test-js test-package test-www bench-smoke
 
 ## Rust: unit tests, integration tests over case files, clippy with the panic lints.
 test-rust:
@@ -20,6 +20,11 @@ test-fuzz:
 test-js:
 	bash scripts/test-js.sh
 
+## The packed tarball installed into fresh projects: Node (ESM, CommonJS), TypeScript, Vite,
+## webpack and esbuild in Chromium, Deno, Bun, workerd, edge-light (js/README.md has the table).
+test-package:
+	bash scripts/test-package.sh
+
 ## The portal and simulator, end to end in headless Chromium.
 test-www:
 	bash scripts/test-www.sh
@@ -35,6 +40,10 @@ bench:
 ## The CLI built with profile-guided optimisation (prints its path; bench/NOTES.md, section 17).
 pgo:
 	bash scripts/build-pgo.sh
+
+## The npm package as a tarball, complete from a clean checkout: dist/cloudgate-<version>.tgz.
+package:
+	bash scripts/package.sh
 
 ## Builds the wasm module and the npm package in js/.
 wasm:
