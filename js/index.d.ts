@@ -5,89 +5,17 @@
 import type { Request, Scenario } from './request.js';
 export * from './request.js';
 
-export type Verdict = 'allow' | 'review' | 'deny' | 'error';
-export type Severity = 'deny' | 'warn' | 'info';
-export type Outcome = 'pass' | 'fail' | 'not_applicable' | 'error';
+// A decision's types are generated likewise from its schema (decision.schema.json,
+// `cloudgate schema --decision`): Decision, Finding, Verdict, Severity, Outcome, Actor,
+// SourcePos, Lifecycle, PackInfo, Stats, InputError, AuditRecord, EngineInfo.
+import type { Actor, Decision, PackInfo, Severity } from './decision.js';
+export * from './decision.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** Who must act to make a failing check pass (the rule's `actor`). */
-export type Actor = 'customer' | 'provider' | 'both';
-
 /** Clause references by family: iso20000_1_2018, iso20000_1_2011, iso20000_9, data_act, gdpr, … */
 export type Clauses = Record<string, string[]>;
-
-export interface SourcePos {
-  line: number;
-  /** Unicode characters, not UTF-16 units. */
-  column: number;
-}
-
-export interface Finding {
-  rule: string;
-  title: string;
-  severity: Severity;
-  outcome: Outcome;
-  /**
-   * Why a check failed, did not apply or errored. A passing finding has one only when the
-   * decision was made with `{ explain: true }` (the values checked).
-   */
-  message?: string;
-  paths: string[];
-  /**
-   * Who must act to make a failing check pass (from the rule's `//! actor:` header; every rule
-   * of the default pack has one, a custom pack's rule may leave it out).
-   */
-  actor?: Actor;
-  clauses: Clauses;
-  /** Only on `error` findings: where the rule broke. */
-  position?: SourcePos;
-}
-
-/** Why a request was refused before any rule ran (`code` is stable, e.g. `not_json`, `too_deep`). */
-export interface InputError {
-  code: string;
-  message: string;
-  /** JSON path of the offending value, `$` for the whole request. */
-  path: string;
-  line?: number;
-  column?: number;
-}
-
-export interface PackInfo {
-  name: string;
-  version: string;
-  /** `sha256:` over the rules and parameters that decide. */
-  digest: string;
-}
-
-/** Exactly the JSON of `cloudgate check`. Anything but `allow` means: do not proceed. */
-export interface Decision {
-  request_id: string | null;
-  scenario: Scenario | null;
-  as_of: string | null;
-  decision: Verdict;
-  findings: Finding[];
-  lifecycle?: { from: string | null; to: string; legal: boolean };
-  pack: PackInfo;
-  stats: { rules_evaluated: number; operations: number; micros: number };
-  /** Present only when the request itself was refused. */
-  errors?: InputError[];
-  /** The audit record, present only when asked for (`{ record: true }`). */
-  record?: AuditRecord;
-}
-
-/** Which decision this was, of which exact input, when, by which engine. */
-export interface AuditRecord {
-  /** A random UUID (version 4). */
-  decision_id: string;
-  /** `sha256:` over the request's RFC 8785 canonical JSON: the same through every API. */
-  input_digest: string;
-  /** UTC, RFC 3339 with milliseconds. */
-  evaluated_at: string;
-  engine: { name: string; version: string };
-}
 
 export interface Rule {
   id: string;

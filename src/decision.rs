@@ -147,15 +147,14 @@ pub struct Finding {
     /// `not_applicable`, why the rule does not apply; for `error`, what went wrong).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The request fields to fix, as paths (`data_assets[1].formats`).
-    #[serde(default)]
+    /// The request fields to fix, as paths (`data_assets[1].formats`); always present, empty
+    /// when there is nothing to fix.
     pub paths: Vec<String>,
     /// Who must act to make a failing check pass (from the rule's header; a rule of a custom
     /// pack may leave it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
     /// The clauses the rule traces to, by family (`iso20000_1_2018`, `data_act`, `gdpr`, …).
-    #[serde(default)]
     pub clauses: Arc<Clauses>,
     /// Only on `error` findings: where the rule broke.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -56,6 +56,23 @@ fn the_committed_schema_is_what_cloudgate_schema_prints() {
     }
 }
 
+/// The decision's schema, from which js/decision.d.ts is generated, is what
+/// `cloudgate schema --decision` prints.
+#[cfg(feature = "schema")]
+#[test]
+fn the_committed_decision_schema_is_what_cloudgate_prints() {
+    let generated = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&cloudgate::decision_schema()).unwrap()
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/decision.schema.json");
+    assert!(
+        std::fs::read_to_string(&path).is_ok_and(|committed| committed == generated),
+        "js/decision.schema.json differs from the decision's Rust types; regenerate it with \
+         `cargo run -- schema --decision > js/decision.schema.json && node js/tools/gen-types.mjs`"
+    );
+}
+
 /// Every place a field is declared: (where, the field's schema).
 fn fields(schema: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();

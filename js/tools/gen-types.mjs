@@ -1,11 +1,14 @@
-// Generates the package's files that derive from the request's JSON Schema, js/schema.json
-// (exactly what `cloudgate schema` prints; tests/schema.rs fails when it is stale):
+// Generates the package's files that derive from the JSON Schemas of a request, js/schema.json
+// (exactly what `cloudgate schema` prints; tests/schema.rs fails when it is stale), and of a
+// decision, js/decision.schema.json (`cloudgate schema --decision`):
 //
-//   schema.js     the schema as a module: `engine.schema()` and the portal's labels and enums
-//   request.d.ts  the TypeScript types of a request, by json-schema-to-typescript
+//   schema.js      the request's schema as a module: `engine.schema()`, the portal's labels and enums
+//   request.d.ts   the TypeScript types of a request, by json-schema-to-typescript
+//   decision.d.ts  the TypeScript types of a decision, likewise
 //
 // Usage (from the repository):
-//   cargo run -- schema > js/schema.json && node js/tools/gen-types.mjs
+//   cargo run -- schema > js/schema.json && cargo run -- schema --decision > js/decision.schema.json \
+//     && node js/tools/gen-types.mjs
 //   node js/tools/gen-types.mjs --check     exits 1 when a generated file is stale
 // js/test/schema.test.mjs runs the check in the JS tests.
 
@@ -18,12 +21,16 @@ import { compile } from 'json-schema-to-typescript';
 const JS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The files this script writes, relative to js/. */
-export const OUTPUTS = ['schema.js', 'request.d.ts'];
+export const OUTPUTS = ['schema.js', 'request.d.ts', 'decision.d.ts'];
 
 const NOTICE = 'Generated from schema.json by tools/gen-types.mjs: do not edit.';
 
 export function readSchema() {
   return JSON.parse(fs.readFileSync(path.join(JS, 'schema.json'), 'utf8'));
+}
+
+export function readDecisionSchema() {
+  return JSON.parse(fs.readFileSync(path.join(JS, 'decision.schema.json'), 'utf8'));
 }
 
 /** js/schema.js: the schema as JSON text, parsed on each call (a fresh copy the caller owns). */
@@ -48,10 +55,9 @@ export function requestSchema() {
  * - the definition `Date` is named `DateString`, which index.d.ts exports and which does not
  *   shadow the global `Date`.
  */
-function forTypeScript(schema) {
+function forTypeScript(schema, renames = { Date: 'DateString' }) {
   const s = structuredClone(schema);
-  delete s.title; // the root's, "Request": the interface's name
-  const renames = { Date: 'DateString' };
+  delete s.title; // the root's, "Request" or "Decision": the interface's name
   for (const [from, to] of Object.entries(renames)) {
     s.definitions[to] = s.definitions[from];
     delete s.definitions[from];
@@ -90,11 +96,26 @@ async function requestTypes(schema) {
   });
 }
 
+/** The decision's types; `Record` (the audit record) is named `AuditRecord`, as TypeScript's own `Record` is taken. */
+async function decisionTypes(schema) {
+  const banner = `// ${NOTICE.replace('schema.json', 'decision.schema.json')}
+// The types of a decision, from its JSON Schema (\`cloudgate schema --decision\`).`;
+  return compile(forTypeScript(schema, { Record: 'AuditRecord' }), 'Decision', {
+    bannerComment: banner,
+    additionalProperties: false,
+    declareExternallyReferenced: true,
+    unreachableDefinitions: false,
+    strictIndexSignatures: false,
+    style: { singleQuote: true, printWidth: 100 },
+  });
+}
+
 /** Every generated file's text, by name (relative to js/). */
-export async function generate(schema = readSchema()) {
+export async function generate(schema = readSchema(), decision = readDecisionSchema()) {
   return {
     'schema.js': schemaModule(schema),
     'request.d.ts': await requestTypes(schema),
+    'decision.d.ts': await decisionTypes(decision),
   };
 }
 

@@ -62,7 +62,7 @@ async function audited(request: Request): Promise<string> {
   const e = await createEngine({ onDecision: (d: Decision) => { if (d.record) ids.push(d.record.decision_id); } });
   const d = e.evaluate(request, { asOf: '2026-09-02', explain: true, record: true });
   const digest: string | undefined = d.record?.input_digest;
-  const actor: 'customer' | 'provider' | 'both' | undefined = d.findings[0]?.actor;
+  const actor: 'customer' | 'provider' | 'both' | null | undefined = d.findings[0]?.actor;
   return `${digest} ${actor} ${ids.length}`;
 }
 void audited;
