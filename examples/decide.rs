@@ -59,7 +59,10 @@ fn main() {
             Engine::new(pack).expect("an engine")
         }
     };
-    let options = EvalOptions { as_of: Some(as_of), ..Default::default() };
+    let options = EvalOptions {
+        as_of: Some(as_of),
+        ..Default::default()
+    };
     let started = Instant::now();
     let mut bytes = 0;
     for request in requests.iter().cycle().take(count) {

@@ -154,7 +154,11 @@ impl Date {
     /// [`Self::working_days_until`] not counting `holidays` (a jurisdiction's public holidays,
     /// in any order, repeats allowed) that fall on a weekday in the range.
     pub fn working_days_except(self, other: Date, holidays: &[Date]) -> i64 {
-        let (from, to, sign) = if other < self { (other, self, -1) } else { (self, other, 1) };
+        let (from, to, sign) = if other < self {
+            (other, self, -1)
+        } else {
+            (self, other, 1)
+        };
         let mut off = 0;
         for (i, h) in holidays.iter().enumerate() {
             let counted = *h > from && *h <= to && h.0.weekday().number_days_from_monday() < 5;
@@ -470,11 +474,28 @@ mod tests {
         let d = |s: &str| Date::parse(s).unwrap();
         // 2026-09-01 (Tue) to 2026-09-21 (Mon): 14 working days; 2026-09-10 is a Thursday,
         // 2026-09-12 a Saturday, 2026-09-01 outside the range (it is not counted anyway).
-        let holidays = [d("2026-09-10"), d("2026-09-12"), d("2026-09-01"), d("2026-09-10")];
-        assert_eq!(d("2026-09-01").working_days_except(d("2026-09-21"), &[]), 14);
-        assert_eq!(d("2026-09-01").working_days_except(d("2026-09-21"), &holidays), 13);
-        assert_eq!(d("2026-09-21").working_days_except(d("2026-09-01"), &holidays), -13);
-        assert_eq!(d("2026-09-01").working_days_except(d("2026-09-09"), &holidays), 6);
+        let holidays = [
+            d("2026-09-10"),
+            d("2026-09-12"),
+            d("2026-09-01"),
+            d("2026-09-10"),
+        ];
+        assert_eq!(
+            d("2026-09-01").working_days_except(d("2026-09-21"), &[]),
+            14
+        );
+        assert_eq!(
+            d("2026-09-01").working_days_except(d("2026-09-21"), &holidays),
+            13
+        );
+        assert_eq!(
+            d("2026-09-21").working_days_except(d("2026-09-01"), &holidays),
+            -13
+        );
+        assert_eq!(
+            d("2026-09-01").working_days_except(d("2026-09-09"), &holidays),
+            6
+        );
     }
 
     #[test]

@@ -206,9 +206,9 @@ impl Params {
     /// decision that reads only scalars and places never builds the whole value.
     fn places(&self) -> Result<Jurisdictions, String> {
         match (&self.shipped, self.value.get()) {
-            (Some(shipped), None) => Jurisdictions::from_params(
-                &shipped.members_to_rhai(Jurisdictions::PARAMETERS),
-            ),
+            (Some(shipped), None) => {
+                Jurisdictions::from_params(&shipped.members_to_rhai(Jurisdictions::PARAMETERS))
+            }
             _ => Jurisdictions::from_params(self.value()),
         }
     }
@@ -611,9 +611,8 @@ impl Engine {
     }
 
     fn jurisdictions(&self) -> &Arc<Jurisdictions> {
-        self.places.get_or_init(|| {
-            Arc::new(self.params.places().unwrap_or_default())
-        })
+        self.places
+            .get_or_init(|| Arc::new(self.params.places().unwrap_or_default()))
     }
 
     #[cfg(feature = "scripts")]

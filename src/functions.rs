@@ -31,8 +31,13 @@ pub enum RuleResult {
     /// With the values checked and the limit they met (`pass(explanation)`), which a decision
     /// carries only in explain mode.
     Pass(Option<String>),
-    Fail { message: String, paths: Vec<String> },
-    NotApplicable { reason: String },
+    Fail {
+        message: String,
+        paths: Vec<String>,
+    },
+    NotApplicable {
+        reason: String,
+    },
 }
 
 /// How the engine hands rules the request (`req`) and the parameters (`params`): read-only,
@@ -393,9 +398,12 @@ pub fn register(engine: &mut Engine, places: Arc<Jurisdictions>) {
         Ok(date(a)?.working_days_until(date(b)?))
     });
     let p = places.clone();
-    engine.register_fn("working_days", move |a: &str, b: &str, j: &str| -> Res<i64> {
-        Ok(working_days_in(date(a)?, date(b)?, &p, j))
-    });
+    engine.register_fn(
+        "working_days",
+        move |a: &str, b: &str, j: &str| -> Res<i64> {
+            Ok(working_days_in(date(a)?, date(b)?, &p, j))
+        },
+    );
     engine.register_fn("working_days", |a: &str, b: &str, _: ()| -> Res<i64> {
         Ok(date(a)?.working_days_until(date(b)?))
     });

@@ -68,8 +68,11 @@ fn pair_bit(code: &str) -> Option<usize> {
 
 impl Jurisdictions {
     /// The parameters read.
-    pub const PARAMETERS: &'static [&'static str] =
-        &["da_jurisdictions", "adequacy_jurisdictions", "public_holidays"];
+    pub const PARAMETERS: &'static [&'static str] = &[
+        "da_jurisdictions",
+        "adequacy_jurisdictions",
+        "public_holidays",
+    ];
 
     /// From `params` as the rules see it (a read-only map, or a plain one). A parameter that is
     /// absent or null means an empty list; one of the wrong shape is an error naming it.
@@ -90,7 +93,9 @@ impl Jurisdictions {
                 return Ok(out);
             };
             let Ok(items) = value.as_array_ref() else {
-                return Err(format!("parameter `{name}` must be a list of jurisdiction codes"));
+                return Err(format!(
+                    "parameter `{name}` must be a list of jurisdiction codes"
+                ));
             };
             for item in items.iter() {
                 let Ok(code) = item.as_immutable_string_ref() else {
@@ -110,7 +115,9 @@ impl Jurisdictions {
             };
             for (code, dates) in by_code.iter() {
                 let Ok(list) = dates.as_array_ref() else {
-                    return Err(format!("`public_holidays.{code}` must be a list of dates (YYYY-MM-DD)"));
+                    return Err(format!(
+                        "`public_holidays.{code}` must be a list of dates (YYYY-MM-DD)"
+                    ));
                 };
                 let mut days = Vec::with_capacity(list.len());
                 for (i, day) in list.iter().enumerate() {
@@ -186,7 +193,10 @@ mod tests {
             serde_json::json!({ "public_holidays": { "DE": ["3 Oct"] } }),
         ];
         for p in bad {
-            assert!(Jurisdictions::from_params(&params(p.clone())).is_err(), "{p}");
+            assert!(
+                Jurisdictions::from_params(&params(p.clone())).is_err(),
+                "{p}"
+            );
         }
         assert_eq!(
             Jurisdictions::from_params(&params(serde_json::json!({}))).unwrap(),

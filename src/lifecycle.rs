@@ -84,7 +84,10 @@ mod tests {
         assert!(is_legal(&req(Scenario::Transfer, Some(DataRetained))));
         assert!(is_legal(&req(Scenario::Removal, Some(Erasing))));
         assert!(!is_legal(&req(Scenario::Removal, Some(Terminating))));
-        assert!(!is_legal(&req(Scenario::Removal, None)), "an unknown state is not legal");
+        assert!(
+            !is_legal(&req(Scenario::Removal, None)),
+            "an unknown state is not legal"
+        );
     }
 
     #[test]

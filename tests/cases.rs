@@ -200,10 +200,20 @@ fn explain_puts_a_message_on_every_pass_and_only_then() {
             let b = engine.evaluate_json(&case.text, &explained);
             assert_eq!(a.decision, b.decision, "{}", case.name);
             for (fa, fb) in a.findings.iter().zip(&b.findings) {
-                assert_eq!((&fa.rule, fa.outcome), (&fb.rule, fb.outcome), "{}", case.name);
+                assert_eq!(
+                    (&fa.rule, fa.outcome),
+                    (&fb.rule, fb.outcome),
+                    "{}",
+                    case.name
+                );
                 if fa.outcome == Outcome::Pass {
                     passes += 1;
-                    assert!(fa.message.is_none(), "{}: {} without explain", case.name, fa.rule);
+                    assert!(
+                        fa.message.is_none(),
+                        "{}: {} without explain",
+                        case.name,
+                        fa.rule
+                    );
                     if fb.message.as_deref().is_none_or(|m| m.trim().len() < 10) {
                         missing.push(format!("{} ({})", fb.rule, case.name));
                     }
@@ -214,5 +224,9 @@ fn explain_puts_a_message_on_every_pass_and_only_then() {
         }
     }
     assert!(passes > 5_000, "{passes}");
-    assert!(missing.is_empty(), "passes without an explanation:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "passes without an explanation:\n{}",
+        missing.join("\n")
+    );
 }

@@ -19,32 +19,31 @@ fn catalogue() -> String {
     std::fs::read_to_string(&shared).unwrap_or_else(|_| common::read(&local))
 }
 
-#[test]
-fn the_repository_copy_of_the_catalogue_is_current() {
-    let shared = common::root().join("../shared/design/rules.md");
-    let Ok(shared) = std::fs::read_to_string(&shared) else {
-        eprintln!("{} not present: only the copy is checked", shared.display());
+/// The repository's copy `docs/<copy>` equals `../shared/design/<shared>`, when that is present.
+fn copy_is_current(copy: &str, shared: &str) {
+    let shared_path = common::root().join("../shared/design").join(shared);
+    let Ok(original) = std::fs::read_to_string(&shared_path) else {
+        eprintln!(
+            "{} not present: only the copy is checked",
+            shared_path.display()
+        );
         return;
     };
     assert_eq!(
-        common::read(&common::root().join("docs/catalogue.md")),
-        shared,
-        "docs/catalogue.md differs from ../shared/design/rules.md: copy it over"
+        common::read(&common::root().join("docs").join(copy)),
+        original,
+        "docs/{copy} differs from ../shared/design/{shared}: copy it over"
     );
 }
 
 #[test]
+fn the_repository_copy_of_the_catalogue_is_current() {
+    copy_is_current("catalogue.md", "rules.md");
+}
+
+#[test]
 fn the_repository_copy_of_the_contract_is_current() {
-    let shared = common::root().join("../shared/design/domain.md");
-    let Ok(shared) = std::fs::read_to_string(&shared) else {
-        eprintln!("{} not present: only the copy is checked", shared.display());
-        return;
-    };
-    assert_eq!(
-        common::read(&common::root().join("docs/contract.md")),
-        shared,
-        "docs/contract.md differs from ../shared/design/domain.md: copy it over"
-    );
+    copy_is_current("contract.md", "domain.md");
 }
 
 fn ids(cell: &str) -> Vec<String> {
@@ -70,7 +69,11 @@ fn other_clauses(cell: &str) -> BTreeMap<String, BTreeSet<String>> {
         ("ISO/IEC 19086-1 ", "iso19086_1"),
     ];
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty() && *p != "—") {
+    for part in cell
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "—")
+    {
         let (family, rest) = FAMILIES
             .iter()
             .find_map(|(prefix, family)| part.strip_prefix(prefix).map(|r| (*family, r)))
@@ -93,7 +96,9 @@ fn other_clauses(cell: &str) -> BTreeMap<String, BTreeSet<String>> {
             }
             // `(b)` continues the reference before it: `25(2)(a),(b)` is 25(2)(a), 25(2)(b).
             let full = if item.starts_with('(') {
-                let stem = last_full.rfind('(').map_or(&*last_full, |i| &last_full[..i]);
+                let stem = last_full
+                    .rfind('(')
+                    .map_or(&*last_full, |i| &last_full[..i]);
                 format!("{stem}{item}")
             } else {
                 item.to_string()

@@ -125,7 +125,10 @@ fn every_pack_case_and_example_decides_as_compiled_from_source() {
     let src = from_source(pack.clone());
     let mut count = 0;
     for case in pack_cases(&pack.tests).unwrap() {
-        let options = EvalOptions { as_of: case.as_of, ..Default::default() };
+        let options = EvalOptions {
+            as_of: case.as_of,
+            ..Default::default()
+        };
         let (a, b) = if case.params.is_empty() {
             (
                 pre.evaluate_json(&case.text, &options),

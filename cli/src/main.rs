@@ -258,9 +258,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let engine = load_engine(&pack)?;
             let as_of = match as_of {
-                Some(text) => Some(
-                    Date::parse(&text).map_err(|e| Failure::Usage(format!("--as-of: {e}")))?,
-                ),
+                Some(text) => {
+                    Some(Date::parse(&text).map_err(|e| Failure::Usage(format!("--as-of: {e}")))?)
+                }
                 None => None,
             };
             let options = EvalOptions {

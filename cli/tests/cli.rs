@@ -299,7 +299,11 @@ fn a_pack_that_does_not_load_exits_2_naming_file_and_line() {
         "{stderr}"
     );
     let out = cloudgate(&["check", "--no-such-flag", "x.json"]);
-    assert_eq!(out.status.code(), Some(64), "a usage error, not a refused pack");
+    assert_eq!(
+        out.status.code(),
+        Some(64),
+        "a usage error, not a refused pack"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -340,9 +344,7 @@ fn limits_can_be_changed_from_the_command_line() {
 }
 
 fn common_example(name: &str) -> PathBuf {
-    hostile::root()
-        .join("examples/requests")
-        .join(name)
+    hostile::root().join("examples/requests").join(name)
 }
 
 /// Batch mode over NDJSON (`check --ndjson`): one decision per request line, in input order,
@@ -492,8 +494,15 @@ fn record_and_explain() {
         let mut a = vec!["check", "--as-of", "2026-09-15"];
         a.extend_from_slice(extra);
         a.push(file.to_str().unwrap());
-        decisions(&cloudgate(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>().iter().map(String::as_str).collect::<Vec<_>>()))
-            .remove(0)
+        decisions(&cloudgate(
+            &a.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ))
+        .remove(0)
     };
     let a = args(&compact, &["--record"]);
     let b = args(&pretty, &["--record", "--explain"]);
@@ -576,7 +585,10 @@ fn the_audit_log_keeps_every_decision_seen_even_when_killed() {
         .collect();
     assert!(printed.len() >= 1_000, "{}", printed.len());
     for id in &printed {
-        assert!(logged.contains(id), "decision {id} was printed but not logged");
+        assert!(
+            logged.contains(id),
+            "decision {id} was printed but not logged"
+        );
     }
 }
 
@@ -594,7 +606,12 @@ fn usage_errors_exit_64() {
         vec!["frobnicate"],
     ] {
         let out = cloudgate(&args);
-        assert_eq!(out.status.code(), Some(64), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(64),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stderr.is_empty());
     }
     for args in [vec!["--help"], vec!["--version"], vec!["check", "--help"]] {

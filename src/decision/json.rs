@@ -484,7 +484,9 @@ mod tests {
             outcome,
             message: message.map(String::from),
             paths: vec!["termination.effective_date".into(), "a\tb".into()],
-            actor: position.is_none().then_some(crate::decision::Actor::Provider),
+            actor: position
+                .is_none()
+                .then_some(crate::decision::Actor::Provider),
             clauses: Arc::new(clauses.clone()),
             position,
         };
