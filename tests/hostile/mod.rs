@@ -83,9 +83,15 @@ pub fn base(scenario: &str) -> String {
     read(&root().join(format!("rules/tests/base/{scenario}.json")))
 }
 
-/// The shared example requests, when `../shared/examples` is beside the checkout.
+/// The sample requests: `../shared/examples` beside the checkout when present, else the
+/// repository's copy in `examples/requests`.
 pub fn shared_examples() -> Vec<(String, String)> {
-    let dir = root().join("..").join("shared").join("examples");
+    let shared = root().join("..").join("shared").join("examples");
+    let dir = if shared.join("expected.json").exists() {
+        shared
+    } else {
+        root().join("examples").join("requests")
+    };
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
