@@ -369,13 +369,7 @@ impl Pack {
     pub fn digest(&self) -> String {
         let mut h = Sha256::new();
         self.canonical(|bytes| h.update(bytes));
-        let bytes = h.finalize();
-        let mut out = String::with_capacity(7 + 64);
-        out.push_str("sha256:");
-        for b in bytes {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
+        crate::record::sha256_label(&h.finalize())
     }
 
     /// A fast 64-bit hash of what [`Pack::digest`] hashes, for recognising the embedded pack

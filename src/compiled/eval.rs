@@ -31,7 +31,7 @@ pub(crate) struct LazyReq<'a> {
     /// No value in the request can be larger than the engine's size limits (the engine knows
     /// from the JSON text's length), so values read from it by path skip the size check that
     /// Rhai makes on every function's result: walking lists of objects to count them was about
-    /// 5 % of a decision over generated requests (bench/NOTES.md, section 12).
+    /// 5 % of a decision over generated requests.
     within_limits: bool,
 }
 
@@ -80,7 +80,7 @@ pub(crate) struct Globals<'r> {
 /// The scalar members of `params` (a [`ReadOnly`] map) as the compiled form holds them, for
 /// `params.name`: read through Rhai's map, each read cloned a `Dynamic`, made it read-only and
 /// converted it, ~370 instructions where this table's search takes a few dozen (five reads per
-/// termination decision; bench/NOTES.md, section 17). Members that are arrays or maps, and
+/// termination decision). Members that are arrays or maps, and
 /// strings over the string limit, are not here and are read as before. Sorted by name, for a
 /// binary search (comparing with each name in turn was ~200 instructions a read).
 ///
@@ -158,8 +158,7 @@ pub(crate) fn run<'r>(
 
 /// How evaluation leaves the normal path. Small (16 bytes) because every evaluation step
 /// returns a `Res`: the rule's result waits in [`Machine::result`], and the rare payloads are
-/// boxed. With the result inline every step moved a 56-byte `Res` around (bench/NOTES.md,
-/// section 17).
+/// boxed. With the result inline every step moved a 56-byte `Res` around.
 enum Flow {
     /// `return x;`: the value, views converted, as Rhai holds it.
     Return(Box<Dynamic>),
@@ -992,11 +991,13 @@ fn host1<'r>(h: Host, a: &Val<'r>, places: &Jurisdictions) -> Res<Val<'r>> {
         Host::Empty => Val::Bool(is_empty(a)),
         Host::IsDate if matches!(a, Val::Unit) => Val::Bool(false),
         Host::IsDate => Val::Bool(Date::parse(string(a)?).is_ok()),
-        Host::IsEea if matches!(a, Val::Unit) => Val::Bool(false),
-        Host::IsEea => Val::Bool(is_eea(string(a)?)),
-        Host::IsEu | Host::IsAdequate | Host::IsDaJurisdiction if matches!(a, Val::Unit) => {
+        // The place predicates of a missing code are false, as their `()` overloads in Rhai.
+        Host::IsEea | Host::IsEu | Host::IsAdequate | Host::IsDaJurisdiction
+            if matches!(a, Val::Unit) =>
+        {
             Val::Bool(false)
         }
+        Host::IsEea => Val::Bool(is_eea(string(a)?)),
         Host::IsEu => Val::Bool(is_eu(string(a)?)),
         Host::IsAdequate => Val::Bool(places.is_adequate(string(a)?)),
         Host::IsDaJurisdiction => Val::Bool(places.is_da(string(a)?)),
