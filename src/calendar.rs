@@ -326,7 +326,7 @@ pub(crate) fn plain_date(text: &str) -> Option<Date> {
 
 /// The year and day of the year of a valid `YYYY-MM-DD`: what `time::Date` holds, so that a
 /// date is built without a day count in between (days since 1970, then `time`'s Julian day and
-/// back, with their divisions; bench/NOTES.md, section 17).
+/// back, with their divisions).
 fn plain_ordinal(text: &str) -> Option<(i32, u16)> {
     const BEFORE_MONTH: [u16; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let (year, month, day) = plain_ymd(text)?;

@@ -16,8 +16,7 @@ thread_local! {
 
 /// The running rule's wall-clock budget. The clock is first read at the first check, after
 /// 1,024 operations (microseconds into the rule), not when the rule starts: most rules end long
-/// before that, and reading the clock for each of them was ~2 % of a native decision
-/// (bench/NOTES.md, section 14). A budget of a second thus starts a few microseconds late.
+/// before that, and reading the clock for each of them was ~2 % of a native decision. A budget of a second thus starts a few microseconds late.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Copy)]
 enum Deadline {
@@ -90,7 +89,7 @@ pub fn now_micros() -> u64 {
 thread_local! {
     /// `performance` and its `now`, looked up once per instance: looking them up on every call
     /// (`js_sys::global()` and two `Reflect::get`s, which build JS errors on the way) was about
-    /// a tenth of a decision in Node (bench/NOTES.md, section 7).
+    /// a tenth of a decision in Node.
     static PERFORMANCE_NOW: Option<(wasm_bindgen::JsValue, js_sys::Function)> = {
         let global = js_sys::global();
         js_sys::Reflect::get(&global, &"performance".into())

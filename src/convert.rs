@@ -32,7 +32,7 @@ pub trait ToRhai {
 /// request. Most rules only read fields by literal path (`need(req, "agreement.status")`): their
 /// compiled form asks the typed request for that one value, so a decision whose rules all run
 /// compiled never builds `req` at all (the Rhai maps and strings of a whole request were a
-/// quarter of a decision; bench/NOTES.md, section 6).
+/// quarter of a decision).
 ///
 /// `lookup` must find exactly what `functions::walk` finds in [`ToRhai::to_rhai`]'s value:
 /// `None` for an absent field, an index past the end, or a step into a scalar or null
@@ -52,8 +52,7 @@ pub(crate) trait Lookup: ToRhai + AsLookup + Sync {
 
     /// This part as the compiled form holds it: a string borrowed from the request, a number or
     /// boolean as it is, and a list or an object described rather than converted (the compiled
-    /// rules hold those as views into the typed request, `compiled::value::View`;
-    /// bench/NOTES.md, sections 12 and 16).
+    /// rules hold those as views into the typed request, `compiled::value::View`).
     fn found_val(&self) -> Found<'_> {
         Found::Value(Val::from_dynamic(self.to_rhai()))
     }
@@ -175,7 +174,7 @@ impl ToRhai for f64 {
 impl ToRhai for Date {
     /// One shared string per date and thread: rules read the same few dates of a request again
     /// and again (five termination rules read its effective date), and each read wrote the ten
-    /// bytes and allocated a string for them (bench/NOTES.md, section 14). A small table indexed
+    /// bytes and allocated a string for them. A small table indexed
     /// by the day number; a date that finds its entry taken by another writes its own.
     fn to_rhai(&self) -> Dynamic {
         const ENTRIES: usize = 32;
@@ -239,7 +238,7 @@ impl ToRhai for serde_json::Value {
 /// A map (a Rhai map, a rule's clauses) from its entries, by inserting them (a later entry with
 /// the same key wins, as in `collect`). Not `collect`: collecting into a `BTreeMap` sorts the
 /// entries first, and each call site, with an iterator type of its own, was its own copy of the
-/// standard stable sort in the wasm module, ~4 KB each (bench/NOTES.md, section 20). The maps
+/// standard stable sort in the wasm module, ~4 KB each. The maps
 /// built here (parameters, constants in rules, JSON objects, clauses) are small.
 pub(crate) fn map_of<K: Ord, V>(
     entries: impl IntoIterator<Item = (K, V)>,

@@ -270,7 +270,7 @@ fn sandbox(limits: &Limits, places: Arc<Jurisdictions>) -> rhai::Engine {
     // `new_raw` + chosen packages: no `sleep` (which traps in wasm), no printing, no clock.
     // The packages are merged into one module: Rhai looks a function up in every global module
     // in turn, and each rule starts with an empty lookup cache, so nine modules meant up to nine
-    // lookups per call (bench/NOTES.md). Merged in registration order, so that a later package
+    // lookups per call. Merged in registration order, so that a later package
     // still shadows an earlier one, as `register_global_module` would.
     let mut engine = rhai::Engine::new_raw();
     let mut library = rhai::Module::new();

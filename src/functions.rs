@@ -45,7 +45,7 @@ pub enum RuleResult {
 ///
 /// Why not a plain constant map: Rhai copies a constant each time a rule passes it in call
 /// style (`need(req, "…")`), and for the request that deep copy was most of the cost of a
-/// decision (measured in bench/NOTES.md). Behind a [`Shared`] pointer the copy is a reference
+/// decision. Behind a [`Shared`] pointer the copy is a reference
 /// count. Rules read through the host functions, `req.field` / `req["field"]` (an indexer
 /// without a setter) and `"key" in req`; nothing can write to it, not even to add a key.
 #[derive(Clone)]

@@ -553,8 +553,7 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
 }
 
 /// Out of [`Pack::from_sources`] and [`Pack::canonical`], which are generic: a sort inside a
-/// generic function is a copy of the standard stable sort per instantiation, ~4 KB of wasm each
-/// (bench/NOTES.md, section 20).
+/// generic function is a copy of the standard stable sort per instantiation, ~4 KB of wasm each.
 fn sort_by_id(rules: &mut [RuleSource]) {
     rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
 }

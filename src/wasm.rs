@@ -21,7 +21,7 @@ use crate::decision::{Decision, RequestHint};
 
 /// Talc instead of Rust's default wasm allocator (dlmalloc): a decision allocates and frees a few
 /// hundred small blocks (the parsed request, strings, findings, the decision's JSON), and talc
-/// is both faster at that and smaller (measured side by side: bench/NOTES.md, section 6).
+/// is both faster at that and smaller (measured side by side).
 #[cfg(not(target_feature = "atomics"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
@@ -141,7 +141,7 @@ pub struct PolicyEngine {
     engine: Rc<Engine>,
     /// Where the JS side writes a request's UTF-8 bytes (`TextEncoder.encodeInto`) before
     /// `evaluateInput`: one copy of the text, straight into linear memory, instead of an encoded
-    /// copy in JS that the glue then copies in (bench/NOTES.md, section 14). Kept between calls.
+    /// copy in JS that the glue then copies in. Kept between calls.
     input: Vec<u8>,
 }
 
@@ -282,7 +282,7 @@ impl PolicyEngine {
 
     /// `evaluateJson` for a request already encoded as UTF-8 (`TextEncoder`): the glue copies
     /// the bytes in one call, where a string is copied a character at a time in JS (a fifth of
-    /// a decision's time in Node for a 4 KB request, bench/NOTES.md section 11). Bytes that are
+    /// a decision's time in Node for a 4 KB request). Bytes that are
     /// not UTF-8 are an `error` decision, never a throw.
     #[wasm_bindgen(js_name = evaluateBytes)]
     pub fn evaluate_bytes(

@@ -4,7 +4,7 @@
 //!
 //! Why: Rhai's interpreter spends a decision on bookkeeping around each node (variables looked up
 //! by name, functions resolved by hash, argument vectors, operation tracking): about 6 µs per rule
-//! natively, for rules that do a handful of lookups and comparisons (bench/NOTES.md). This form
+//! natively, for rules that do a handful of lookups and comparisons. This form
 //! does the same work without that overhead.
 //!
 //! Rhai stays the reference. A rule that uses a construct this form does not cover (loops other
@@ -152,7 +152,7 @@ enum PathArg {
 /// The paths a computed-path call has met, parsed. Such a call meets few: `date_path` is one of
 /// two literals, `${info}.fees_disclosed` one of two blocks; parsing it again in every decision
 /// (split, keys, a vector) cost a termination decision about 1 % of its instructions, two calls
-/// of ~900 each (bench/NOTES.md, section 18). Filled on first use; a path met when every slot
+/// of ~900 each. Filled on first use; a path met when every slot
 /// is taken, or longer than any real path, is parsed as before (rules come from outside: what
 /// an engine keeps for them stays small). The engine is shared between threads natively, hence
 /// `OnceLock`.

@@ -206,7 +206,7 @@ pub(crate) struct Shipped {
 /// of lists and maps) is built when a decision first reads more than a scalar member: the
 /// termination rules read scalars only, and in wasm building that value in a fresh instance
 /// (conversions, a sorted map, its wrapper: code V8 compiles on first call) was ~0.5 ms of a
-/// ~4 ms default engine (bench/NOTES.md, section 20).
+/// ~4 ms default engine.
 pub(crate) struct ShippedParams(Param<'static>);
 
 impl ShippedParams {

@@ -3,7 +3,7 @@
 //! Why not Rhai's `Dynamic` throughout: a rule is mostly field reads, comparisons and string
 //! building, and with `Dynamic` each read allocated a Rhai string for a value the request
 //! already holds, and every copy, comparison and drop went through `Dynamic`'s full, out-of-line
-//! match (500–1,000 instructions per statement; bench/NOTES.md, sections 14 and 16). Here
+//! match (500–1,000 instructions per statement). Here
 //! strings of the request and of the engine are borrowed, scalars are plain values, and only
 //! arrays, maps and the `req`/`params` wrappers stay as Rhai holds them. Values cross back into
 //! `Dynamic` only where Rhai's types are needed: array elements, a rule's value, the host
@@ -33,9 +33,8 @@ pub(crate) enum Val<'r> {
 /// A list or object of the request that a rule holds without converting it: a reference to
 /// it. Rules mostly walk a list of objects reading a few fields of each item (`for asset in
 /// field(req, "data_assets", [])`, `need(assets[i], "id")`); converting the whole list to Rhai
-/// maps for that, in every rule that walks it, was most of those rules' time (bench/NOTES.md,
-/// section 12), and holding its path instead, read again from the request's root for every
-/// field, 5 % of a decision (section 16). A view lives in variables and goes through `for`,
+/// maps for that, in every rule that walks it, was most of those rules' time, and holding its path instead, read again from the
+/// request's root for every field, 5 % of a decision. A view lives in variables and goes through `for`,
 /// `x[i]`, `len()` and path reads, which read on from it; every other use gets the converted
 /// value (`Machine::converted` in `eval`), so rules see exactly what Rhai gives them. Views
 /// exist only where reads need no size check (`LazyReq::within_limits`).

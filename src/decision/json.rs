@@ -2,7 +2,7 @@
 //!
 //! Why not serde_json: a decision is mostly strings (rule ids, titles, clause references,
 //! messages), and serde_json escapes them a byte at a time; with the derive's map machinery that
-//! was 18 % of a native decision, the escaping alone 14 % (bench/NOTES.md, section 11). This
+//! was 18 % of a native decision, the escaping alone 14 %. This
 //! writer escapes eight bytes at a time and knows the fields. The output is byte for byte what
 //! `serde_json::to_string(&decision)` gives (the serde derives stay the reference, and the tests
 //! compare both on every pack case, example and generated request).
@@ -21,7 +21,7 @@ impl Decision {
     /// rule's fixed part when the finding carries that rule's id, title, severity and clauses.
     /// The engine passes them ([`crate::Engine::decision_json`]): a finding is mostly its
     /// rule's title and clause references, the same in every decision, and writing them anew
-    /// was two thirds of writing a decision (bench/NOTES.md, section 12).
+    /// was two thirds of writing a decision.
     pub(crate) fn to_json_with<'f>(
         &self,
         pack: Option<&str>,
@@ -38,7 +38,7 @@ impl Decision {
     /// (`index` into the engine's rules, whose id, title, severity and clauses the wrapper
     /// fills in), and the pack, when it is the engine's, is `"pack":0`; anything else is
     /// written in full. Why: `JSON.parse` of the full text was a quarter of an object-API
-    /// decision in Node, nine tenths of it the findings' fixed text (bench/NOTES.md, 16).
+    /// decision in Node, nine tenths of it the findings' fixed text.
     pub(crate) fn to_lean_json_with<'f>(
         &self,
         own_pack: bool,
@@ -263,7 +263,7 @@ impl Writer {
             None => self.finding_head(&f.rule, &f.title, f.severity),
         }
         // The outcome's name written as it is: names are plain ASCII, and through the escaping
-        // `string` (and `key` for "paths") they were 2 % of a decision (bench/NOTES.md, 15).
+        // `string` (and `key` for "paths") they were 2 % of a decision.
         self.raw("\"");
         self.raw(f.outcome.as_str());
         self.raw("\"");

@@ -7,7 +7,7 @@
 //!
 //! Why one reader rather than a quick one and serde for the rest: serde's derived deserializers
 //! with `serde_path_to_error` were 200 KB of the wasm module's 700 KB of code, which every edge
-//! cold start paid V8 to validate (bench/NOTES.md, section 11). What is not JSON at all is still
+//! cold start paid V8 to validate. What is not JSON at all is still
 //! described by serde_json (its `Value` parser is in the module anyway), so syntax errors keep
 //! serde_json's codes and positions; the tests hold this reader to serde's derived
 //! deserializers on many thousands of texts.
@@ -302,7 +302,7 @@ impl<'a> Reader<'a> {
     /// serde_json (rare in requests, and exactly its rules). Natively inlined into its callers
     /// (every key of every object): called, it cost a decision 4–6 % more instructions, most of
     /// it the call's own moves for a few bytes of text. Not in wasm, where inlining it made no
-    /// measurable difference in Node and the edge module 18 KB larger (bench/NOTES.md, section 13).
+    /// measurable difference in Node and the edge module 18 KB larger.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(crate) fn string(&mut self) -> Read<Cow<'a, str>> {
         if self.peek() != Some(b'"') {

@@ -2,7 +2,7 @@
 //!
 //! Nearly every string of a request is short: identifiers (`k1`, `C-1`), jurisdictions, regions,
 //! e-mail addresses. As `String`s each was an allocation, a copy and a free per request, about
-//! fifty of them in the termination example (bench/NOTES.md, section 18). A [`Text`] keeps up to
+//! fifty of them in the termination example. A [`Text`] keeps up to
 //! 24 bytes inside itself (`compact_str`, already in the build through Rhai), the size of a
 //! `String`, and reads as a `&str` everywhere.
 
