@@ -1,8 +1,20 @@
 //! Embeds the default pack (`rules/`) into the library, so the binary and the wasm module carry
-//! their rules with them and `Pack::embedded()` needs no file system.
+//! their rules with them and `Pack::embedded()` needs no file system; and lowers its rules now,
+//! with the library's own rule-language code (`src/lang`), so that an engine of the default pack
+//! parses nothing at start-up (an edge function's cold start) and the edge module can leave the
+//! parser out.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+// The rule language compiles on its own: it depends on nothing of the library but `path`.
+#[allow(dead_code)]
+#[path = "src/path.rs"]
+mod path;
+
+#[allow(dead_code)]
+#[path = "src/lang/mod.rs"]
+mod lang;
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -46,9 +58,45 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
-        .join("embedded_pack.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
+    let out = out_dir.join("embedded_pack.rs");
     if let Err(e) = fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());
+    }
+    for dir in ["src/lang", "src/path.rs"] {
+        println!("cargo:rerun-if-changed={dir}");
+    }
+    lower_rules(&files, &out_dir.join("default_programs.postcard"));
+}
+
+/// Writes each rule of the default pack lowered: `(file, form)` pairs, in the files' order. The
+/// limits that shape a parse are the engine's defaults (`Limits::default`); an engine with
+/// others parses the rules itself. A rule that does not load is left out: the engine then loads
+/// it from source and reports it, as it would any rule.
+fn lower_rules(files: &[(String, PathBuf)], out: &Path) {
+    let parser = lang::parse::Parser::new(lang::parse::ParseLimits::DEFAULT);
+    let mut programs: Vec<(String, Vec<u8>)> = Vec::new();
+    for (rel, path) in files {
+        if !rel.ends_with(".rhai") || rel.starts_with("tests/") {
+            continue;
+        }
+        let Ok(source) = fs::read_to_string(path) else {
+            continue;
+        };
+        match parser.compile(&source) {
+            Ok(program) => match postcard::to_allocvec(&program) {
+                Ok(bytes) => programs.push((rel.clone(), bytes)),
+                Err(e) => println!("cargo:warning={rel}: cannot write its lowered form: {e}"),
+            },
+            Err(e) => println!("cargo:warning={rel}: {}", e.message),
+        }
+    }
+    match postcard::to_allocvec(&programs) {
+        Ok(bytes) => {
+            if let Err(e) = fs::write(out, bytes) {
+                println!("cargo:warning=cannot write {}: {e}", out.display());
+            }
+        }
+        Err(e) => println!("cargo:warning=cannot write the lowered rules: {e}"),
     }
 }

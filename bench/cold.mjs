@@ -1,7 +1,10 @@
 // One engine in a fresh Node process: how long it takes to become ready (import + create,
 // i.e. instantiate the wasm and compile the pack for cloudgate), the first decision, and the
 // peak memory after many decisions. Run by run.mjs, once per engine, several times; prints JSON.
-//   node cold.mjs <cloudgate|cloudgate-edge|cloudgate-phases|cloudgate-edge-phases|json-rules-engine|js-handwritten|baseline> REQUEST.json AS_OF N
+//   node cold.mjs <cloudgate|cloudgate-edge|cloudgate-phases|cloudgate-edge-phases|json-rules-engine|js-handwritten|node> REQUEST.json AS_OF N
+//
+// `node` (any other name) loads nothing: bare Node, for memory. The cloudgate engines load js/,
+// or the package in $CLOUDGATE_BENCH_JS (run.mjs sets it for the baseline build).
 //
 // Besides the start, it gives the p50 of the last half of the N decisions (after V8's tier-up):
 // the only latency figure for the edge module, which cannot share a process with the full one.

@@ -4,7 +4,16 @@
 // Prints the table and writes bench/results.json. See bench/README.md.
 //
 //   node run.mjs [--smoke] [--iterations N] [--requests FILE.ndjson] [--agreement FILE.ndjson]
-//                [--native FILE.json] [--batch FILE.json] [--out FILE.json] [--command TEXT]
+//                [--native FILE.json[,FILE.json…]] [--batch FILE.json] [--out FILE.json] [--command TEXT]
+//                [--baseline-js DIR --baseline-native FILE.json[,…] --baseline-batch FILE.json
+//                 --baseline-ref TEXT]
+//
+// The package measured is js/ (or $CLOUDGATE_BENCH_JS). With --baseline-js, a second build of
+// cloudgate (another commit's js/, built by scripts/bench.sh in a git worktree) is measured in
+// the same process, its rows interleaved with the others and its cold starts alternated with
+// the current build's, and a last table compares the two, old | new | new/old, flagging any
+// engine row where the new build is more than 5 % slower. Several --native files (runs of the
+// native report, alternated with the baseline's) give, per row, the run with the median p50.
 //
 // Before measuring, every peer (json-rules-engine, hand-written JS; the hand-written Rust in
 // benches/engine) must give cloudgate's decision and failing rule ids on the examples, on the
@@ -39,8 +48,28 @@ const iterations = Number(opt('--iterations', smoke ? 200 : 20000));
 const coldRuns = smoke ? 1 : 5;
 const outFile = opt('--out', path.join(HERE, 'results.json'));
 const readJson = (file) => (file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
-const native = readJson(opt('--native'));
+// Several runs of the native report: per engine (and per part), the run with the median p50.
+function readNative(list) {
+  const runs = (list ?? '').split(',').filter(Boolean).map(readJson).filter(Boolean);
+  if (runs.length <= 1) return runs[0] ?? null;
+  const pick = (key) => {
+    const out = {};
+    for (const name of Object.keys(runs[0][key] ?? {})) {
+      const sorted = runs.map((r) => r[key]?.[name]).filter(Boolean).sort((a, b) => a.p50_us - b.p50_us);
+      out[name] = { ...sorted[(sorted.length - 1) >> 1], runs: sorted.length };
+    }
+    return out;
+  };
+  const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[(runs.length - 1) >> 1];
+  return { ...runs[0], engine_new_us: median('engine_new_us'), engines: pick('engines'), parts: pick('parts'), runs: runs.length };
+}
+const native = readNative(opt('--native'));
 const batch = readJson(opt('--batch'));
+// The baseline build (scripts/bench.sh: BENCH_BASELINE), measured beside the current one.
+const baselineJs = opt('--baseline-js') ? path.resolve(opt('--baseline-js')) : null;
+const baselineNative = readNative(opt('--baseline-native'));
+const baselineBatch = readJson(opt('--baseline-batch'));
+const baselineRef = opt('--baseline-ref', baselineJs ?? '');
 const warnings = [];
 const warn = (text) => {
   warnings.push(text);
@@ -79,6 +108,9 @@ const generated = ndjson(opt('--agreement'));
 const jre = createJre();
 const { createEngine } = await loadCloudgate();
 const cloudgate = await createEngine();
+// The baseline's package is a module of its own (another URL), with its own wasm instance.
+const oldCreateEngine = baselineJs ? (await loadCloudgate(baselineJs)).createEngine : null;
+const old = oldCreateEngine ? await oldCreateEngine() : null;
 const engines = [
   { name: 'cloudgate (wasm, object in)', key: 'cloudgate-wasm', run: (r) => cloudgate.evaluate(r, { asOf: AS_OF }) },
   { name: 'cloudgate (wasm, JSON text in)', key: 'cloudgate-wasm-text', text: true, run: (t) => cloudgate.evaluate(t, { asOf: AS_OF }) },
@@ -94,6 +126,13 @@ const engines = [
   // bound for any engine in wasm that is handed a JS object; the decision's way back (JSON.parse
   // and the objects) comes on top.
   { name: 'object → JSON → UTF-8, no deciding', key: 'object-crossing', floor: true, run: (r) => utf8.encodeInto(JSON.stringify(r), crossing) },
+  // The baseline build's rows, interleaved with the others (results.json: `baseline.engines`).
+  // Its object API is also held to the current build's decisions, as the peers are.
+  ...(old ? [
+    { name: 'baseline: cloudgate (wasm, object in)', key: 'baseline/cloudgate-wasm', baseline: true, peer: true, run: (r) => old.evaluate(r, { asOf: AS_OF }) },
+    { name: 'baseline: cloudgate (wasm, text in/out)', key: 'baseline/cloudgate-wasm-text-out', baseline: true, text: true, run: (t) => old.evaluateJson(t, { asOf: AS_OF }) },
+    { name: 'baseline: cloudgate (wasm, text in/out, explain)', key: 'baseline/cloudgate-wasm-text-out-explain', baseline: true, text: true, run: (t) => old.evaluateJson(t, { asOf: AS_OF, explain: true }) },
+  ] : []),
 ];
 const utf8 = new TextEncoder();
 const crossing = new Uint8Array(1 << 20);
@@ -147,9 +186,15 @@ async function setupFor(params) {
   if (!peerSetups.has(key)) {
     const P = key === '{}' ? undefined : prepareParams({ ...PACK_PARAMS, ...params });
     const jreP = P ? createJre(P) : jre;
+    const oldP = old && P ? await oldCreateEngine({ params }) : old;
     peerSetups.set(key, {
       cloudgate: P ? await createEngine({ params }) : cloudgate,
-      run: { 'json-rules-engine': (r, asOf) => jreP.evaluate(r, asOf), 'js-handwritten': (r, asOf) => checkTermination(r, asOf, P) },
+      old: oldP,
+      run: {
+        'json-rules-engine': (r, asOf) => jreP.evaluate(r, asOf),
+        'js-handwritten': (r, asOf) => checkTermination(r, asOf, P),
+        'baseline/cloudgate-wasm': (r, asOf) => oldP.evaluate(r, { asOf }),
+      },
     });
   }
   return peerSetups.get(key);
@@ -188,7 +233,10 @@ const agreementSets = {
   pack_cases: await compareOn('termination test cases of the pack (rules/tests)', cases),
   generated: await compareOn('generated termination requests', [...mixed, ...generated].map((request, i) => ({ name: request.request_id ?? `#${i}`, request }))),
 };
-for (const setup of peerSetups.values()) if (setup.cloudgate !== cloudgate) setup.cloudgate.free?.();
+for (const setup of peerSetups.values()) {
+  if (setup.cloudgate !== cloudgate) setup.cloudgate.free?.();
+  if (setup.old !== old) setup.old?.free?.();
+}
 for (const row of native?.agreement_sets ?? []) {
   agreementSets[`rust-handwritten ${row.set}`] = row;
   if (row.disagree) disagree(`rust-handwritten disagrees with cloudgate (native) on ${row.disagree} of ${row.compared} ${row.set}; first: ${JSON.stringify(row.first)}`);
@@ -200,7 +248,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted
 
 // The engines are measured in interleaved rounds, not one after another: on the VMs this runs on,
 // speed changes for many seconds at a time (a warm wasm decision sits at one of two p50s for
-// tens of rounds; bench/NOTES.md section 9), so each engine must see the same mix of slow and
+// tens of rounds), so each engine must see the same mix of slow and
 // fast spells for the ratios to mean something. p50/p99 are over all samples of all rounds;
 // `rounds_p50_us` gives the spread of the per-round p50s.
 const ROUNDS = smoke ? 1 : 10;
@@ -266,54 +314,82 @@ engines.forEach((e, i) => {
 
 // --- cold start and memory (fresh processes) -----------------------------------------------
 const medianOf = (runs, k) => runs.map((r) => r[k]).sort((a, b) => a - b)[runs.length >> 1];
-function cold(engine) {
-  const runs = [];
-  for (let i = 0; i < coldRuns; i++) {
-    const out = execFileSync(process.execPath, [path.join(HERE, 'cold.mjs'), engine, allow.file, AS_OF, String(smoke ? 100 : 2000)], { encoding: 'utf8' });
-    runs.push(JSON.parse(out.trim().split('\n').pop()));
+// Every spec `runs` times in fresh processes, the specs alternated so that all see the VM alike.
+// `js`: the package directory the process loads (the baseline build's), else the current one.
+function fresh(specs, runs, count) {
+  const out = Object.fromEntries(specs.map((s) => [s.id, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const s of specs) {
+      const env = s.js ? { env: { ...process.env, CLOUDGATE_BENCH_JS: s.js } } : {};
+      const text = execFileSync(process.execPath, [path.join(HERE, 'cold.mjs'), s.engine, allow.file, AS_OF, String(count)], { encoding: 'utf8', ...env });
+      out[s.id].push(JSON.parse(text.trim().split('\n').pop()));
+    }
   }
+  return out;
+}
+const coldSpecs = [
+  { id: 'node', engine: 'node' }, // bare Node: the memory every engine's is compared with
+  { id: 'cloudgate-wasm', engine: 'cloudgate' },
+  { id: 'json-rules-engine', engine: 'json-rules-engine' },
+  { id: 'js-handwritten', engine: 'js-handwritten' },
+  // The edge module (no Rhai, default pack only) in its own processes: one realm holds one module.
+  { id: 'cloudgate-edge', engine: 'cloudgate-edge' },
+  ...(old ? [
+    { id: 'baseline/cloudgate-wasm', engine: 'cloudgate', js: baselineJs },
+    { id: 'baseline/cloudgate-edge', engine: 'cloudgate-edge', js: baselineJs },
+  ] : []),
+];
+const coldRunsOf = fresh(coldSpecs, coldRuns, smoke ? 100 : 2000);
+const coldFigures = (runs) => {
   const median = (k) => medianOf(runs, k);
   return {
     import_ms: median('import_ms'), create_ms: median('create_ms'), ready_ms: median('ready_ms'),
     first_decision_ms: median('first_decision_ms'), late_p50_us: median('late_p50_us'), max_rss_bytes: median('max_rss_bytes'),
     heap_used_bytes: median('heap_used_bytes'), external_bytes: median('external_bytes'),
   };
+};
+const bareNode = coldFigures(coldRunsOf.node);
+const coldOf = (id) => {
+  const c = coldFigures(coldRunsOf[id]);
+  c.rss_over_node_bytes = c.max_rss_bytes - bareNode.max_rss_bytes;
+  return c;
+};
+for (const key of ['cloudgate-wasm', 'json-rules-engine', 'js-handwritten', ...(old ? ['baseline/cloudgate-wasm'] : [])]) {
+  figures[key].cold = coldOf(key);
 }
-const baseline = cold('baseline');
-for (const [key, engine] of [['cloudgate-wasm', 'cloudgate'], ['json-rules-engine', 'json-rules-engine'], ['js-handwritten', 'js-handwritten']]) {
-  const c = cold(engine);
-  c.rss_over_node_bytes = c.max_rss_bytes - baseline.max_rss_bytes;
-  figures[key].cold = c;
-}
-// The edge module (no Rhai, default pack only) in its own processes: one realm holds one module.
-const edgeCold = cold('cloudgate-edge');
-edgeCold.rss_over_node_bytes = edgeCold.max_rss_bytes - baseline.max_rss_bytes;
+const edgeCold = coldOf('cloudgate-edge');
+const oldEdgeCold = old ? coldOf('baseline/cloudgate-edge') : null;
 
-// The start split into its phases (cold.mjs `*-phases`), the two modules alternated in fresh
-// processes so that both see the VM alike; per-phase medians.
+// The start split into its phases (cold.mjs `*-phases`), the modules (and the builds)
+// alternated in fresh processes; per-phase medians.
 const phaseRuns = smoke ? 1 : 9;
-function phasesOf(engines) {
-  const runs = Object.fromEntries(engines.map((e) => [e, []]));
-  for (let i = 0; i < phaseRuns; i++) {
-    for (const e of engines) {
-      const out = execFileSync(process.execPath, [path.join(HERE, 'cold.mjs'), e, allow.file, AS_OF, '10'], { encoding: 'utf8' });
-      const r = JSON.parse(out.trim().split('\n').pop());
-      runs[e].push({ ...r.phases, first_decision_ms: r.first_decision_ms });
-    }
-  }
-  return Object.fromEntries(engines.map((e) => {
-    return [e, Object.fromEntries(Object.keys(runs[e][0]).map((k) => [k, medianOf(runs[e], k)]))];
-  }));
+const phaseSpecs = [
+  { id: 'full', engine: 'cloudgate-phases' },
+  { id: 'edge', engine: 'cloudgate-edge-phases' },
+  ...(old ? [
+    { id: 'baseline/full', engine: 'cloudgate-phases', js: baselineJs },
+    { id: 'baseline/edge', engine: 'cloudgate-edge-phases', js: baselineJs },
+  ] : []),
+];
+const phaseRunsOf = fresh(phaseSpecs, phaseRuns, 10);
+const phases = Object.fromEntries(phaseSpecs.map(({ id }) => {
+  const runs = phaseRunsOf[id].map((r) => ({ ...r.phases, first_decision_ms: r.first_decision_ms }));
+  return [id, Object.fromEntries(Object.keys(runs[0]).map((k) => [k, medianOf(runs, k)]))];
+}));
+figures['cloudgate-wasm'].cold.phases = phases.full;
+edgeCold.phases = phases.edge;
+if (old) {
+  figures['baseline/cloudgate-wasm'].cold.phases = phases['baseline/full'];
+  oldEdgeCold.phases = phases['baseline/edge'];
 }
-const phases = phasesOf(['cloudgate-phases', 'cloudgate-edge-phases']);
-figures['cloudgate-wasm'].cold.phases = phases['cloudgate-phases'];
-edgeCold.phases = phases['cloudgate-edge-phases'];
 
 // --- the .wasm -----------------------------------------------------------------------------
-const wasm = wasmFiles().map((file) => {
+const sizes = (dir) => wasmFiles(dir).map((file) => {
   const bytes = fs.readFileSync(file);
   return { file: path.relative(ROOT, file), raw_bytes: bytes.length, gzip_bytes: zlib.gzipSync(bytes, { level: 9 }).length };
 });
+const wasm = sizes();
+const oldWasm = old ? sizes(baselineJs) : null;
 const fullWasm = wasm.find((w) => w.file.endsWith('cloudgate_bg.wasm'));
 const edgeWasm = wasm.find((w) => w.file.endsWith('cloudgate_edge_bg.wasm'));
 if (wasm.length !== 2 || !fullWasm || !edgeWasm) warn(`expected the full and the edge .wasm in js/pkg, found ${wasm.map((w) => w.file).join(', ')}`);
@@ -331,7 +407,7 @@ const row = (name, f) => rows.push(`${pad(name, 42)}${lpad(us(f.p50_us), 9)}${lp
 console.log('');
 console.log(`termination allow example, ${iterations} decisions per engine in ${ROUNDS} interleaved rounds${mixed.length ? `; mixed = ${mixed.length} generated termination requests` : ''}`);
 console.log(`${pad('engine', 42)}${lpad('p50 µs', 9)}${lpad('p99 µs', 9)}${lpad('decisions/s', 13)}${lpad('mixed /s', 13)}${lpad('p50 ÷ cg', 12)}`);
-for (const e of engines) row(e.name, figures[e.key]);
+for (const e of engines.filter((x) => !x.baseline)) row(e.name, figures[e.key]);
 const nativeEngines = native?.engines ?? {};
 const nativeNames = {
   'cloudgate-native': 'cloudgate (native, JSON text in)',
@@ -370,7 +446,7 @@ console.log(`cold start = instantiate + compile the pack (fresh node, the module
 console.log(`  ${phaseLine('full', cg.cold.phases)}`);
 console.log(`  ${phaseLine('edge', edgeCold.phases)}`);
 for (const w of wasm) console.log(`.wasm ${w.file}: ${kb(w.raw_bytes)} raw, ${kb(w.gzip_bytes)} gzip`);
-console.log(`peak RSS after ${smoke ? 100 : 2000} decisions: cloudgate ${mb(cg.cold.max_rss_bytes)} (+${mb(cg.cold.rss_over_node_bytes)} over bare node ${mb(baseline.max_rss_bytes)}), json-rules-engine ${mb(jreF.cold.max_rss_bytes)}, hand-written JS ${mb(figures['js-handwritten'].cold.max_rss_bytes)}; cloudgate JS heap ${mb(cg.cold.heap_used_bytes)}, external ${mb(cg.cold.external_bytes)}`);
+console.log(`peak RSS after ${smoke ? 100 : 2000} decisions: cloudgate ${mb(cg.cold.max_rss_bytes)} (+${mb(cg.cold.rss_over_node_bytes)} over bare node ${mb(bareNode.max_rss_bytes)}), json-rules-engine ${mb(jreF.cold.max_rss_bytes)}, hand-written JS ${mb(figures['js-handwritten'].cold.max_rss_bytes)}; cloudgate JS heap ${mb(cg.cold.heap_used_bytes)}, external ${mb(cg.cold.external_bytes)}`);
 if (native) {
   console.log(`native Engine::default_pack() (compile the pack): ${us(native.engine_new_us / 1000)} ms`);
 }
@@ -405,9 +481,7 @@ const targets = [
 ];
 console.log('');
 for (const [what, met, value] of targets) console.log(`${met ? 'MET    ' : 'NOT MET'}  ${what}: ${value}`);
-for (const w of warnings) console.log(`WARNING  ${w}`);
 
-// --- results.json --------------------------------------------------------------------------
 const sh = (cmd, a) => {
   try {
     return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -415,6 +489,62 @@ const sh = (cmd, a) => {
     return null;
   }
 };
+const git = sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+const gitDirty = Boolean(sh('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']));
+
+// --- the baseline build against the current one --------------------------------------------
+// One row per figure, old | new | new/old. Engine rows (decisions) are flagged SLOWER when the
+// new build is more than 5 % slower, the start likewise (its noise is larger), the modules LARGER
+// when they grew at all.
+const baselineCommit = old ? sh('git', ['-C', path.dirname(baselineJs), 'rev-parse', '--short', 'HEAD']) : null;
+const comparison = old ? (() => {
+  const before = (key) => figures[`baseline/${key}`];
+  const oneThread = (b, allowOnly) => (allowOnly ? b?.termination_allow : b)?.one_thread?.per_second;
+  const gzipOf = (list, name) => list?.find((w) => w.file.endsWith(name))?.gzip_bytes;
+  const p50 = (f) => f?.p50_us;
+  const rows = [
+    ['object API p50, evaluate(object) (wasm)', 'µs', p50(before('cloudgate-wasm')), p50(cg), 'lower', 'engine'],
+    ['text API p50, evaluateJson(text) (wasm)', 'µs', p50(before('cloudgate-wasm-text-out')), p50(figures['cloudgate-wasm-text-out']), 'lower', 'engine'],
+    ['explain p50, evaluateJson(text, explain) (wasm)', 'µs', p50(before('cloudgate-wasm-text-out-explain')), p50(figures['cloudgate-wasm-text-out-explain']), 'lower', 'engine'],
+    ['native evaluate_json p50', 'µs', p50(baselineNative?.engines?.['cloudgate-native']), p50(nativeEngines['cloudgate-native']), 'lower', 'engine'],
+    ['native evaluate_json p50, explain', 'µs', p50(baselineNative?.engines?.['cloudgate-native-explain']), p50(nativeEngines['cloudgate-native-explain']), 'lower', 'engine'],
+    ['batch CLI, termination allow, 1 thread', '/s', oneThread(baselineBatch, true), oneThread(batch, true), 'higher', 'engine'],
+    ['batch CLI, generated (4 scenarios), 1 thread', '/s', oneThread(baselineBatch), oneThread(batch), 'higher', 'engine'],
+    ['edge module, gzip -9', 'B', gzipOf(oldWasm, 'cloudgate_edge_bg.wasm'), edgeWasm?.gzip_bytes, 'lower', 'size'],
+    ['full module, gzip -9', 'B', gzipOf(oldWasm, 'cloudgate_bg.wasm'), fullWasm?.gzip_bytes, 'lower', 'size'],
+    ['cold start, edge (compile + instantiate + engine)', 'ms', oldEdgeCold.phases.cold_start_ms, edgeCold.phases.cold_start_ms, 'lower', 'start'],
+    ['cold start, full (compile + instantiate + engine)', 'ms', before('cloudgate-wasm').cold.phases.cold_start_ms, cg.cold.phases.cold_start_ms, 'lower', 'start'],
+  ];
+  return rows.map(([what, unit, o, n, better, kind]) => {
+    const ratio = o != null && n != null ? n / o : null;
+    // Above 1: the new build is worse by that factor.
+    const worse = ratio == null ? null : better === 'lower' ? ratio : 1 / ratio;
+    const flag = worse == null ? 'NOT MEASURED' : kind === 'size' ? (worse > 1 ? 'LARGER' : '') : worse > 1.05 ? 'SLOWER' : '';
+    return { what, unit, old: o ?? null, new: n ?? null, new_over_old: ratio, better, kind, flag };
+  });
+})() : null;
+if (comparison) {
+  const value = (x, unit) => (x == null ? '—' : unit === '/s' ? `${int(x)}/s` : unit === 'B' ? `${int(x)} B` : `${us(x)} ${unit}`);
+  console.log('');
+  console.log(`baseline ${baselineRef}${baselineCommit && !baselineRef.startsWith(baselineCommit) ? ` (${baselineCommit})` : ''} against the current build (${git}${gitDirty ? ', working tree modified' : ''}), same run (times: lower is better; decisions/s: higher)`);
+  console.log(`${pad('', 52)}${lpad('old', 12)}${lpad('new', 12)}${lpad('new/old', 9)}`);
+  for (const c of comparison) {
+    console.log(`${pad(c.what, 52)}${lpad(value(c.old, c.unit), 12)}${lpad(value(c.new, c.unit), 12)}${lpad(c.new_over_old == null ? '—' : c.new_over_old.toFixed(2), 9)}${c.flag ? `  ${c.flag}` : ''}`);
+  }
+  const slower = comparison.filter((c) => c.kind === 'engine' && c.flag);
+  const worse = comparison.filter((c) => c.kind !== 'engine' && c.flag);
+  console.log(slower.length
+    ? `SPEED DOES NOT HOLD: ${slower.map((c) => c.what).join('; ')} (more than 5 % slower, or not measured)`
+    : 'speed holds: no engine row more than 5 % slower than the baseline');
+  console.log(worse.length
+    ? `WORSE: ${worse.map((c) => `${c.what} ${c.flag}`).join('; ')}`
+    : 'module sizes no larger, cold start within 5 % of the baseline');
+}
+for (const w of warnings) console.log(`WARNING  ${w}`);
+
+// --- results.json --------------------------------------------------------------------------
+const ownEngines = (baseline) => Object.fromEntries(engines.filter((e) => Boolean(e.baseline) === baseline)
+  .map((e) => [e.key.replace(/^baseline\//, ''), figures[e.key]]));
 const results = {
   date: new Date().toISOString(),
   command: opt('--command', `node bench/run.mjs ${args.join(' ')}`),
@@ -428,31 +558,53 @@ const results = {
     rustc: sh('rustc', ['--version']),
     load_average: os.loadavg(),
   },
-  git: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
   as_of: AS_OF,
   iterations,
   examples: Object.fromEntries(examples.map(([n, e]) => [n, path.relative(ROOT, e.file)])),
-  engines: figures,
-  native: native ?? null,
-  batch: batch ?? null,
-  cloudgate: {
-    wasm,
-    cold_start_ms: cg.cold.phases.cold_start_ms,
-    ready_ms: cg.cold.ready_ms,
-    edge: { cold: edgeCold, wasm: edgeWasm ?? null },
-    pack: cloudgate.pack,
+  // The working tree's build, with the peers, the agreement checks and the targets.
+  current: {
+    git,
+    git_dirty: gitDirty,
+    engines: ownEngines(false),
+    native: native ?? null,
+    batch: batch ?? null,
+    cloudgate: {
+      wasm,
+      cold_start_ms: cg.cold.phases.cold_start_ms,
+      ready_ms: cg.cold.ready_ms,
+      edge: { cold: edgeCold, wasm: edgeWasm ?? null },
+      pack: cloudgate.pack,
+    },
+    bare_node: bareNode,
+    ratios: { vs_json_rules_engine_p50: ratio, vs_json_rules_engine_throughput: ratioThroughput },
+    agreement,
+    agreement_sets: agreementSets,
+    explain: { ...explain, check: explainCheck },
+    targets: targets.map(([what, met, value]) => ({ target: what, met, value })),
   },
-  baseline_node: baseline,
-  ratios: { vs_json_rules_engine_p50: ratio, vs_json_rules_engine_throughput: ratioThroughput },
-  agreement,
-  agreement_sets: agreementSets,
-  explain: { ...explain, check: explainCheck },
-  targets: targets.map(([what, met, value]) => ({ target: what, met, value })),
+  // The build of BENCH_BASELINE (scripts/bench.sh), measured in the same run.
+  baseline: old ? {
+    ref: baselineRef,
+    git: baselineCommit,
+    js: path.relative(ROOT, baselineJs) || '.',
+    engines: ownEngines(true),
+    native: baselineNative ?? null,
+    batch: baselineBatch ?? null,
+    cloudgate: {
+      wasm: oldWasm,
+      cold_start_ms: figures['baseline/cloudgate-wasm'].cold.phases.cold_start_ms,
+      ready_ms: figures['baseline/cloudgate-wasm'].cold.ready_ms,
+      edge: { cold: oldEdgeCold, wasm: oldWasm.find((w) => w.file.endsWith('cloudgate_edge_bg.wasm')) ?? null },
+      pack: old.pack,
+    },
+  } : null,
+  comparison,
   warnings,
 };
 fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${path.relative(process.cwd(), outFile) || outFile}`);
 cloudgate.free?.();
+old?.free?.();
 if (smoke && disagreements) {
   console.log(`bench: ${disagreements} disagreement(s) with cloudgate (WARNING rows above); the smoke run fails on any`);
   process.exitCode = 1;

@@ -1,20 +1,78 @@
 #!/usr/bin/env bash
 # Benchmarks side by side (bench/README.md): cloudgate wasm in Node, json-rules-engine and
 # hand-written JavaScript in one Node process; the native engine against hand-written Rust
-# (benches/engine); the batch CLI on 10,000 generated requests. Prints the table and writes
-# bench/results.json.
-#   scripts/bench.sh           full run (release build; several minutes)
-#   scripts/bench.sh --smoke   a few iterations of everything on the debug build (make test);
-#                              writes its results to a temporary file, not bench/results.json,
-#                              and fails if a peer's decision differs from cloudgate's on any
-#                              request compared (bench/README.md: the agreement checks)
+# (benches/engine); the batch CLI on 10,000 generated requests; and all of cloudgate's figures
+# for a baseline build of an earlier commit beside the current build's, in the same run. Prints
+# the tables (the last one: old | new | new/old) and writes bench/results.json.
+#   scripts/bench.sh                   full run (release builds; ~20 min on 2 cores, more the
+#                                      first time, which builds the baseline)
+#   scripts/bench.sh --smoke           a few iterations of everything on the debug build, no
+#                                      baseline build (make test); writes its results to a
+#                                      temporary file, not bench/results.json, and fails if a
+#                                      peer's decision differs from cloudgate's on any request
+#                                      compared (bench/README.md: the agreement checks)
+#   scripts/bench.sh --build-baseline  only builds the baseline
+#
+#   BENCH_BASELINE=REF   the baseline's commit (default 23a1bf6, the last one with two
+#                        evaluators, before issue 26); `none` leaves the baseline out. It is
+#                        checked out in a git worktree, target/bench-baseline, and built there
+#                        with its own scripts into its own target dir; a later run at the same
+#                        commit reuses that build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$(pwd -P)"
 
 smoke=0
-if [[ "${1:-}" == "--smoke" ]]; then smoke=1; fi
+build_baseline_only=0
+case "${1:-}" in
+  --smoke) smoke=1 ;;
+  --build-baseline) build_baseline_only=1 ;;
+esac
+baseline_ref="${BENCH_BASELINE:-23a1bf6}"
+if [[ $smoke == 1 || $baseline_ref == none ]]; then baseline_ref=""; fi
+baseline_dir="$root/target/bench-baseline"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+
+# The baseline: BENCH_BASELINE in a git worktree, built the way that commit's own scripts build
+# it (scripts/build-wasm.sh for the package in its js/, `cargo build --release` for the CLI,
+# `cargo bench --bench engine` for the native report), with CARGO_TARGET_DIR inside the worktree
+# so that it neither shares artefacts nor fights over the lock with this tree's target/. The
+# commit built is stamped in target/bench-baseline/target/bench-built; with the stamp and the
+# outputs present, nothing is rebuilt.
+in_baseline() { # COMMAND… run in the baseline worktree, on its own target dir
+  (cd "$baseline_dir" && CARGO_TARGET_DIR="$baseline_dir/target" "$@")
+}
+build_baseline() {
+  local commit stamp="$baseline_dir/target/bench-built"
+  if ! commit=$(git rev-parse --verify --quiet "$baseline_ref^{commit}"); then
+    echo "bench.sh: BENCH_BASELINE=$baseline_ref is no commit of this repository" >&2
+    return 1
+  fi
+  if [[ -e $baseline_dir/.git && $(git -C "$baseline_dir" rev-parse --show-toplevel 2>/dev/null) == "$baseline_dir" ]]; then
+    # The worktree is ours: back to exactly the commit (ignored files, the builds, stay).
+    git -C "$baseline_dir" checkout --quiet --force --detach "$commit"
+  else
+    rm -rf "$baseline_dir"
+    git worktree prune
+    git worktree add --quiet --detach "$baseline_dir" "$commit"
+  fi
+  if [[ -f $stamp && $(cat "$stamp") == "$commit" && -x $baseline_dir/target/release/cloudgate
+        && -f $baseline_dir/js/pkg/cloudgate_bg.wasm && -f $baseline_dir/js/pkg/cloudgate_edge_bg.wasm ]]; then
+    echo "bench.sh: baseline $baseline_ref ($commit) already built in $baseline_dir" >&2
+    return 0
+  fi
+  echo "bench.sh: building the baseline $baseline_ref ($commit) in $baseline_dir (release + wasm: several minutes)" >&2
+  rm -f "$stamp"
+  in_baseline bash scripts/build-wasm.sh
+  in_baseline cargo build --release --quiet
+  in_baseline cargo bench --quiet --no-run --bench engine
+  echo "$commit" > "$stamp"
+}
+if [[ $build_baseline_only == 1 ]]; then
+  build_baseline
+  exit
+fi
 
 # 1. The wasm npm package in js/ (idempotent; fast when already built).
 bash scripts/build-wasm.sh
@@ -48,6 +106,9 @@ else
   count=10000
   agree=2000
 fi
+if [[ -n $baseline_ref ]]; then
+  build_baseline
+fi
 # Generated requests: all four scenarios for the batch mode, termination ones for the "mixed"
 # throughput, and more termination ones only to check that every peer decides as cloudgate does
 # (bench/run.mjs and the native bench compare on both termination files; the smoke run fails on
@@ -56,11 +117,26 @@ fi
 "$cli" generate --count "$((count / 10))" --seed 2 --scenario termination > "$tmp/termination.ndjson"
 "$cli" generate --count "$agree" --seed 3 --scenario termination > "$tmp/agreement.ndjson"
 export CLOUDGATE_BENCH_REQUESTS="$tmp/termination.ndjson:$tmp/agreement.ndjson"
+# The native report (benches/engine, CLOUDGATE_BENCH_REPORT). With a baseline, three runs of
+# each build's, alternated, so that both meet the VM's slow and fast spells alike; run.mjs takes
+# each row from the run with its median p50.
+native_files=()
+baseline_native_files=()
 if [[ $smoke == 1 ]]; then
   CLOUDGATE_BENCH_REPORT="$tmp/native.json" CLOUDGATE_BENCH_ITERS=200 cargo test --quiet --bench engine
+  native_files=("$tmp/native.json")
   node_args=(--smoke --out "$tmp/results.json")
 else
-  CLOUDGATE_BENCH_REPORT="$tmp/native.json" retry cargo bench --quiet --bench engine
+  native_rounds=1
+  if [[ -n $baseline_ref ]]; then native_rounds=3; fi
+  for ((round = 1; round <= native_rounds; round++)); do
+    if [[ -n $baseline_ref ]]; then
+      in_baseline env CLOUDGATE_BENCH_REPORT="$tmp/native-baseline-$round.json" cargo bench --quiet --bench engine
+      baseline_native_files+=("$tmp/native-baseline-$round.json")
+    fi
+    CLOUDGATE_BENCH_REPORT="$tmp/native-$round.json" retry cargo bench --quiet --bench engine
+    native_files+=("$tmp/native-$round.json")
+  done
   node_args=(--out bench/results.json)
 fi
 
@@ -83,14 +159,21 @@ batch() { # CLI FILE THREADS → "decisions wall_seconds cpu_seconds"
 cores=$(node -e "console.log(require('os').availableParallelism?.() ?? require('os').cpus().length)")
 # The profile-guided build of the CLI (scripts/build-pgo.sh), measured beside the plain one with
 # the runs alternated: full run only (it takes three builds), and skipped if llvm-tools cannot
-# be installed.
+# be installed. The baseline's CLI (its plain build) is alternated with them.
 clis=("$cli")
+pgo_i=""
+baseline_i=""
 if [[ $smoke == 0 && -z "${CLOUDGATE_BENCH_SKIP_PGO:-}" ]]; then
   if pgo_cli=$(bash scripts/build-pgo.sh); then
     clis+=("$pgo_cli")
+    pgo_i=$((${#clis[@]} - 1))
   else
     echo "bench.sh: no profile-guided build (see above); the plain build alone is measured" >&2
   fi
+fi
+if [[ -n $baseline_ref ]]; then
+  clis+=("$baseline_dir/target/release/cloudgate")
+  baseline_i=$((${#clis[@]} - 1))
 fi
 # Each configuration is run $rounds times, the builds alternated, and its median run (by wall
 # time) is the figure, with the fastest and slowest beside it: one run of a third of a second
@@ -137,19 +220,32 @@ console.log(JSON.stringify({
 }));
 ' "$cores" "${runs[$1.requests.$cores]}" "${runs[$1.requests.1]}" "${runs[$1.allow.$cores]}" "${runs[$1.allow.1]}"
 }
-if [[ ${#clis[@]} == 2 ]]; then
+if [[ -n $pgo_i ]]; then
   node -e '
 const [plain, pgo] = process.argv.slice(1).map((s) => JSON.parse(s));
 console.log(JSON.stringify({ ...plain, pgo: { ...pgo, build: "scripts/build-pgo.sh (make pgo)" } }));
-' "$(batch_json 0)" "$(batch_json 1)" > "$tmp/batch.json"
+' "$(batch_json 0)" "$(batch_json "$pgo_i")" > "$tmp/batch.json"
 else
   batch_json 0 > "$tmp/batch.json"
 fi
+if [[ -n $baseline_i ]]; then
+  batch_json "$baseline_i" > "$tmp/batch-baseline.json"
+fi
 
-# 5. Node: all engines side by side; merges the native figures; prints the table.
-cmd="scripts/bench.sh${1:+ $1}"
+# 5. Node: all engines side by side, the baseline's package in the same process; merges the
+#    native figures; prints the tables. The smoke run, which builds no baseline, compares js/
+#    with itself, so that the comparison's code runs in make test too.
+join() { local IFS=,; echo "$*"; }
+if [[ -n $baseline_ref ]]; then
+  node_args+=(--baseline-js "$baseline_dir/js" --baseline-native "$(join "${baseline_native_files[@]}")"
+    --baseline-batch "$tmp/batch-baseline.json" --baseline-ref "$baseline_ref")
+elif [[ $smoke == 1 ]]; then
+  node_args+=(--baseline-js js --baseline-native "$tmp/native.json" --baseline-batch "$tmp/batch.json"
+    --baseline-ref "js/ itself (smoke run: exercises the comparison; its figures mean nothing)")
+fi
+cmd="${BENCH_BASELINE:+BENCH_BASELINE=$BENCH_BASELINE }scripts/bench.sh${1:+ $1}"
 node bench/run.mjs "${node_args[@]}" --requests "$tmp/termination.ndjson" --agreement "$tmp/agreement.ndjson" \
-  --native "$tmp/native.json" --batch "$tmp/batch.json" --command "$cmd"
+  --native "$(join "${native_files[@]}")" --batch "$tmp/batch.json" --command "$cmd"
 
 # 6. Full run only: criterion's own statistics for the native benches.
 if [[ $smoke == 0 && -z "${CLOUDGATE_BENCH_SKIP_CRITERION:-}" ]]; then

@@ -12,21 +12,21 @@ cd "$root"
 bash scripts/setup-wasm.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-# Two modules from the same sources. The `cli` feature (clap, schemars) is native only.
-#   full (`scripts`, profile wasm-release): Rhai's parser and interpreter, any pack;
-#   edge (no `scripts`, profile wasm-edge: this crate at opt-level "s" for a faster cold start):
-#   the default pack's precompiled rules only, under half the bytes.
+# Two modules from the same sources (wasm/), with the same evaluator:
+#   full (`parser`, profile wasm-release): Rhai's parser, any pack;
+#   edge (no `parser`, profile wasm-edge: our crates at opt-level "s" for a faster cold start):
+#   the default pack only, whose rules build.rs lowered.
 # Both export the same functions and import the same JS, so one glue serves both (checked below).
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 raw="$target_dir/wasm32-unknown-unknown/wasm-release/cloudgate-full.wasm"
 raw_edge="$target_dir/wasm32-unknown-unknown/wasm-edge/cloudgate-edge.wasm"
 build() { # $1: cargo profile, $2: extra cargo flags, $3: where the raw module goes
   # shellcheck disable=SC2086
-  cargo rustc --quiet -p cloudgate --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features $2 --profile "$1"
+  cargo build --quiet -p cloudgate-wasm --lib --target wasm32-unknown-unknown --no-default-features $2 --profile "$1"
   local built="$target_dir/wasm32-unknown-unknown/$1/cloudgate.wasm"
   cmp -s "$built" "$3" 2>/dev/null || cp "$built" "$3"
 }
-build wasm-release "--features scripts" "$raw"
+build wasm-release "--features parser" "$raw"
 build wasm-edge "" "$raw_edge"
 out="$root/js/pkg"
 glue="$out/cloudgate.js"

@@ -10,8 +10,8 @@ bash scripts/setup-js.sh
 bash scripts/setup-chromium.sh
 bash scripts/build-wasm.sh
 # The wasm-only code (src/wasm.rs, cfg'd paths) under the same lints as the native build.
-cargo clippy --quiet -p cloudgate --lib --target wasm32-unknown-unknown --no-default-features --features scripts -- -D warnings
-cargo clippy --quiet -p cloudgate --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+cargo clippy --quiet -p cloudgate-wasm --lib --target wasm32-unknown-unknown --no-default-features --features parser -- -D warnings
+cargo clippy --quiet -p cloudgate-wasm --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 # The native CLI is the reference for parity (same sources, same embedded pack).
 cargo build --quiet --bin cloudgate
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')

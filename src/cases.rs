@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::calendar::Date;
 use crate::decision::{Decision, Outcome, Verdict};
 use crate::engine::{Engine, EvalOptions};
-use crate::functions::{parse_path, Step as PathStep};
+use crate::path::{parse_path, Step as PathStep};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

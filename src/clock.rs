@@ -4,12 +4,9 @@
 
 use std::cell::Cell;
 
-use rhai::Dynamic;
-
 use crate::calendar::Date;
 
 thread_local! {
-    static OPERATIONS: Cell<u64> = const { Cell::new(0) };
     #[cfg(not(target_arch = "wasm32"))]
     static DEADLINE: Cell<Deadline> = const { Cell::new(Deadline::NotStarted(0)) };
 }
@@ -25,20 +22,8 @@ enum Deadline {
     At(Option<std::time::Instant>),
 }
 
-/// Called by Rhai on every operation of a rule: records the count and stops a rule that has
-/// run past its wall-clock budget (checked every 1024 operations).
-pub fn progress(ops: u64) -> Option<Dynamic> {
-    OPERATIONS.with(|c| c.set(ops));
-    #[cfg(not(target_arch = "wasm32"))]
-    if ops & 1023 == 0 && past_deadline() {
-        return Some(Dynamic::from("time budget exceeded"));
-    }
-    None
-}
-
-/// Whether the rule now running has passed its wall-clock budget (never, in wasm). The compiled
-/// form asks this every 1024 operations and hands a late rule to Rhai, which finds the same
-/// deadline already passed and reports it as it would have.
+/// Whether the rule now running has passed its wall-clock budget (never, in wasm). The
+/// evaluator asks this every 1024 operations.
 // Called every 1,024 operations: kept out of line so that the operation count it sits behind
 // stays inlined in the compiled form's loop.
 #[inline(never)]
@@ -62,19 +47,12 @@ pub fn past_deadline() -> bool {
     }
 }
 
-/// Resets the per-rule counters before a rule runs (once per rule, whichever form runs it).
+/// Starts the running rule's wall-clock budget.
 // The wall-clock budget is native only: edge runtimes do not advance the clock mid-computation.
 #[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
 pub fn start_rule(max_millis: u64) {
-    OPERATIONS.with(|c| c.set(0));
     #[cfg(not(target_arch = "wasm32"))]
     DEADLINE.with(|d| d.set(Deadline::NotStarted(max_millis)));
-}
-
-/// Operations the last rule performed on this thread.
-#[cfg(feature = "scripts")]
-pub fn rule_operations() -> u64 {
-    OPERATIONS.with(|c| c.get())
 }
 
 #[cfg(not(target_arch = "wasm32"))]

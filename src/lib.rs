@@ -13,20 +13,18 @@
 //! # Ok::<(), cloudgate::PackError>(())
 //! ```
 //!
+//! The layers, each depending only on those above it in this table:
+//!
 //! | module | holds |
 //! |---|---|
-//! | [`request`] | the request model (domain.md §1) |
-//! | [`input`] | untrusted text → request, with limits and located errors |
+//! | `path` | field paths `a.b[0].c`: one grammar for rules, requests and test cases |
+//! | `model` | the contract's types: [`request`], [`decision`], [`lifecycle`], [`calendar`], [`jurisdictions`] |
+//! | `json` | untrusted text → request ([`input`]), with limits and located errors |
+//! | `lang` | the rule language: Rhai's parser, the lowered form, the host-function table |
+//! | [`eval`] | the evaluator: runs a lowered rule against a request, within the limits |
 //! | [`pack`] | rule sources, metadata headers, parameters, digest, the embedded default pack |
-//! | [`engine`] | the sandboxed Rhai engine: compile once, evaluate many |
-//! | [`functions`] | host functions the rules call |
-//! | [`decision`] | findings, outcomes, precedence |
-//! | [`jurisdictions`] | the pack's place parameters: Data Act scope, adequacy, public holidays |
-//! | [`lifecycle`] | tenancy states and legal transitions |
-//! | [`calendar`] | dates and date arithmetic |
-//! | [`cases`] | data-driven test cases for packs |
-//! | [`record`] | the audit record: decision id, input digest, time, engine |
-//! | [`report`] | text summaries and the traceability matrix |
+//! | [`engine`] | a pack loaded once, requests decided: the data flow from request to decision |
+//! | [`record`], [`report`], [`cases`] | the audit record; text summaries; data-driven pack tests |
 
 #![cfg_attr(
     test,
@@ -41,23 +39,24 @@
 // Diagnostics are plain records returned on the rare failure path; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
-pub mod calendar;
 pub mod cases;
 mod clock;
-mod compiled;
-pub mod convert;
-pub mod decision;
 pub mod engine;
-pub mod functions;
-pub mod input;
-pub mod jurisdictions;
-pub mod lifecycle;
+pub mod eval;
+mod json;
+mod lang;
+mod model;
 pub mod pack;
+mod path;
 pub mod record;
 pub mod report;
-pub mod request;
-#[cfg(target_arch = "wasm32")]
-mod wasm;
+
+pub use json::input;
+pub use model::{calendar, decision, jurisdictions, lifecycle, request};
+
+/// Every function and method a rule can call: the one table the evaluator dispatches from,
+/// for docs and editors' completion.
+pub use lang::host::{HostFunction, HOST_FUNCTIONS};
 
 pub use calendar::Date;
 pub use decision::{Actor, Decision, Finding, Outcome, Severity, Verdict};

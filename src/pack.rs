@@ -159,9 +159,7 @@ pub struct Pack {
     pub rules: Vec<RuleSource>,
     /// Test case files: (path, JSON text).
     pub tests: Vec<(String, String)>,
-    /// Built by [`Pack::embedded`]: only such a pack may take its digest from the precompiled
-    /// file (after its fingerprint matched), so a pack read from files or sent by a caller is
-    /// always hashed in full.
+    /// Built by [`Pack::embedded`]: only such a pack's rules may come lowered by `build.rs`.
     embedded: bool,
 }
 
@@ -169,25 +167,21 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_pack.rs"));
 }
 
-/// A hash of the embedded files that make the pack (`pack.json` and the rules, paths and text;
-/// the test cases, which only native builds embed, are left out), computed by the compiler. The
-/// precompiled file records the one it was written with, so the default engine can tell from two
-/// numbers, without reading a file, that the file describes the pack this build embeds.
-pub(crate) const EMBEDDED_FILES_HASH: u64 = {
-    let mut hash = crate::compiled::SourceHash::new();
-    let mut rest = embedded::FILES;
-    while let [(path, text), tail @ ..] = rest {
-        if !matches!(path.as_bytes(), [b't', b'e', b's', b't', b's', b'/', ..]) {
-            hash = hash
-                .update(path.as_bytes())
-                .update(b"\0")
-                .update(text.as_bytes())
-                .update(b"\0");
-        }
-        rest = tail;
+/// The default pack's rules as `build.rs` lowered them: `(file, lowered form)` pairs.
+static BUILT_PROGRAMS: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/default_programs.postcard"));
+
+/// The lowered form `build.rs` wrote of the embedded rule `file`, if `source` is still that
+/// file's text (a test or a caller may have edited the pack since it was read).
+pub(crate) fn built_program(file: &str, source: &str) -> Option<crate::lang::Program> {
+    let embedded = embedded::FILES.iter().find(|(path, _)| *path == file)?;
+    if embedded.1 != source {
+        return None;
     }
-    hash.finish()
-};
+    let programs: Vec<(&str, &[u8])> = postcard::from_bytes(BUILT_PROGRAMS).ok()?;
+    let (_, bytes) = programs.into_iter().find(|(path, _)| *path == file)?;
+    postcard::from_bytes(bytes).ok()
+}
 
 impl Pack {
     /// The default pack `iso20000-9-lifecycle`, compiled into the binary from `rules/`.
@@ -199,18 +193,6 @@ impl Pack {
         )?;
         pack.embedded = true;
         Ok(pack)
-    }
-
-    /// A pack with `manifest` and nothing else: what an engine reports as its pack in the
-    /// impossible case that the embedded files no longer load after the default engine was
-    /// built from the precompiled file (which was written from them).
-    pub(crate) fn manifest_only(manifest: Manifest) -> Pack {
-        Pack {
-            manifest,
-            rules: Vec::new(),
-            tests: Vec::new(),
-            embedded: true,
-        }
     }
 
     /// Whether this pack was built by [`Pack::embedded`] (whatever was changed in it since).
@@ -370,17 +352,6 @@ impl Pack {
         let mut h = Sha256::new();
         self.canonical(|bytes| h.update(bytes));
         crate::record::sha256_label(&h.finalize())
-    }
-
-    /// A fast 64-bit hash of what [`Pack::digest`] hashes, for recognising the embedded pack
-    /// unchanged, whose digest the precompiled file carries (SHA-256 over the rules was a fifth
-    /// of an engine's start-up in wasm). Not collision-resistant, and it need not be: only a pack
-    /// built by [`Pack::embedded`] is compared with it, so telling it apart from the file's pack
-    /// guards against edits by the program itself (tests, overrides), not against crafted input.
-    pub(crate) fn fingerprint(&self) -> u64 {
-        let mut h = crate::compiled::SourceHash::new();
-        self.canonical(|bytes| h = h.update(bytes));
-        h.finish()
     }
 
     /// The bytes the digest covers, as length-prefixed fields in a fixed order.

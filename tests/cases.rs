@@ -7,15 +7,15 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+mod support;
 
 use cloudgate::cases::{pack_bases, prepare, run_case};
 
 #[test]
 fn case_files() {
-    let engine = common::engine();
+    let engine = support::default_engine();
     let bases = pack_bases(&engine.pack().tests).unwrap();
-    let dir = common::root().join("tests").join("cases");
+    let dir = support::root().join("tests").join("cases");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -29,7 +29,7 @@ fn case_files() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
     {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        for case in prepare(&name, &common::read(path), &bases).unwrap() {
+        for case in prepare(&name, &support::read(path), &bases).unwrap() {
             count += 1;
             let report = run_case(&engine, &case);
             if !report.passed() {
@@ -53,7 +53,7 @@ fn case_files() {
 
 #[test]
 fn the_default_pack_passes_its_own_tests() {
-    let engine = common::engine();
+    let engine = support::default_engine();
     let reports = cloudgate::cases::run_pack_tests(&engine).unwrap();
     let failed: Vec<_> = reports.iter().filter(|r| !r.passed()).collect();
     assert!(!reports.is_empty());
@@ -64,7 +64,7 @@ fn the_default_pack_passes_its_own_tests() {
 /// hand-written writer is the text serde_json writes.
 #[test]
 fn decisions_are_written_as_serde_writes_them() {
-    let engine = common::engine();
+    let engine = support::default_engine();
     let bases = pack_bases(&engine.pack().tests).unwrap();
     let mut count = 0;
     for (path, text) in engine
@@ -96,9 +96,9 @@ fn decisions_are_written_as_serde_writes_them() {
 fn decisions_edited_after_the_engine_are_written_as_they_are() {
     use std::sync::Arc;
 
-    let engine = common::engine();
+    let engine = support::default_engine();
     let other = cloudgate::Engine::new(engine.pack().clone()).unwrap();
-    let text = common::read(&common::root().join("examples/requests/termination-deny.json"));
+    let text = support::read(&support::root().join("examples/requests/termination-deny.json"));
     let options = cloudgate::EvalOptions {
         as_of: Some(cloudgate::Date::parse("2026-09-02").unwrap()),
         ..Default::default()
@@ -174,7 +174,7 @@ fn from_lean(engine: &cloudgate::Engine, lean: &str) -> serde_json::Value {
 #[test]
 fn explain_puts_a_message_on_every_pass_and_only_then() {
     use cloudgate::{EvalOptions, Outcome};
-    let engine = common::engine();
+    let engine = support::default_engine();
     let bases = pack_bases(&engine.pack().tests).unwrap();
     let mut missing = Vec::new();
     let mut passes = 0;

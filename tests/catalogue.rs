@@ -8,20 +8,20 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The catalogue beside the checkout when present (CI has it), else the repository's copy.
 fn catalogue() -> String {
-    let shared = common::root().join("../shared/design/rules.md");
-    let local = common::root().join("docs/catalogue.md");
-    std::fs::read_to_string(&shared).unwrap_or_else(|_| common::read(&local))
+    let shared = support::root().join("../shared/design/rules.md");
+    let local = support::root().join("docs/catalogue.md");
+    std::fs::read_to_string(&shared).unwrap_or_else(|_| support::read(&local))
 }
 
 /// The repository's copy `docs/<copy>` equals `../shared/design/<shared>`, when that is present.
 fn copy_is_current(copy: &str, shared: &str) {
-    let shared_path = common::root().join("../shared/design").join(shared);
+    let shared_path = support::root().join("../shared/design").join(shared);
     let Ok(original) = std::fs::read_to_string(&shared_path) else {
         eprintln!(
             "{} not present: only the copy is checked",
@@ -30,7 +30,7 @@ fn copy_is_current(copy: &str, shared: &str) {
         return;
     };
     assert_eq!(
-        common::read(&common::root().join("docs").join(copy)),
+        support::read(&support::root().join("docs").join(copy)),
         original,
         "docs/{copy} differs from ../shared/design/{shared}: copy it over"
     );
@@ -113,7 +113,7 @@ fn other_clauses(cell: &str) -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn pack_matches_the_catalogue() {
     let catalogue = catalogue();
-    let engine = common::engine();
+    let engine = support::default_engine();
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for line in catalogue.lines() {

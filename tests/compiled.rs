@@ -1,7 +1,8 @@
-//! The compiled form of the rules decides exactly as Rhai's interpreter does: every pack test
-//! case, the shared examples, and rules written to probe the language's corners (mixed types,
-//! floats, ranges, missing values, errors) are decided both ways and compared whole (only the
-//! timing and the operation count may differ).
+//! The differential test: cloudgate's evaluator decides as Rhai's interpreter (the oracle,
+//! tests/oracle) does, on every pack test case, the shared examples, thousands of generated
+//! requests, and rules written to probe the language's corners (mixed types, floats, ranges,
+//! missing values, errors). Decisions are compared whole, but for the timing and the operation
+//! count, and but for the wording and place of an error: a rule that errs must err in both.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,24 +10,18 @@
     clippy::indexing_slicing
 )]
 
-mod hostile;
+mod oracle;
+mod support;
 
 use cloudgate::cases::pack_cases;
 use cloudgate::{Decision, Engine, EngineOptions, EvalOptions, Pack};
-use hostile::*;
+use oracle::Oracle;
 use serde_json::Value;
+use support::*;
 
-fn both(pack: Pack) -> (Engine, Engine) {
+fn both(pack: Pack) -> (Engine, Oracle) {
     let fast = Engine::with_options(pack.clone(), EngineOptions::default()).unwrap();
-    let slow = Engine::with_options(
-        pack,
-        EngineOptions {
-            interpreted_only: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (fast, slow)
+    (fast, Oracle::pack(pack))
 }
 
 /// The decision without what legitimately differs between the two ways of running a rule.
@@ -39,10 +34,10 @@ fn comparable(d: &Decision) -> Value {
     v
 }
 
-fn assert_same(fast: &Engine, slow: &Engine, label: &str, text: &str, options: &EvalOptions) {
+fn assert_same(fast: &Engine, slow: &Oracle, label: &str, text: &str, options: &EvalOptions) {
     let a = comparable(&fast.evaluate_json(text, options));
-    let b = comparable(&slow.evaluate_json(text, options));
-    assert_eq!(a, b, "{label}: compiled and interpreted decisions differ");
+    let b = comparable(&slow.decide(text, options));
+    assert_eq!(a, b, "{label}: cloudgate's and Rhai's decisions differ");
 }
 
 #[test]
@@ -73,18 +68,6 @@ fn every_pack_case_decides_alike() {
         count += 1;
     }
     assert!(count >= 1000, "only {count} cases");
-}
-
-#[test]
-fn every_default_rule_has_a_compiled_form() {
-    // The edge module has no Rhai interpreter: it decides with the compiled forms alone.
-    let engine = Engine::default_pack().unwrap();
-    let interpreted: Vec<&str> = engine
-        .rules()
-        .filter(|r| !engine.is_compiled(&r.id))
-        .map(|r| r.id.as_str())
-        .collect();
-    assert_eq!(interpreted, Vec::<&str>::new());
 }
 
 #[test]
@@ -386,46 +369,55 @@ fn probes_decide_alike() {
         .iter()
         .map(|(name, body)| rule(&format!("P-{name}"), body))
         .collect();
-    let (fast, slow) = {
-        let fast = engine_with(rules.clone(), true).unwrap();
-        let slow = Engine::with_options(
-            pack(rules).unwrap(),
-            EngineOptions {
-                lenient: true,
-                interpreted_only: true,
-                ..Default::default()
-            },
+    let fast = engine_with(rules, true).unwrap();
+    // Outside the language: refused when loaded (an `error` finding), where Rhai errs when run.
+    let refused: Vec<&str> = fast
+        .diagnostics()
+        .iter()
+        .filter_map(|d| d.rule.as_deref())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "P-insert-req",
+            "P-malformed-path",
+            "P-push-req",
+            "P-unknown-function",
+            "P-unknown-variable",
+            "P-write-req"
+        ]
+    );
+    let slow = Oracle::new(
+        engine_with(
+            PROBES
+                .iter()
+                .map(|(name, body)| rule(&format!("P-{name}"), body))
+                .collect(),
+            true,
         )
-        .unwrap();
-        (fast, slow)
-    };
+        .unwrap(),
+    );
     for scenario in ["termination", "transfer"] {
         let text = base(scenario);
-        let a = fast.evaluate_json(&text, &as_of());
-        let b = slow.evaluate_json(&text, &as_of());
-        for (x, y) in a.findings.iter().zip(b.findings.iter()) {
-            assert_eq!(x, y, "{scenario}: {}", x.rule);
-        }
-        assert_eq!(comparable(&a), comparable(&b));
+        let a = comparable(&fast.evaluate_json(&text, &as_of()));
+        let b = comparable(&slow.decide(&text, &as_of()));
+        let differ: Vec<String> = a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(b["findings"].as_array().unwrap())
+            .filter(|(x, y)| x != y)
+            .map(|(x, y)| format!("{scenario}: cloudgate {x}\n  rhai {y}"))
+            .collect();
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+        assert_eq!(a, b);
     }
-    assert!(fast.diagnostics().is_empty(), "{:?}", fast.diagnostics());
-    // The probes exercise the compiled form, not only Rhai.
-    let compiled = PROBES
-        .iter()
-        .filter(|(name, _)| fast.is_compiled(&format!("P-{name}")))
-        .count();
-    assert!(
-        compiled + 1 >= PROBES.len(),
-        "only {compiled} of {} probes compiled",
-        PROBES.len()
-    );
 }
 
-/// Rules beyond what the compiled form guards itself against go to Rhai, whose limits then
-/// decide: values nested deeper than any real rule needs are built by Rhai (its stack guard is
-/// sized for them), and a rule with nearly as many variables as Rhai allows is not compiled.
+/// Values nested deeper than any real rule needs, and more variables in scope than the
+/// language allows, are refused in the same rules.
 #[test]
-fn rules_near_rhai_limits_are_left_to_rhai() {
+fn rules_near_the_limits_decide_alike() {
     let many: String = (0..990).map(|i| format!("let v{i} = {i};\n")).collect();
     let rules = vec![
         rule("G-NEST", "let a = []; for i in 0..40 { a = [a]; } pass()"),
@@ -437,12 +429,6 @@ fn rules_near_rhai_limits_are_left_to_rhai() {
         rule("G-VARS-FEW", "let a = 1; let b = a + 1; pass()"),
     ];
     let (fast, slow) = both(pack(rules).unwrap());
-    assert!(fast.is_compiled("G-NEST") && fast.is_compiled("G-NEST-SHALLOW"));
-    assert!(
-        !fast.is_compiled("G-VARS"),
-        "990 variables in scope: left to Rhai"
-    );
-    assert!(fast.is_compiled("G-VARS-FEW"));
     let text = base("termination");
     assert_same(&fast, &slow, "limits", &text, &as_of());
     let d = fast.evaluate_json(&text, &as_of());

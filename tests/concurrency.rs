@@ -6,9 +6,9 @@
     clippy::indexing_slicing
 )]
 
-mod hostile;
+mod support;
 
-use hostile::*;
+use support::*;
 
 #[test]
 fn one_engine_many_threads_same_decisions() {

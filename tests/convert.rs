@@ -1,4 +1,4 @@
-//! The rules' view of a request (`cloudgate::convert::to_dynamic`) is exactly what
+//! The rules' view of a request (`cloudgate::eval::convert::to_dynamic`) is exactly what
 //! `rhai::serde::to_dynamic` makes of the typed request: same keys, same types, same values,
 //! on every request the project has (pack cases, examples, shared examples) and on every
 //! single-field mutation of the examples that still parses.
@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-mod hostile;
+mod support;
 
 use cloudgate::input::{parse_request, InputLimits};
 use cloudgate::Request;
@@ -71,7 +71,7 @@ fn difference(a: &Dynamic, b: &Dynamic, path: &str) -> Option<String> {
 }
 
 fn check(request: &Request) -> Result<(), String> {
-    let ours = cloudgate::convert::to_dynamic(request);
+    let ours = cloudgate::eval::convert::to_dynamic(request);
     let serde = rhai::serde::to_dynamic(request).map_err(|e| e.to_string())?;
     if let Some(d) = difference(&ours, &serde, "req") {
         return Err(d);
@@ -158,7 +158,7 @@ fn check_lookups(request: &Request, whole: &Dynamic) -> Result<(), String> {
     for steps in all.iter().filter(|s| !s.is_empty()) {
         let path = text(steps);
         let expected = walk(whole, steps);
-        let got = cloudgate::convert::lookup_path(request, &path);
+        let got = cloudgate::eval::convert::lookup_path(request, &path);
         match (&expected, &got) {
             (None, None) => {}
             (Some(a), Some(b)) => {
@@ -180,7 +180,7 @@ fn check_lookups(request: &Request, whole: &Dynamic) -> Result<(), String> {
 /// repository's examples and the shared ones.
 fn corpus() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let engine = hostile::default_engine();
+    let engine = support::default_engine();
     let tests = &engine.pack().tests;
     let bases = cloudgate::cases::pack_bases(tests).unwrap();
     for (path, text) in tests {
@@ -192,7 +192,7 @@ fn corpus() -> Vec<(String, String)> {
             out.push((format!("{path}: {}", case.name), case.text));
         }
     }
-    let dir = hostile::root().join("examples/requests");
+    let dir = support::root().join("examples/requests");
     let mut examples: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -201,9 +201,9 @@ fn corpus() -> Vec<(String, String)> {
         .collect();
     examples.sort();
     for p in examples {
-        out.push((p.display().to_string(), hostile::read(&p)));
+        out.push((p.display().to_string(), support::read(&p)));
     }
-    out.extend(hostile::shared_examples());
+    out.extend(support::shared_examples());
     out
 }
 
@@ -268,7 +268,7 @@ fn same_value_as_serde_on_mutated_examples() {
     ];
     let mut problems = Vec::new();
     let mut parsed = 0;
-    for (name, text) in hostile::base_requests() {
+    for (name, text) in support::base_requests() {
         let doc: Value = serde_json::from_str(&text).unwrap();
         let mut all = Vec::new();
         paths(&doc, &mut Vec::new(), &mut all);
@@ -314,7 +314,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
     #[test]
     fn free_json_converts_as_serde_does(records in prop::collection::vec(arbitrary_json(), 0..4)) {
-        let mut doc: Value = serde_json::from_str(&hostile::base("removal")).unwrap();
+        let mut doc: Value = serde_json::from_str(&support::base("removal")).unwrap();
         doc["removal"]["media_disposal_records"] = Value::Array(records);
         let request = parse_request(&doc.to_string(), &InputLimits::default()).unwrap();
         prop_assert_eq!(check(&request), Ok(()));

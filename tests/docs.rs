@@ -7,13 +7,13 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+mod support;
 
 #[test]
 fn traceability_matrix_is_in_sync() {
-    let engine = common::engine();
+    let engine = support::default_engine();
     let generated = cloudgate::report::traceability_markdown(&engine);
-    let committed = common::read(&common::root().join("docs").join("rules.md"));
+    let committed = support::read(&support::root().join("docs").join("rules.md"));
     assert!(
         committed.trim_end() == generated.trim_end(),
         "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"

@@ -6,19 +6,19 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+mod support;
 
 use cloudgate::EvalOptions;
 use serde_json::Value;
 
 #[test]
 fn shared_examples_match_expected() {
-    let Some(dir) = common::shared_examples() else {
+    let Some(dir) = support::shared_examples_dir() else {
         eprintln!("../shared/examples not present: skipped");
         return;
     };
-    let expected: Value = serde_json::from_str(&common::read(&dir.join("expected.json"))).unwrap();
-    let engine = common::engine();
+    let expected: Value = serde_json::from_str(&support::read(&dir.join("expected.json"))).unwrap();
+    let engine = support::default_engine();
     let mut problems = Vec::new();
     let cases = expected.as_object().unwrap();
     assert!(
@@ -28,7 +28,7 @@ fn shared_examples_match_expected() {
     );
     for (file, want) in cases {
         let decision =
-            engine.evaluate_json(&common::read(&dir.join(file)), &EvalOptions::default());
+            engine.evaluate_json(&support::read(&dir.join(file)), &EvalOptions::default());
         let mut failing: Vec<&str> = decision.failing();
         failing.sort_unstable();
         let mut want_failing: Vec<&str> = want["failing"]

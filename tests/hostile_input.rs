@@ -8,12 +8,12 @@
     clippy::indexing_slicing
 )]
 
-mod hostile;
+mod support;
 
 use cloudgate::{Engine, Verdict};
-use hostile::inputs::{corpus, removal_with};
-use hostile::*;
 use serde_json::{json, Value};
+use support::inputs::{corpus, removal_with};
+use support::*;
 
 fn error_of(engine: &Engine, text: &str) -> Result<(String, String), String> {
     let d = engine.evaluate_json(text, &as_of());

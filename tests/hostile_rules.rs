@@ -10,12 +10,12 @@
     clippy::indexing_slicing
 )]
 
-mod hostile;
+mod support;
 
 use std::time::{Duration, Instant};
 
 use cloudgate::{Engine, EngineOptions, Outcome, Pack, Verdict};
-use hostile::*;
+use support::*;
 
 const OPS: &str = "the rule was stopped after 1000000 operations (a runaway loop?)";
 const OPS_OR_TIME: &str = "the rule was stopped after 1000000 operations (a runaway loop?) OR the rule was stopped: it ran past its time budget";

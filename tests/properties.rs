@@ -1,5 +1,23 @@
-//! Property tests over mutated requests: no panic, always one of the four decisions, never
-//! `allow` once a field a deny rule needs is gone, and no state carried between requests.
+//! Property tests: the default pack (and small packs written here) on requests no test case
+//! wrote, the base requests of rules/tests/base with 1–4 fields deleted, nulled or replaced.
+//! Each property can fail, and says which realistic bug it is there to catch:
+//!
+//! - the decision is the fold of its findings by the precedence of domain.md §2 (error > deny >
+//!   review > allow), worked out here without `Decision::fold` or `Verdict`'s order, and a failed
+//!   deny-severity finding makes it `deny` or `error` ([`check_decision`]);
+//! - a pack written to give known outcomes gets exactly those findings and the verdict their
+//!   precedence gives ([`a_pack_decides_as_its_rules_were_written`]);
+//! - the findings are the rules of the pack that apply to the request's scenario, each once, in
+//!   pack order, with the rule's severity ([`check_decision`]);
+//! - a decision's JSON round-trips, and the hand-written writer writes what serde writes
+//!   ([`check_decision`]);
+//! - a request with a fixed `as_of` decides byte for byte alike every time and whatever the
+//!   caller's date ([`a_fixed_as_of_makes_the_decision_deterministic`]);
+//! - removing a field a `need(...)` deny rule reads never gives `allow`: the engine fails closed
+//!   ([`removing_a_needed_field_never_allows`],
+//!   [`default_pack_needed_fields_never_allow_when_removed`]);
+//! - the compiled form of the rules and Rhai's interpreter decide alike, and no state is carried
+//!   from one request to the next.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,12 +25,13 @@
     clippy::indexing_slicing
 )]
 
-mod hostile;
+mod oracle;
+mod support;
 
-use cloudgate::{Decision, Engine, Outcome, Verdict};
-use hostile::*;
+use cloudgate::{Date, Decision, Engine, EvalOptions, Outcome, Severity, Verdict};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use support::*;
 
 /// Every path into a JSON value: object keys and array indexes.
 fn paths(v: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
@@ -154,20 +173,78 @@ fn arb_request() -> impl Strategy<Value = String> {
         })
 }
 
-fn check_shape(engine: &Engine, d: &Decision) {
-    assert!(matches!(
-        d.decision,
-        Verdict::Allow | Verdict::Review | Verdict::Deny | Verdict::Error
-    ));
+/// The verdict domain.md §2 gives a set of (severity, outcome) contributions, worked out
+/// without the library's `Verdict::of_finding`, `Decision::fold` or the order `Verdict` derives,
+/// so that a slip in any of those shows.
+fn by_precedence(
+    refused: bool,
+    contributions: impl IntoIterator<Item = (Severity, Outcome)> + Clone,
+) -> Verdict {
+    let any = |severity: Option<Severity>, outcome: Outcome| {
+        contributions
+            .clone()
+            .into_iter()
+            .any(|(s, o)| o == outcome && severity.is_none_or(|want| s == want))
+    };
+    if refused || any(None, Outcome::Error) {
+        Verdict::Error
+    } else if any(Some(Severity::Deny), Outcome::Fail) {
+        Verdict::Deny
+    } else if any(Some(Severity::Warn), Outcome::Fail) {
+        Verdict::Review
+    } else {
+        Verdict::Allow
+    }
+}
+
+/// What every decision of `engine` must satisfy, whatever the request.
+fn check_decision(engine: &Engine, d: &Decision) {
+    // The verdict is the precedence fold of the findings. Catches: a warn failure counted as
+    // deny or an info failure as review, an `error` finding or a refused request that does not
+    // make the decision `error`, or `Verdict`'s variants reordered so that its derived `max`
+    // picks the weaker verdict.
+    let contributions: Vec<(Severity, Outcome)> =
+        d.findings.iter().map(|f| (f.severity, f.outcome)).collect();
     assert_eq!(
         d.decision,
-        Decision::fold(&d.findings).max(if d.errors.is_empty() {
-            Verdict::Allow
-        } else {
-            Verdict::Error
-        })
+        by_precedence(!d.errors.is_empty(), contributions),
+        "{}",
+        d.to_json()
     );
-    if !d.errors.is_empty() {
+    // Fails closed: a deny rule that failed never lets the request through or down to review.
+    // Catches a fold that lets a later pass or review overwrite an earlier deny.
+    if d.findings
+        .iter()
+        .any(|f| f.severity == Severity::Deny && f.outcome == Outcome::Fail)
+    {
+        assert!(
+            matches!(d.decision, Verdict::Deny | Verdict::Error),
+            "{}",
+            d.to_json()
+        );
+    }
+
+    if d.errors.is_empty() {
+        // One finding per rule that applies to the scenario, once each, in pack order, with the
+        // rule's own severity. Catches: a rule run for the wrong scenario or left out, a rule the
+        // compiled form hands back to Rhai appended after the others or run twice, a finding
+        // carrying another severity than its rule's (which the fold above would trust).
+        let scenario = d
+            .scenario
+            .as_deref()
+            .expect("a decided request names its scenario");
+        let want: Vec<(&str, Severity)> = engine
+            .pack()
+            .rules
+            .iter()
+            .filter(|r| r.meta.scenarios.iter().any(|s| s.as_str() == scenario))
+            .map(|r| (r.meta.id.as_str(), r.meta.severity))
+            .collect();
+        let got: Vec<(&str, Severity)> =
+            d.findings.iter().map(|f| (&*f.rule, f.severity)).collect();
+        assert_eq!(got, want, "findings of a {scenario} request");
+    } else {
+        // A refused request runs no rule, and says what and where.
         assert!(d.findings.is_empty());
         for e in &d.errors {
             assert!(!e.code.is_empty() && !e.path.is_empty() && !e.message.is_empty());
@@ -179,10 +256,13 @@ fn check_shape(engine: &Engine, d: &Decision) {
         }
     }
     assert_eq!(d.stats.rules_evaluated, d.findings.len());
+
+    // The JSON round-trips, and the hand-written writer the CLI and the wasm module use writes
+    // what serde writes. Catches a field added to `Decision` but not to the writer (or written
+    // under another name), and escaping that differs from serde's.
     let text = serde_json::to_string(d).unwrap();
     let back: Decision = serde_json::from_str(&text).unwrap();
     assert_eq!(&back, d);
-    // The hand-written writer the CLI and the wasm module use writes what serde writes.
     assert_eq!(d.to_json(), text);
     assert_eq!(engine.decision_json(d), text);
 }
@@ -190,42 +270,192 @@ fn check_shape(engine: &Engine, d: &Decision) {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 
+    /// No mutated request panics the engine, and every decision passes [`check_decision`].
     #[test]
-    fn mutated_requests_never_panic_and_get_one_of_four_decisions(text in arb_request()) {
+    fn mutated_requests_decide_by_precedence_in_pack_order(text in arb_request()) {
         let engine = shared_engine();
         let d = engine.evaluate_json(&text, &as_of());
-        check_shape(engine, &d);
-        prop_assert_eq!(comparable(&d), comparable(&engine.evaluate_json(&text, &as_of())));
+        check_decision(engine, &d);
+    }
+}
+
+/// How a rule of [`a_pack_decides_as_its_rules_were_written`] ends.
+#[derive(Clone, Copy, Debug)]
+enum Ending {
+    Pass,
+    Fail,
+    NotApplicable,
+    Throw,
+}
+
+impl Ending {
+    fn body(self) -> &'static str {
+        match self {
+            Ending::Pass => "pass()",
+            Ending::Fail => "fail(\"failed on purpose\")",
+            Ending::NotApplicable => "not_applicable(\"not this time\")",
+            Ending::Throw => "throw \"boom\"",
+        }
+    }
+
+    fn outcome(self) -> Outcome {
+        match self {
+            Ending::Pass => Outcome::Pass,
+            Ending::Fail => Outcome::Fail,
+            Ending::NotApplicable => Outcome::NotApplicable,
+            Ending::Throw => Outcome::Error,
+        }
+    }
+}
+
+const SEVERITIES: &[(&str, Severity)] = &[
+    ("deny", Severity::Deny),
+    ("warn", Severity::Warn),
+    ("info", Severity::Info),
+];
+
+const SCENARIO_LISTS: &[&str] = &[
+    "all",
+    "onboarding",
+    "termination",
+    "transfer",
+    "removal",
+    "termination, transfer",
+    "onboarding, removal",
+];
+
+/// 1–6 rules as (severity, scenarios, ending), and a shuffle of their ids, so that the files'
+/// order is not the ids' order.
+fn arb_rules() -> impl Strategy<Value = (Vec<(usize, usize, Ending)>, Vec<usize>)> {
+    let ending = prop_oneof![
+        3 => Just(Ending::Pass),
+        3 => Just(Ending::Fail),
+        1 => Just(Ending::NotApplicable),
+        1 => Just(Ending::Throw),
+    ];
+    prop::collection::vec((0..SEVERITIES.len(), 0..SCENARIO_LISTS.len(), ending), 1..7)
+        .prop_flat_map(|rules| {
+            let ids: Vec<usize> = (0..rules.len()).collect();
+            (Just(rules), Just(ids).prop_shuffle())
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A pack whose rules end as written gets, on a valid request, exactly those rules of the
+    /// request's scenario with those outcomes, and the verdict their precedence gives. The
+    /// expectation comes from the pack as written, not from the decision, so this catches what
+    /// [`check_decision`] cannot: an outcome misreported (a `throw` recorded as a fail, a
+    /// `not_applicable` as a pass) or a rule's `scenarios` header misread.
+    #[test]
+    fn a_pack_decides_as_its_rules_were_written(
+        (rules, ids) in arb_rules(),
+        scenario in prop::sample::select(vec!["onboarding", "termination", "transfer", "removal"]),
+    ) {
+        let written: Vec<(String, Severity, &str, Ending)> = rules
+            .iter()
+            .zip(&ids)
+            .map(|(&(severity, scenarios, ending), id)| {
+                (format!("R-{id}"), SEVERITIES[severity].1, SCENARIO_LISTS[scenarios], ending)
+            })
+            .collect();
+        let engine = engine_with(
+            written
+                .iter()
+                .zip(&rules)
+                .map(|((id, _, scenarios, ending), &(severity, ..))| {
+                    rule_with(id, SEVERITIES[severity].0, scenarios, ending.body())
+                })
+                .collect(),
+            false,
+        )
+        .unwrap();
+        let d = engine.evaluate_json(&base(scenario), &as_of());
+        check_decision(&engine, &d);
+        prop_assert!(d.errors.is_empty(), "{:?}", d.errors);
+
+        let applies = |scenarios: &str| {
+            scenarios == "all" || scenarios.split(", ").any(|s| s == scenario)
+        };
+        let mut want: Vec<(String, Severity, Outcome)> = written
+            .iter()
+            .filter(|(_, _, scenarios, _)| applies(scenarios))
+            .map(|(id, severity, _, ending)| (id.clone(), *severity, ending.outcome()))
+            .collect();
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut got: Vec<(String, Severity, Outcome)> = d
+            .findings
+            .iter()
+            .map(|f| (f.rule.to_string(), f.severity, f.outcome))
+            .collect();
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        prop_assert_eq!(&got, &want);
+        prop_assert_eq!(
+            d.decision,
+            by_precedence(false, want.iter().map(|(_, s, o)| (*s, *o)))
+        );
+    }
+}
+
+/// A decision's exact JSON, but for the time it took.
+fn exact_json(engine: &Engine, mut d: Decision) -> String {
+    d.stats.micros = 0;
+    engine.decision_json(&d)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// With `as_of` in the request, deciding twice gives the same JSON byte for byte, also when
+    /// the caller passes another date or none (then the engine would fall back to today's).
+    /// Catches: the caller's date or the clock preferred to the request's (decisions that change
+    /// from one day to the next), anything iterated in a `HashMap`'s per-instance random order
+    /// into findings, paths or clauses, and state carried from one decision into the next.
+    #[test]
+    fn a_fixed_as_of_makes_the_decision_deterministic(text in arb_request()) {
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        v["as_of"] = json!("2026-09-15");
+        let text = v.to_string();
+        let engine = shared_engine();
+        let first = engine.evaluate_json(&text, &EvalOptions::default());
+        if first.errors.is_empty() {
+            prop_assert_eq!(first.as_of.as_deref(), Some("2026-09-15"));
+        }
+        let first = exact_json(engine, first);
+        let again = exact_json(engine, engine.evaluate_json(&text, &EvalOptions::default()));
+        prop_assert_eq!(&first, &again);
+        let other_day = EvalOptions {
+            as_of: Some(Date::parse("2031-03-01").unwrap()),
+            ..Default::default()
+        };
+        let later = exact_json(engine, engine.evaluate_json(&text, &other_day));
+        prop_assert_eq!(&first, &later);
     }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 192, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// The compiled form of the rules (src/compiled) and Rhai's interpreter decide alike, also
-    /// on requests no test case wrote (tests/compiled.rs covers the written ones).
+    /// cloudgate's evaluator and Rhai's interpreter (the oracle, tests/oracle) decide alike,
+    /// also on requests no test case wrote (tests/compiled.rs covers the written ones).
     #[test]
-    fn compiled_and_interpreted_rules_decide_alike(text in arb_request()) {
-        let fast = shared_engine().evaluate_json(&text, &as_of());
-        let slow = interpreted_engine().evaluate_json(&text, &as_of());
+    fn the_evaluator_decides_as_rhai_does(text in arb_request()) {
+        let mut fast = shared_engine().evaluate_json(&text, &as_of());
+        let mut slow = oracle_of_default_pack().decide(&text, &as_of());
+        for d in [&mut fast, &mut slow] {
+            d.stats.micros = 0;
+            d.stats.operations = 0;
+        }
         prop_assert_eq!(&fast.findings, &slow.findings);
         prop_assert_eq!(&fast.errors, &slow.errors);
         prop_assert_eq!(fast.decision, slow.decision);
     }
 }
 
-fn interpreted_engine() -> &'static Engine {
-    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(|| {
-        Engine::with_options(
-            cloudgate::Pack::embedded().unwrap(),
-            cloudgate::EngineOptions {
-                interpreted_only: true,
-                ..Default::default()
-            },
-        )
-        .unwrap()
-    })
+fn oracle_of_default_pack() -> &'static oracle::Oracle {
+    static ORACLE: std::sync::OnceLock<oracle::Oracle> = std::sync::OnceLock::new();
+    ORACLE.get_or_init(|| oracle::Oracle::new(default_engine()))
 }
 
 fn shared_engine() -> &'static Engine {
@@ -292,7 +522,7 @@ proptest! {
         let mut v: Value = match serde_json::from_str(&text) { Ok(v) => v, Err(_) => return Ok(()) };
         remove_path(&mut v, NEEDED[which], null);
         let d = needing_engine().evaluate_json(&v.to_string(), &as_of());
-        check_shape(needing_engine(), &d);
+        check_decision(needing_engine(), &d);
         prop_assert_ne!(d.decision, Verdict::Allow);
         if d.errors.is_empty() {
             let f = d.finding(&format!("N-{which}")).unwrap();

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,7 @@ fn engine_with(
 }
 
 fn request() -> String {
-    common::read(&common::root().join("rules/tests/base/termination.json"))
+    support::read(&support::root().join("rules/tests/base/termination.json"))
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn a_single_loop_is_stopped_well_under_a_second() {
         "{:?}",
         started.elapsed()
     );
-    let real = common::engine();
+    let real = support::default_engine();
     assert_ne!(
         real.evaluate_json(&request(), &EvalOptions::default())
             .decision,

@@ -327,16 +327,6 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     *n += 1;
                 }
             }
-            // The edge module has no interpreter: a rule of the pack that does not run in the
-            // compiled form is worth knowing about while writing it.
-            for r in engine.rules() {
-                if !engine.is_compiled(&r.id) {
-                    println!(
-                        "note: {} runs in Rhai's interpreter, not in the compiled form (rules/README.md says which constructs need it)",
-                        r.id
-                    );
-                }
-            }
             let thin: Vec<String> = covered
                 .iter()
                 .filter(|(_, n)| **n < 2)

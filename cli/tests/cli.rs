@@ -8,15 +8,15 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../../tests/hostile/mod.rs"]
-mod hostile;
+#[path = "../../tests/support/mod.rs"]
+mod support;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use cloudgate::{Pack, Verdict};
-use hostile::*;
+use support::*;
 
 fn cloudgate(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cloudgate"))
@@ -122,7 +122,7 @@ fn hostile_requests_exit_2() {
 }
 
 fn hostile_input_corpus() -> Vec<(String, String, &'static str, String)> {
-    hostile::inputs::corpus()
+    support::inputs::corpus()
 }
 
 #[test]
@@ -344,7 +344,7 @@ fn limits_can_be_changed_from_the_command_line() {
 }
 
 fn common_example(name: &str) -> PathBuf {
-    hostile::root().join("examples/requests").join(name)
+    support::root().join("examples/requests").join(name)
 }
 
 /// Batch mode over NDJSON (`check --ndjson`): one decision per request line, in input order,
@@ -596,7 +596,7 @@ fn the_audit_log_keeps_every_decision_seen_even_when_killed() {
 /// `error` decision; `--help` and `--version` exit 0.
 #[test]
 fn usage_errors_exit_64() {
-    let file = hostile::root().join("examples/requests/termination-allow.json");
+    let file = support::root().join("examples/requests/termination-allow.json");
     let file = file.to_str().unwrap();
     for args in [
         vec!["check", "--no-such-flag", file],

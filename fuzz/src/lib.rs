@@ -126,16 +126,6 @@ pub fn load_rules(data: &[u8]) {
             ..Default::default()
         },
     );
-    // Rhai's interpreter alone: the reference for the compiled form of the rule.
-    let interpreted = Engine::with_options(
-        pack,
-        EngineOptions {
-            limits,
-            lenient: true,
-            interpreted_only: true,
-            ..Default::default()
-        },
-    );
     let lenient = match lenient {
         Ok(e) => e,
         Err(e) => {
@@ -153,20 +143,6 @@ pub fn load_rules(data: &[u8]) {
     }
     let d = lenient.evaluate_json(REQUEST, &options());
     check_decision(&d);
-    let timed_out = |d: &cloudgate::Decision| {
-        d.findings.iter().any(|f| {
-            f.message.as_deref() == Some("the rule was stopped: it ran past its time budget")
-        })
-    };
-    if let Ok(interpreted) = &interpreted {
-        let reference = interpreted.evaluate_json(REQUEST, &options());
-        if !timed_out(&d) && !timed_out(&reference) {
-            assert_eq!(
-                d.findings, reference.findings,
-                "the compiled rule and Rhai's interpreter decided differently"
-            );
-        }
-    }
     if !lenient.diagnostics().is_empty() && d.errors.is_empty() && !d.findings.is_empty() {
         assert_eq!(
             d.decision,

@@ -1,7 +1,7 @@
 //! The request reader: JSON text straight into the request types, in one pass, for good and bad
 //! requests alike.
 //!
-//! It checks the limits as it goes (the same ones [`super::scan_structure`] enforces) and stops
+//! It checks the limits as it goes (the same ones [`super::input::scan_structure`] enforces) and stops
 //! at the first thing wrong, with what is wrong and where; the containers it is inside add
 //! their steps to the path on the way out, so a good request pays nothing for the paths.
 //!
@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use crate::calendar::{Date, DateError};
 use crate::request::{Request, Scenario, Text};
 
-use super::{InputError, InputLimits};
+use super::input::{InputError, InputLimits};
 
 /// Deeper documents are refused here whatever the limits say, which keeps this reader's
 /// recursion (and so its stack) small.
@@ -95,13 +95,13 @@ impl Stop {
         let Fault {
             problem, at, path, ..
         } = *self.0;
-        let path = super::show_path(path.iter().rev().map(|step| match step {
-            Step::Key(key) => super::Step::Key(key),
-            Step::Index(i) => super::Step::Index(*i),
+        let path = super::input::show_path(path.iter().rev().map(|step| match step {
+            Step::Key(key) => super::input::Step::Key(key),
+            Step::Index(i) => super::input::Step::Index(*i),
         }));
         let (code, message) = match problem {
             Problem::Syntax => match serde_json::from_str::<serde_json::Value>(text) {
-                Err(e) => return super::json_error(&e, path),
+                Err(e) => return super::input::json_error(&e, path),
                 // Not reached while this reader accepts only JSON; said plainly if it ever is.
                 Ok(_) => ("not_json", "the request is not valid JSON here".to_string()),
             },

@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 use crate::decision::RequestHint;
 use crate::request::{Request, Scenario};
 
-pub(crate) mod json;
-
 /// Bounds on a request, checked before parsing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -89,7 +87,7 @@ pub fn parse_request(
             "$",
         )));
     }
-    let request = match json::parse(text, limits) {
+    let request = match super::reader::parse(text, limits) {
         Ok(request) => request,
         Err(stop) => {
             // A limit is reported where the scanner finds it, whatever else is wrong.
@@ -129,7 +127,7 @@ fn check(request: Request) -> Result<Request, (Vec<InputError>, RequestHint)> {
 /// position suffix (the position is kept as line and column).
 #[cold]
 #[inline(never)]
-fn json_error(err: &serde_json::Error, path: String) -> InputError {
+pub(crate) fn json_error(err: &serde_json::Error, path: String) -> InputError {
     let full = err.to_string();
     let message = match full.rfind(" at line ") {
         Some(cut) => full.get(..cut).unwrap_or(&full).to_string(),
@@ -242,7 +240,7 @@ pub(crate) fn show_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String
 /// Syntax is left to serde; this only needs to get strings and brackets right.
 #[cold]
 #[inline(never)]
-fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
+pub(crate) fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), InputError> {
     let bytes = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -830,7 +828,10 @@ mod tests {
     #[test]
     fn every_example_is_read() {
         for text in known_requests().iter().rev().take(8) {
-            assert!(json::parse(text, &InputLimits::default()).is_ok(), "{text}");
+            assert!(
+                crate::json::reader::parse(text, &InputLimits::default()).is_ok(),
+                "{text}"
+            );
         }
     }
 
@@ -941,7 +942,7 @@ mod tests {
                     text.push_str(special);
                     text.extend(filler.chars().skip(at));
                     let quoted = format!("\"{text}\"");
-                    let mut r = json::Reader::new(&quoted);
+                    let mut r = crate::json::reader::Reader::new(&quoted);
                     let plain: String = filler.chars().take(at).collect();
                     // A quote ends the string early; anything else is serde_json's to judge
                     // (a backslash may start a valid escape).
@@ -959,12 +960,17 @@ mod tests {
             }
             let quoted = format!("\"{filler}\"");
             assert_eq!(
-                json::Reader::new(&quoted).string().ok().as_deref(),
+                crate::json::reader::Reader::new(&quoted)
+                    .string()
+                    .ok()
+                    .as_deref(),
                 Some(filler)
             );
-            assert!(json::Reader::new(&quoted[..quoted.len() - 1])
-                .string()
-                .is_err());
+            assert!(
+                crate::json::reader::Reader::new(&quoted[..quoted.len() - 1])
+                    .string()
+                    .is_err()
+            );
         }
     }
 

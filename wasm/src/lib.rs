@@ -8,6 +8,12 @@
 //!
 //! Misuse (options that make no sense, an `as_of` that is not a date) throws a JS `Error`;
 //! a bad *request* never throws: it is an `error` decision.
+//!
+//! Two modules are built from this crate (scripts/build-wasm.sh): with the `parser` feature
+//! (any pack) and without (the edge module: the default pack only). Same evaluator, same
+//! decisions; they differ only in whether the rule parser is linked.
+#![cfg(target_arch = "wasm32")]
+#![forbid(unsafe_code)]
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -17,7 +23,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::decision::{Decision, RequestHint};
+use cloudgate::decision::{Decision, RequestHint};
 
 /// Talc instead of Rust's default wasm allocator (dlmalloc): a decision allocates and frees a few
 /// hundred small blocks (the parsed request, strings, findings, the decision's JSON), and talc
@@ -25,7 +31,7 @@ use crate::decision::{Decision, RequestHint};
 #[cfg(not(target_feature = "atomics"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-use crate::{
+use cloudgate::{
     Date, Diagnostic, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError,
 };
 

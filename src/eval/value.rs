@@ -1,4 +1,4 @@
-//! The compiled form's own values.
+//! The evaluator's values.
 //!
 //! Why not Rhai's `Dynamic` throughout: a rule is mostly field reads, comparisons and string
 //! building, and with `Dynamic` each read allocated a Rhai string for a value the request
@@ -11,7 +11,13 @@
 
 use rhai::{Dynamic, ImmutableString};
 
-use crate::convert::Lookup;
+use super::convert::Lookup;
+use crate::lang::Const;
+
+/// Deepest nesting of arrays and maps a rule may build. Values are copied, measured and dropped
+/// recursively, one native frame per level: a rule nesting deeper than any real rule does
+/// (`loop { a = [a] }`) is stopped well before that could exhaust a stack.
+pub(crate) const MAX_DEPTH: usize = 64;
 
 #[derive(Clone)]
 pub(crate) enum Val<'r> {
@@ -49,9 +55,10 @@ pub(crate) enum Kind {
     Int,
     Float,
     Str,
+    Char,
     Array,
     Map,
-    /// Views, characters, custom types…: left to Rhai (views are converted before this is asked).
+    /// Views (converted before this is asked), `req` and `params` as values.
     Other,
 }
 
@@ -106,6 +113,46 @@ impl<'r> Val<'r> {
         }
     }
 
+    pub(crate) fn from_const(c: &Const) -> Val<'static> {
+        match c {
+            Const::Unit => Val::Unit,
+            Const::Bool(b) => Val::Bool(*b),
+            Const::Int(i) => Val::Int(*i),
+            Const::Float(f) => Val::Float(*f),
+            Const::Char(c) => Val::Dyn(Dynamic::from_char(*c)),
+            Const::Str(s) => Val::Str(s.clone()),
+            Const::Value(d) => Val::Dyn(d.clone()),
+        }
+    }
+
+    pub(crate) fn as_char(&self) -> Option<char> {
+        match self {
+            Val::Dyn(d) => d.as_char().ok(),
+            _ => None,
+        }
+    }
+
+    /// The type's name, as `type_of` gives it.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self.kind() {
+            Kind::Unit => "()",
+            Kind::Bool => "bool",
+            Kind::Int => "i64",
+            Kind::Float => "f64",
+            Kind::Str => "string",
+            Kind::Char => "char",
+            Kind::Array => "array",
+            Kind::Map => "map",
+            Kind::Other => match self {
+                Val::View(view) => match view.0.found_val() {
+                    super::convert::Found::List(_) => "array",
+                    _ => "map",
+                },
+                _ => "map",
+            },
+        }
+    }
+
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Val::Text(s) => Some(s),
@@ -123,6 +170,7 @@ impl<'r> Val<'r> {
             Val::Text(_) | Val::Str(_) => Kind::Str,
             Val::View(_) => Kind::Other,
             Val::Dyn(d) if d.is_array() => Kind::Array,
+            Val::Dyn(d) if d.is_char() => Kind::Char,
             Val::Dyn(d) if d.is_map() => Kind::Map,
             Val::Dyn(_) => Kind::Other,
         }

@@ -69,13 +69,13 @@ macro_rules! string_enum {
             }
         }
 
-        impl crate::convert::Lookup for $name {
-            fn found_val(&self) -> crate::convert::Found<'_> {
-                crate::convert::Found::Value(crate::compiled::Val::Text(self.as_str()))
+        impl crate::eval::convert::Lookup for $name {
+            fn found_val(&self) -> crate::eval::convert::Found<'_> {
+                crate::eval::convert::Found::Value(crate::eval::value::Val::Text(self.as_str()))
             }
         }
 
-        impl crate::convert::ToRhai for $name {
+        impl crate::eval::convert::ToRhai for $name {
             /// One shared Rhai string per variant and thread: converting is a reference count.
             fn to_rhai(&self) -> rhai::Dynamic {
                 thread_local! {
@@ -84,13 +84,13 @@ macro_rules! string_enum {
                 }
                 NAMES.with(|names| match names.get(*self as usize) {
                     Some(name) => rhai::Dynamic::from(name.clone()),
-                    None => crate::convert::text(self.as_str()),
+                    None => crate::eval::convert::text(self.as_str()),
                 })
             }
         }
 
-        impl crate::input::json::FromJson for $name {
-            fn read(r: &mut crate::input::json::Reader<'_>) -> crate::input::json::Read<Self> {
+        impl crate::json::reader::FromJson for $name {
+            fn read(r: &mut crate::json::reader::Reader<'_>) -> crate::json::reader::Read<Self> {
                 r.one_of(&[$(($text, $name::$variant)),+])
             }
         }
@@ -483,44 +483,44 @@ macro_rules! optional_struct {
             }
         }
 
-        impl crate::input::json::FromJson for $name {
+        impl crate::json::reader::FromJson for $name {
             // One function per type: V8 compiles only the readers a request needs.
             #[inline(never)]
-            fn read(r: &mut crate::input::json::Reader<'_>) -> crate::input::json::Read<Self> {
+            fn read(r: &mut crate::json::reader::Reader<'_>) -> crate::json::reader::Read<Self> {
                 $(let mut $field = None;)+
                 r.object(concat!("an object (", stringify!($name), ")"), |r, key| match key {
-                    $(stringify!($field) => crate::input::json::field(r, &mut $field),)+
+                    $(stringify!($field) => crate::json::reader::field(r, &mut $field),)+
                     _ => r.skip_field(),
                 })?;
                 Ok($name { $($field: $field.flatten()),+ })
             }
         }
 
-        impl crate::convert::Lookup for $name {
-            fn node(&self, steps: &[crate::functions::Step]) -> Option<&dyn crate::convert::Lookup> {
+        impl crate::eval::convert::Lookup for $name {
+            fn node(&self, steps: &[crate::path::Step]) -> Option<&dyn crate::eval::convert::Lookup> {
                 match steps.split_first() {
                     None => Some(self),
-                    Some((crate::functions::Step::Key(key), rest)) => match key.as_str() {
-                        $(stringify!($field) => crate::convert::Lookup::node(self.$field.as_ref()?, rest),)+
+                    Some((crate::path::Step::Key(key), rest)) => match key.as_str() {
+                        $(stringify!($field) => crate::eval::convert::Lookup::node(self.$field.as_ref()?, rest),)+
                         _ => None,
                     },
-                    Some((crate::functions::Step::Index(_), _)) => None,
+                    Some((crate::path::Step::Index(_), _)) => None,
                 }
             }
 
-            fn found_val(&self) -> crate::convert::Found<'_> {
-                crate::convert::Found::Object
+            fn found_val(&self) -> crate::eval::convert::Found<'_> {
+                crate::eval::convert::Found::Object
             }
         }
 
-        impl crate::convert::ToRhai for $name {
+        impl crate::eval::convert::ToRhai for $name {
             fn to_rhai(&self) -> rhai::Dynamic {
                 static KEYS: std::sync::OnceLock<Vec<(usize, rhai::Identifier)>> =
                     std::sync::OnceLock::new();
                 let keys = KEYS
-                    .get_or_init(|| crate::convert::descending_keys(&[$(stringify!($field)),+]));
-                let values = [$(self.$field.as_ref().map(crate::convert::ToRhai::to_rhai)),+];
-                crate::convert::struct_map(keys, values)
+                    .get_or_init(|| crate::eval::convert::descending_keys(&[$(stringify!($field)),+]));
+                let values = [$(self.$field.as_ref().map(crate::eval::convert::ToRhai::to_rhai)),+];
+                crate::eval::convert::struct_map(keys, values)
             }
         }
     };

@@ -129,7 +129,7 @@ impl Writer {
             if let Some(chunk) = bytes.get(i..i + 8) {
                 let mut word = [0; 8];
                 word.copy_from_slice(chunk);
-                let found = crate::input::json::string_end(u64::from_le_bytes(word));
+                let found = crate::json::reader::string_end(u64::from_le_bytes(word));
                 if found == 0 {
                     i += 8;
                     continue;

@@ -10,7 +10,7 @@
 use rhai::Dynamic;
 
 use crate::calendar::Date;
-use crate::functions::ReadOnly;
+use crate::eval::host::ReadOnly;
 
 /// The place parameters of one pack, as the host functions read them. Codes are held in upper
 /// case and compared in any case, as `is_eea` does.
@@ -166,7 +166,7 @@ mod tests {
     use super::*;
 
     fn params(json: serde_json::Value) -> Dynamic {
-        crate::convert::ToRhai::to_rhai(&json)
+        crate::eval::convert::ToRhai::to_rhai(&json)
     }
 
     #[test]

@@ -1,131 +1,21 @@
-//! Host functions the rules call, written in Rust so that rules stay short and the hot work
-//! (path lookups, date arithmetic) runs as native code. Every function here is bounded in time
-//! by its input, and none panics.
-//!
-//! | function | returns |
-//! |---|---|
-//! | `need(v, "a.b[0].c")`, `need(v, path, prefix)` | the value; when missing or null the rule *fails* naming the path |
-//! | `field(v, path)`, `field(v, path, default)` | the value, `()` / `default` when missing or null |
-//! | `present(v, path)` | true when present and not null |
-//! | `empty(x)` | true for `()`, `""`, `[]`, `#{}` |
-//! | `days(a, b)` | calendar days b − a |
-//! | `add_days(d, n)`, `add_months(d, n)` | a date; months clamp to month end |
-//! | `working_days(a, b)`, `working_days(a, b, j)` | Monday–Friday days after a up to b; with j, not counting `params.public_holidays[j]` |
-//! | `min_date(a, b)`, `max_date(a, b)`, `is_date(s)` | dates |
-//! | `is_eu(code)`, `is_eea(code)` | EU (with its separately coded territories) and EEA membership |
-//! | `da_scope(req)`, `is_da_jurisdiction(code)` | Data Act switching scope; `code` in `params.da_jurisdictions` |
-//! | `is_adequate(code)` | `code` in `params.adequacy_jurisdictions` |
-//! | `join(array, sep)` | text |
-//! | `pass()`, `pass(explanation)`, `fail(msg)`, `fail(msg, paths)`, `not_applicable(reason)` | a rule's result |
+//! The reference the evaluator is held to: the same rules run in Rhai's own interpreter, with
+//! the host functions written again on Rhai's terms. It lives in the tests only: the library
+//! calls Rhai to parse, never to run (scripts/check-one-evaluator.sh).
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, Position, Shared};
-
-use crate::calendar::{is_eea, is_eu, Date};
-use crate::jurisdictions::Jurisdictions;
-
-/// A rule's result, as built by `pass()`, `fail(...)` and `not_applicable(...)`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum RuleResult {
-    /// With the values checked and the limit they met (`pass(explanation)`), which a decision
-    /// carries only in explain mode.
-    Pass(Option<String>),
-    Fail {
-        message: String,
-        paths: Vec<String>,
-    },
-    NotApplicable {
-        reason: String,
-    },
-}
-
-/// How the engine hands rules the request (`req`) and the parameters (`params`): read-only,
-/// and cheap to pass around.
-///
-/// Why not a plain constant map: Rhai copies a constant each time a rule passes it in call
-/// style (`need(req, "…")`), and for the request that deep copy was most of the cost of a
-/// decision. Behind a [`Shared`] pointer the copy is a reference
-/// count. Rules read through the host functions, `req.field` / `req["field"]` (an indexer
-/// without a setter) and `"key" in req`; nothing can write to it, not even to add a key.
-#[derive(Clone)]
-pub struct ReadOnly {
-    /// The constant's name in the rules, for the error when a rule tries to write to it.
-    name: &'static str,
-    value: Shared<Dynamic>,
-}
-
-impl ReadOnly {
-    pub fn wrap(name: &'static str, value: Dynamic) -> Dynamic {
-        Dynamic::from(ReadOnly::new(name, value))
-    }
-
-    pub fn new(name: &'static str, value: Dynamic) -> ReadOnly {
-        ReadOnly {
-            name,
-            value: Shared::new(value),
-        }
-    }
-
-    /// The value behind the pointer, for the compiled form of the rules (which reads it in place).
-    pub(crate) fn inner(&self) -> &Dynamic {
-        &self.value
-    }
-
-    fn refuse_write(&self) -> Box<EvalAltResult> {
-        Box::new(EvalAltResult::ErrorAssignmentToConstant(
-            self.name.to_string(),
-            Position::NONE,
-        ))
-    }
-
-    /// A member, itself read-only so that `req.data_assets.push(x)` is refused as before.
-    pub(crate) fn member(&self, key: &str) -> Dynamic {
-        match self.value.as_map_ref() {
-            Ok(map) => map
-                .get(key)
-                .cloned()
-                .map_or(Dynamic::UNIT, Dynamic::into_read_only),
-            Err(_) => Dynamic::UNIT,
-        }
-    }
-
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        self.value
-            .as_map_ref()
-            .is_ok_and(|map| map.contains_key(key))
-    }
-}
-
-/// Raised by `need` for a missing field; scripts cannot construct it, so only a real missing
-/// field turns into a `fail` (not an `error`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct MissingField(pub String);
-
-/// Names a rule may not define as its own functions: shadowing them could silently change
-/// what a rule checks.
-pub const HOST_FUNCTIONS: &[&str] = &[
-    "need",
-    "field",
-    "present",
-    "empty",
-    "days",
-    "add_days",
-    "add_months",
-    "working_days",
-    "min_date",
-    "max_date",
-    "is_date",
-    "is_eu",
-    "is_eea",
-    "is_adequate",
-    "is_da_jurisdiction",
-    "da_scope",
-    "join",
-    "pass",
-    "fail",
-    "not_applicable",
-];
+use cloudgate::calendar::{is_eea, is_eu, Date};
+use cloudgate::eval::host::{MissingField, ReadOnly, RuleResult};
+use cloudgate::jurisdictions::Jurisdictions;
+use cloudgate::{Decision, EvalOptions, Outcome, Pack, Verdict};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, Position, Scope, AST};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -133,9 +23,7 @@ fn runtime_error(message: String) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(message.into(), Position::NONE))
 }
 
-/// Splits `a.b[0].c` into steps. Returns `None` for a malformed path. One grammar for the
-/// rules' lookups and the test cases' `set`/`unset`.
-pub(crate) fn parse_path(path: &str) -> Option<Vec<Step>> {
+fn parse_path(path: &str) -> Option<Vec<Step>> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (name, mut rest) = match part.find('[') {
@@ -160,24 +48,18 @@ pub(crate) fn parse_path(path: &str) -> Option<Vec<Step>> {
 /// One step of a field path. Keys are owned (inline for up to 23 bytes, so parsing a path
 /// rarely allocates) so that the compiled form of a rule can keep its paths parsed.
 #[derive(Clone, Debug)]
-pub(crate) enum Step {
+enum Step {
     Key(rhai::Identifier),
     Index(usize),
 }
 
-/// Walks `path` from `root` and hands the value found (if any, and not null) to `f`, without
-/// cloning anything on the way. Recursion depth is the number of steps in the path.
 fn lookup<R>(root: &Dynamic, path: &str, f: impl FnOnce(Option<&Dynamic>) -> R) -> Res<R> {
     let parsed =
         parse_path(path).ok_or_else(|| runtime_error(format!("malformed field path `{path}`")))?;
     Ok(walk(root, &parsed, f))
 }
 
-pub(crate) fn walk<R>(
-    current: &Dynamic,
-    steps: &[Step],
-    f: impl FnOnce(Option<&Dynamic>) -> R,
-) -> R {
+fn walk<R>(current: &Dynamic, steps: &[Step], f: impl FnOnce(Option<&Dynamic>) -> R) -> R {
     if current.is_unit() {
         return f(None);
     }
@@ -204,7 +86,7 @@ fn get_value(root: &Dynamic, path: &str) -> Res<Dynamic> {
     lookup(root, path, |v| v.cloned().unwrap_or(Dynamic::UNIT))
 }
 
-pub(crate) fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
+fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynamic> {
     match lookup(root, path, |v| v.cloned())? {
         Some(v) => Ok(v),
         None => {
@@ -221,7 +103,7 @@ pub(crate) fn need_value(root: &Dynamic, path: &str, prefix: &str) -> Res<Dynami
     }
 }
 
-pub(crate) fn is_empty_value(v: &Dynamic) -> bool {
+fn is_empty_value(v: &Dynamic) -> bool {
     if v.is_unit() {
         return true;
     }
@@ -237,16 +119,16 @@ pub(crate) fn is_empty_value(v: &Dynamic) -> bool {
     false
 }
 
-pub(crate) fn date(text: &str) -> Res<Date> {
+fn date(text: &str) -> Res<Date> {
     Date::parse(text).map_err(|e| runtime_error(e.to_string()))
 }
 
-fn date_result(d: Result<Date, crate::calendar::DateError>) -> Res<String> {
+fn date_result(d: Result<Date, cloudgate::calendar::DateError>) -> Res<String> {
     d.map(|d| d.to_string())
         .map_err(|e| runtime_error(e.to_string()))
 }
 
-pub(crate) fn message_of(v: &Dynamic) -> String {
+fn message_of(v: &Dynamic) -> String {
     if let Ok(a) = v.as_array_ref() {
         a.iter()
             .map(|m| m.to_string())
@@ -257,7 +139,7 @@ pub(crate) fn message_of(v: &Dynamic) -> String {
     }
 }
 
-pub(crate) fn paths_of(paths: &Array) -> Vec<String> {
+fn paths_of(paths: &Array) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paths.len());
     for p in paths {
         let p = p.to_string();
@@ -271,7 +153,7 @@ pub(crate) fn paths_of(paths: &Array) -> Vec<String> {
 /// Whether the Data Act's switching chapter applies: a customer in one of the pack's
 /// `da_jurisdictions` (the Union by default) and a production service. A missing jurisdiction
 /// fails the calling rule (fail closed) rather than guessing either way.
-pub(crate) fn da_scope(req: &Dynamic, places: &Jurisdictions) -> Res<bool> {
+fn da_scope(req: &Dynamic, places: &Jurisdictions) -> Res<bool> {
     let jurisdiction = need_value(req, "customer.jurisdiction", "")?;
     let in_scope = jurisdiction
         .as_immutable_string_ref()
@@ -283,37 +165,12 @@ pub(crate) fn da_scope(req: &Dynamic, places: &Jurisdictions) -> Res<bool> {
     Ok(in_scope && !non_production)
 }
 
-/// `da_scope` of the typed request, for the compiled form: the same answer, and the same missing
-/// field, as `da_scope` over the rules' view of it.
-pub(crate) fn da_scope_of(
-    request: &crate::request::Request,
-    places: &Jurisdictions,
-) -> Result<bool, MissingField> {
-    let Some(jurisdiction) = request
-        .customer
-        .as_ref()
-        .and_then(|c| c.jurisdiction.as_ref())
-    else {
-        return Err(MissingField("customer.jurisdiction".to_string()));
-    };
-    let non_production = request
-        .service
-        .as_ref()
-        .and_then(|s| s.non_production)
-        .unwrap_or(false);
-    Ok(places.is_da(jurisdiction) && !non_production)
-}
-
 /// `working_days(a, b, j)`: weekdays in (a, b] that are not public holidays of `j`.
-pub(crate) fn working_days_in(a: Date, b: Date, places: &Jurisdictions, j: &str) -> i64 {
+fn working_days_in(a: Date, b: Date, places: &Jurisdictions, j: &str) -> i64 {
     a.working_days_except(b, places.holidays(j))
 }
 
-/// Registers every host function. Names avoid those of Rhai's packages (`get`, `min`, …):
-/// an exact-type package function would otherwise win over a `Dynamic`-typed one here. Functions that take the request by reference are marked
-/// pure so that Rhai passes the (constant) request without copying it. `places`: the pack's
-/// place parameters, which the Data Act scope, adequacy and holidays read.
-pub fn register(engine: &mut Engine, places: Arc<Jurisdictions>) {
+fn register(engine: &mut Engine, places: Arc<Jurisdictions>) {
     engine.register_type_with_name::<RuleResult>("RuleResult");
     engine.register_type_with_name::<MissingField>("MissingField");
     // Shown as `map`, which is what rules have always been told `req` and `params` are.
@@ -325,40 +182,43 @@ pub fn register(engine: &mut Engine, places: Arc<Jurisdictions>) {
     FuncRegistration::new("index$set$")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, _: &str, _: Dynamic| -> Res<()> {
-            Err(v.refuse_write())
+            Err(Box::new(EvalAltResult::ErrorAssignmentToConstant(
+                v.name().to_string(),
+                Position::NONE,
+            )))
         });
     engine.register_fn("contains", |v: &mut ReadOnly, key: &str| v.contains(key));
-    engine.register_fn("to_string", |v: &mut ReadOnly| v.value.to_string());
-    engine.register_fn("to_debug", |v: &mut ReadOnly| format!("{:?}", *v.value));
+    engine.register_fn("to_string", |v: &mut ReadOnly| v.inner().to_string());
+    engine.register_fn("to_debug", |v: &mut ReadOnly| format!("{:?}", v.inner()));
     FuncRegistration::new("need")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
-            need_value(&v.value, path, "")
+            need_value(v.inner(), path, "")
         });
     FuncRegistration::new("need")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str, prefix: &str| {
-            need_value(&v.value, path, prefix)
+            need_value(v.inner(), path, prefix)
         });
     FuncRegistration::new("field")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
-            get_value(&v.value, path)
+            get_value(v.inner(), path)
         });
     FuncRegistration::new("field")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str, default: Dynamic| {
-            lookup(&v.value, path, |found| found.cloned().unwrap_or(default))
+            lookup(v.inner(), path, |found| found.cloned().unwrap_or(default))
         });
     FuncRegistration::new("present")
         .with_purity(true)
         .register_into_engine(engine, |v: &mut ReadOnly, path: &str| {
-            lookup(&v.value, path, |found| found.is_some())
+            lookup(v.inner(), path, |found| found.is_some())
         });
     let p = places.clone();
     FuncRegistration::new("da_scope")
         .with_purity(true)
-        .register_into_engine(engine, move |v: &mut ReadOnly| da_scope(&v.value, &p));
+        .register_into_engine(engine, move |v: &mut ReadOnly| da_scope(v.inner(), &p));
 
     FuncRegistration::new("need")
         .with_purity(true)
@@ -462,49 +322,169 @@ pub fn register(engine: &mut Engine, places: Arc<Jurisdictions>) {
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A pack's rules in Rhai's interpreter, sandboxed as the engine's limits say.
+pub struct Oracle {
+    engine: cloudgate::Engine,
+    rhai: Engine,
+    rules: Vec<(String, Option<AST>)>,
+    params: Dynamic,
+}
 
-    fn req() -> Dynamic {
-        let json = serde_json::json!({
-            "a": { "b": [ { "c": 1 }, { "c": null } ], "s": "", "t": "x" }
-        });
-        crate::convert::ToRhai::to_rhai(&json)
+fn sandbox(limits: &cloudgate::Limits, places: Arc<Jurisdictions>) -> Engine {
+    use rhai::packages::{
+        ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage,
+        BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage,
+        Package,
+    };
+    let mut engine = Engine::new_raw();
+    for package in [
+        ArithmeticPackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicStringPackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+        BasicIteratorPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicFnPackage::new().as_shared_module(),
+    ] {
+        engine.register_global_module(package);
     }
+    engine.disable_symbol("eval");
+    engine.set_max_operations(limits.max_operations.max(1));
+    engine.set_max_call_levels(limits.max_call_levels);
+    engine.set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth);
+    engine.set_max_string_size(limits.max_string_size.max(1));
+    engine.set_max_array_size(limits.max_array_size.max(1));
+    engine.set_max_map_size(limits.max_map_size.max(1));
+    engine.set_max_variables(1_000);
+    engine.set_max_functions(256);
+    engine.set_fail_on_invalid_map_property(false);
+    register(&mut engine, places);
+    engine
+}
 
-    #[test]
-    fn paths_walk_maps_and_arrays() {
-        let r = req();
-        assert_eq!(get_value(&r, "a.b[0].c").unwrap().as_int().unwrap(), 1);
-        assert!(get_value(&r, "a.b[1].c").unwrap().is_unit());
-        assert!(get_value(&r, "a.b[9].c").unwrap().is_unit());
-        assert!(get_value(&r, "a.t.x").unwrap().is_unit());
-        assert!(lookup(&r, "a.b[x]", |_| ()).is_err());
-        assert!(lookup(&r, "a.b[0", |_| ()).is_err());
-    }
-
-    #[test]
-    fn need_reports_the_full_path() {
-        let r = req();
-        let err = need_value(&r, "b[1].c", "data.a").unwrap_err();
-        match *err {
-            EvalAltResult::ErrorRuntime(v, _) => {
-                assert_eq!(
-                    v.cast::<MissingField>(),
-                    MissingField("data.a.b[1].c".into())
-                )
-            }
-            other => panic!("{other:?}"),
+impl Oracle {
+    /// The oracle of `engine`'s pack (a lenient engine's rules that do not load are left to it).
+    pub fn new(engine: cloudgate::Engine) -> Oracle {
+        let params = ReadOnly::wrap(
+            "params",
+            cloudgate::eval::convert::ToRhai::to_rhai(&serde_json::Value::Object(
+                engine.pack().manifest.params.clone(),
+            )),
+        );
+        let places = Arc::new(Jurisdictions::from_params(&params).unwrap());
+        let rhai = sandbox(engine.limits(), places);
+        let rules = engine
+            .pack()
+            .rules
+            .iter()
+            .map(|r| (r.meta.id.clone(), rhai.compile(&r.source).ok()))
+            .collect();
+        Oracle {
+            engine,
+            rhai,
+            rules,
+            params,
         }
     }
 
-    #[test]
-    fn emptiness() {
-        let r = req();
-        assert!(is_empty_value(&get_value(&r, "a.s").unwrap()));
-        assert!(!is_empty_value(&get_value(&r, "a.t").unwrap()));
-        assert!(is_empty_value(&Dynamic::UNIT));
-        assert!(is_empty_value(&Dynamic::from_array(vec![])));
+    pub fn pack(pack: Pack) -> Oracle {
+        Oracle::new(cloudgate::Engine::new(pack).unwrap())
+    }
+
+    pub fn engine(&self) -> &cloudgate::Engine {
+        &self.engine
+    }
+
+    /// The engine's decision with every rule's outcome, message and paths as Rhai gives them,
+    /// and the verdict folded from those. Errors keep only their outcome: a rule that errs in
+    /// both says so in its own words in each.
+    pub fn decide(&self, text: &str, options: &EvalOptions) -> Decision {
+        let mut decision = self.engine.evaluate_json(text, options);
+        let Ok(request) = cloudgate::input::parse_request(text, &self.engine.limits().input) else {
+            return decision;
+        };
+        let lifecycle = decision.lifecycle.clone().unwrap();
+        let mut lc = rhai::Map::new();
+        lc.insert(
+            "from".into(),
+            lifecycle.from.clone().map_or(Dynamic::UNIT, Dynamic::from),
+        );
+        lc.insert("to".into(), Dynamic::from(lifecycle.to.clone()));
+        lc.insert("legal".into(), Dynamic::from(lifecycle.legal));
+        let legal_from: Array = cloudgate::lifecycle::legal_from(&request)
+            .into_iter()
+            .map(|s| Dynamic::from(s.as_str().to_string()))
+            .collect();
+        lc.insert("legal_from".into(), Dynamic::from_array(legal_from));
+        let mut scope = Scope::new();
+        scope.push_constant_dynamic(
+            "req",
+            ReadOnly::wrap("req", cloudgate::eval::convert::to_dynamic(&request)),
+        );
+        scope.push_constant_dynamic("params", self.params.clone());
+        scope.push_constant("as_of", decision.as_of.clone().unwrap_or_default());
+        scope.push_constant("scenario", request.scenario.as_str().to_string());
+        scope.push_constant_dynamic("lifecycle", Dynamic::from_map(lc));
+        for finding in &mut decision.findings {
+            let Some((_, Some(ast))) = self.rules.iter().find(|(id, _)| **id == *finding.rule)
+            else {
+                continue;
+            };
+            let base = scope.len();
+            let result = self.rhai.eval_ast_with_scope::<Dynamic>(&mut scope, ast);
+            scope.rewind(base);
+            let (outcome, message, paths) = interpret(result);
+            if outcome == Outcome::Error && finding.outcome == Outcome::Error {
+                continue;
+            }
+            finding.outcome = outcome;
+            finding.message = match outcome {
+                Outcome::Pass if !options.explain => None,
+                _ => message,
+            };
+            finding.paths = paths;
+            finding.position = None;
+        }
+        decision.decision = if decision.errors.is_empty() {
+            Decision::fold(&decision.findings)
+        } else {
+            Verdict::Error
+        };
+        decision
+    }
+}
+
+fn interpret(
+    result: Result<Dynamic, Box<EvalAltResult>>,
+) -> (Outcome, Option<String>, Vec<String>) {
+    match result {
+        Ok(value) => match value.try_cast::<RuleResult>() {
+            Some(RuleResult::Pass(explanation)) => (Outcome::Pass, explanation, Vec::new()),
+            Some(RuleResult::Fail { message, paths }) => (Outcome::Fail, Some(message), paths),
+            Some(RuleResult::NotApplicable { reason }) => (
+                Outcome::NotApplicable,
+                (!reason.is_empty()).then_some(reason),
+                Vec::new(),
+            ),
+            None => (Outcome::Error, None, Vec::new()),
+        },
+        Err(err) => {
+            let mut inner = &*err;
+            while let EvalAltResult::ErrorInFunctionCall(_, _, next, _) = inner {
+                inner = next;
+            }
+            if let EvalAltResult::ErrorRuntime(value, _) = inner {
+                if let Some(MissingField(path)) = value.clone().try_cast::<MissingField>() {
+                    return (
+                        Outcome::Fail,
+                        Some(format!("required field `{path}` is missing")),
+                        vec![path],
+                    );
+                }
+            }
+            (Outcome::Error, Some(inner.to_string()), Vec::new())
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! The hostile-input corpus, shared by tests/hostile_input.rs (library) and tests/cli.rs (exit codes).
+//! The hostile-input corpus, shared by tests/hostile_input.rs (library) and cli/tests/cli.rs (exit codes).
 #![allow(
     dead_code,
     clippy::unwrap_used,

@@ -12,9 +12,9 @@ use std::sync::OnceLock;
 
 use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
 
+use super::value::Val;
 use crate::calendar::Date;
-use crate::compiled::Val;
-use crate::functions::{parse_path, Step};
+use crate::path::{parse_path, Step};
 use crate::request::{Request, Text};
 
 /// The request as the rules see it (`req`).

@@ -1,12 +1,11 @@
-//! How the parts of the compiled form that are Rhai's types (constants, strings, parsed paths)
-//! are written to and read from the precompiled default pack ([`super::precompiled`]).
+//! How the parts of a lowered rule that are Rhai's types (constants, strings, parsed paths)
+//! are written and read: `build.rs` writes the default pack's rules lowered, the engine reads
+//! them back.
 
 use rhai::{Dynamic, ImmutableString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A constant of a rule, in the value types Rhai literals and its constant folding produce.
-/// Anything else (a timestamp, a function pointer…) cannot be written: that rule is then left
-/// out of the precompiled pack and compiled when the engine is built, as before.
+/// A constant of a rule, in the value types Rhai literals produce (the lowering refuses others).
 #[derive(Serialize, Deserialize)]
 enum Lit {
     Unit,
@@ -67,32 +66,32 @@ impl Lit {
             Lit::Array(items) => {
                 Dynamic::from_array(items.into_iter().map(Lit::into_dynamic).collect())
             }
-            Lit::Map(entries) => Dynamic::from_map(crate::convert::map_of(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.into(), v.into_dynamic())),
-            )),
+            Lit::Map(entries) => {
+                let mut map = rhai::Map::new();
+                for (k, v) in entries {
+                    map.insert(k.into(), v.into_dynamic());
+                }
+                Dynamic::from_map(map)
+            }
         }
     }
 }
 
-pub(super) mod constant {
+pub(super) mod value {
     use super::*;
-    use crate::compiled::Val;
 
-    pub fn serialize<S: Serializer>(value: &Val<'static>, s: S) -> Result<S::Ok, S::Error> {
-        let value = value.clone().into_dynamic();
-        match Lit::of(&value) {
+    pub fn serialize<S: Serializer>(value: &Dynamic, s: S) -> Result<S::Ok, S::Error> {
+        match Lit::of(value) {
             Some(lit) => lit.serialize(s),
             None => Err(serde::ser::Error::custom(format!(
-                "a constant of type {} cannot be precompiled",
+                "a constant of type {} cannot be written",
                 value.type_name()
             ))),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Val<'static>, D::Error> {
-        Lit::deserialize(d).map(|lit| Val::from_dynamic(lit.into_dynamic()))
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Dynamic, D::Error> {
+        Lit::deserialize(d).map(Lit::into_dynamic)
     }
 }
 
@@ -110,7 +109,7 @@ pub(super) mod text {
 
 pub(super) mod steps {
     use super::*;
-    use crate::functions::Step;
+    use crate::path::Step;
 
     #[derive(Serialize, Deserialize)]
     enum Repr {
@@ -136,45 +135,5 @@ pub(super) mod steps {
                     .map_err(|_| serde::de::Error::custom("path index out of range")),
             })
             .collect()
-    }
-}
-
-/// Why reaching an `Ex::Bail` hands the rule to Rhai: the edge build, which has no Rhai, names
-/// it in the rule's `error` finding. Serialized as the variant, so the precompiled file and the
-/// lowering cannot disagree on a text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum Reason {
-    AssignmentToConstant,
-    OperatorAssignment,
-    UnknownVariable,
-    Throw,
-    Function,
-    Contains,
-    Operator,
-    PathCall,
-    UnaryOperator,
-    MalformedPath,
-    PathNotString,
-    PushNotLocal,
-    InsertNotLocal,
-}
-
-impl Reason {
-    pub(crate) fn text(self) -> &'static str {
-        match self {
-            Reason::AssignmentToConstant => "assignment to a constant",
-            Reason::OperatorAssignment => "operator assignment",
-            Reason::UnknownVariable => "unknown variable",
-            Reason::Throw => "throw",
-            Reason::Function => "function",
-            Reason::Contains => "contains",
-            Reason::Operator => "operator",
-            Reason::PathCall => "path call",
-            Reason::UnaryOperator => "unary operator",
-            Reason::MalformedPath => "malformed path",
-            Reason::PathNotString => "path is not a string",
-            Reason::PushNotLocal => "push onto something other than a local array",
-            Reason::InsertNotLocal => "insert into something other than a local array",
-        }
     }
 }

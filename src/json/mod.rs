@@ -1,0 +1,4 @@
+//! JSON in: untrusted request text read into the model, with limits and located errors.
+
+pub mod input;
+pub(crate) mod reader;
