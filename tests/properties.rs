@@ -16,8 +16,8 @@
 //! - removing a field a `need(...)` deny rule reads never gives `allow`: the engine fails closed
 //!   ([`removing_a_needed_field_never_allows`],
 //!   [`default_pack_needed_fields_never_allow_when_removed`]);
-//! - the compiled form of the rules and Rhai's interpreter decide alike, and no state is carried
-//!   from one request to the next.
+//! - cloudgate's evaluator and Rhai's interpreter (tests/oracle) decide alike, and no state is
+//!   carried from one request to the next.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -226,9 +226,10 @@ fn check_decision(engine: &Engine, d: &Decision) {
 
     if d.errors.is_empty() {
         // One finding per rule that applies to the scenario, once each, in pack order, with the
-        // rule's own severity. Catches: a rule run for the wrong scenario or left out, a rule the
-        // compiled form hands back to Rhai appended after the others or run twice, a finding
-        // carrying another severity than its rule's (which the fold above would trust).
+        // rule's own severity. Catches: a rule run for the wrong scenario or left out, rules run
+        // in file order or in the order the default pack was lowered at build time rather than
+        // the pack's, a rule run twice, a finding carrying another severity than its rule's
+        // (which the fold above would trust).
         let scenario = d
             .scenario
             .as_deref()

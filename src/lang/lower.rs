@@ -91,9 +91,9 @@ fn function_bodies(ast: &AST, defs: &[&rhai::Shared<rhai::ScriptFuncDef>]) -> Ve
     let mut rest = top.into_iter().skip(ast.statements().len()).peekable();
     let mut bodies = Vec::with_capacity(defs.len());
     for def in defs {
-        let end = key(def.body.end_position());
+        let (start, end) = (key(def.body.start_position()), key(def.body.end_position()));
         let mut body = Vec::new();
-        while let Some(stmt) = rest.next_if(|s| key(s.position()) <= end) {
+        while let Some(stmt) = rest.next_if(|s| (start..=end).contains(&key(s.position()))) {
             body.push(stmt);
         }
         bodies.push(body);
