@@ -57,6 +57,10 @@ struct Case {
     error: Option<String>,
     #[serde(default)]
     error_any: bool,
+    /// Outside the rule language: the rule is refused when loaded, with a diagnostic that
+    /// contains this.
+    #[serde(default)]
+    refused: Option<String>,
     #[serde(default)]
     #[allow(dead_code)]
     note: Option<String>,
@@ -68,10 +72,15 @@ enum Expect<'a> {
     /// The finding is an error whose message contains this.
     Error(&'a str),
     AnyError,
+    /// The rule does not load; the diagnostic contains this.
+    Refused(&'a str),
 }
 
 impl Case {
     fn expect(&self) -> Result<Expect<'_>, String> {
+        if let Some(r) = &self.refused {
+            return Ok(Expect::Refused(r));
+        }
         match (&self.value, &self.fail, &self.error, self.error_any) {
             (Some(v), None, None, false) | (None, Some(v), None, false) => Ok(Expect::Fail(v)),
             (None, None, Some(e), false) => Ok(Expect::Error(e)),
@@ -174,7 +183,13 @@ fn operators() {
             Expect::Fail(m) => format!("fail {m:?}"),
             Expect::Error(f) => format!("error containing {f:?}"),
             Expect::AnyError => "an error".to_string(),
+            Expect::Refused(f) => format!("refused when loaded, saying {f:?}"),
         };
+        if let (Expect::Refused(f), Some(messages)) = (&expect, not_loaded.get(id.as_str())) {
+            if messages.iter().any(|m| m.contains(f)) {
+                continue;
+            }
+        }
         if let Some(messages) = not_loaded.get(id.as_str()) {
             problems.push(report(
                 &expected,
@@ -191,6 +206,7 @@ fn operators() {
             Expect::Fail(m) => finding.outcome == Outcome::Fail && message == m,
             Expect::Error(f) => finding.outcome == Outcome::Error && message.contains(f),
             Expect::AnyError => finding.outcome == Outcome::Error,
+            Expect::Refused(_) => false,
         };
         if !ok {
             problems.push(report(

@@ -285,10 +285,12 @@ fn check_refused(n: usize, example: &Example) -> Result<(), String> {
     }
     match d.line {
         Some(line) if (first..=last).contains(&line) => {}
-        other => return Err(format!(
+        other => {
+            return Err(format!(
             "the diagnostic's line is {other:?}, not within the block (lines {first}..={last}): {}",
             d.message
-        )),
+        ))
+        }
     }
     if !d.column.is_some_and(|c| c >= 1) {
         return Err(format!(

@@ -458,6 +458,13 @@ impl<'r> Machine<'r> {
                     None => return Err(internal("slot")),
                 };
                 let rhs = self.real_owned(rhs)?;
+                // `list += item` appends the item, as `push` would.
+                if *op == Op::Add
+                    && matches!(current, Val::Dyn(d) if d.is_array())
+                    && !matches!(&rhs, Val::Dyn(d) if d.is_array())
+                {
+                    return self.mutate(Method::Push, *slot, vec![rhs]);
+                }
                 let v = match self.converted(current)? {
                     Some(current) => binary(*op, &current, &rhs, self.limits)?,
                     None => binary(*op, current, &rhs, self.limits)?,
@@ -536,27 +543,35 @@ impl<'r> Machine<'r> {
     }
 
     fn for_loop(&mut self, f: &ForLoop) -> Res<Val<'r>> {
-        let range = match &f.iter {
-            Ex::Range(bounds, inclusive) => Some((&bounds.0, &bounds.1, *inclusive)),
-            Ex::Host(Host::Range, args) => match args.as_slice() {
-                [a, b] => Some((a, b, false)),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some((a, b, inclusive)) = range {
-            let (from, to) = self.with2(a, b, |a, b| Ok((int(a)?, int(b)?)))?;
-            let to = if inclusive { to.saturating_add(1) } else { to };
+        if let Ex::Range(bounds, inclusive) = &f.iter {
+            let (from, to) = self.with2(&bounds.0, &bounds.1, |a, b| Ok((int(a)?, int(b)?)))?;
+            let step = match &bounds.2 {
+                Some(step) => self.with1(step, int)?,
+                None => 1,
+            };
+            if step <= 0 {
+                return fault(Fault::Type(format!(
+                    "a range's step must be positive, not {step}"
+                )));
+            }
+            let to = if *inclusive { to.saturating_add(1) } else { to };
             // Every turn costs an operation, so a range longer than the budget would run out
             // anyway: say so before the first turn.
-            let turns = u64::try_from(to.saturating_sub(from)).unwrap_or(0);
+            let turns = u64::try_from(to.saturating_sub(from)).unwrap_or(0) / step.unsigned_abs();
             if turns > self.max_operations.saturating_sub(self.operations) {
                 return Err(self.out_of_operations());
             }
-            for (i, n) in (from..to).enumerate() {
+            let mut n = from;
+            let mut i = 0;
+            while n < to {
                 if self.turn(f, i, Val::Int(n))? {
                     break;
                 }
+                i += 1;
+                n = match n.checked_add(step) {
+                    Some(next) => next,
+                    None => break,
+                };
             }
             return Ok(Val::Unit);
         }
@@ -782,9 +797,7 @@ impl<'r> Machine<'r> {
             }
             Ex::Index(x) => self.index(&x.0, &x.1).map_err(|e| e.at(x.2)),
             Ex::Block(block) => self.block(block),
-            Ex::Range(..) => fault(Fault::Type(
-                "a range (`a..b`) is for `for` loops only".into(),
-            )),
+            Ex::Range(..) => Err(internal("a range outside a `for` loop")),
         }
     }
 
@@ -987,6 +1000,28 @@ impl<'r> Machine<'r> {
         let value = self.eval(&s.value)?;
         let value = self.real_owned(value)?;
         let target = self.own_local(s.slot)?;
+        if let (Val::Text(_) | Val::Str(_), [Val::Int(i)], None) = (&*target, keys.as_slice(), s.op)
+        {
+            // `s[i] = c`: the character at `i` replaced.
+            let text = target.as_str().unwrap_or_default();
+            let chars: Vec<char> = text.chars().collect();
+            let len = chars.len();
+            let len_i = i64::try_from(len).unwrap_or(i64::MAX);
+            let at = if *i < 0 { len_i + i } else { *i };
+            let Some(at) = usize::try_from(at).ok().filter(|at| *at < len) else {
+                return fault(Fault::OutOfBounds(*i, len)).map_err(|e| e.at(s.pos));
+            };
+            let Some(c) = value.as_char() else {
+                return mismatch("assigning into a string", &value, None).map_err(|e| e.at(s.pos));
+            };
+            let replaced: String = chars
+                .iter()
+                .enumerate()
+                .map(|(n, old)| if n == at { c } else { *old })
+                .collect();
+            *target = Val::Str(ImmutableString::from(replaced));
+            return Ok(());
+        }
         let Val::Dyn(root) = target else {
             return mismatch("assigning into", target, None).map_err(|e| e.at(s.pos));
         };

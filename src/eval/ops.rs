@@ -90,6 +90,16 @@ fn int_binary<'r>(op: Op, x: i64, y: i64) -> Res<Val<'r>> {
         }
         Op::Div => ("Division", x.checked_div(y)),
         Op::Rem => ("Modulo", x.checked_rem(y)),
+        Op::Pow if y < 0 => {
+            return fault(Fault::Type(format!(
+                "Integer raised to a negative power: {}",
+                operands(&Val::Int(x), op, &Val::Int(y))
+            )))
+        }
+        Op::Pow => (
+            "Power",
+            u32::try_from(y).ok().and_then(|y| x.checked_pow(y)),
+        ),
         _ => return compare(op, &x, &y).map_or_else(|| fault(Fault::Type(String::new())), Ok),
     };
     match result {
@@ -119,6 +129,7 @@ pub(crate) fn binary<'r>(op: Op, a: &Val<'r>, b: &Val<'r>, limits: &Limits) -> R
                     joined.push_str(y);
                     Ok(Val::Str(ImmutableString::from(joined)))
                 }
+                Op::Sub => text(x.replace(y, ""), limits),
                 _ => match compare(op, x, y) {
                     Some(v) => Ok(v),
                     None => mismatch(&format!("`{}`", op.syntax()), a, Some(b)),
@@ -141,6 +152,11 @@ pub(crate) fn binary<'r>(op: Op, a: &Val<'r>, b: &Val<'r>, limits: &Limits) -> R
             (Some(x), Some(y)) => compare(op, &x, &y).map_or_else(no, Ok),
             _ => no(),
         },
+        // `s - t`, `s - c`: every occurrence removed.
+        (Kind::Str, Kind::Str | Kind::Char) if op == Op::Sub => {
+            let what = display(b);
+            text(string(a)?.replace(what.as_str(), ""), limits)
+        }
         (Kind::Str, Kind::Char) | (Kind::Char, Kind::Str) if op == Op::Add => {
             let mut out = String::new();
             append_display(&mut out, a)?;
@@ -151,10 +167,10 @@ pub(crate) fn binary<'r>(op: Op, a: &Val<'r>, b: &Val<'r>, limits: &Limits) -> R
             let (x, y) = (display(a), display(b));
             compare(op, x.as_str(), y.as_str()).map_or_else(no, Ok)
         }
+        // Rhai: `()` equals `()`, and no ordering holds between them.
         (Kind::Unit, Kind::Unit) => match op {
             Op::Eq => Ok(Val::Bool(true)),
-            Op::Ne | Op::Lt | Op::Gt => Ok(Val::Bool(false)),
-            Op::Le | Op::Ge => Ok(Val::Bool(true)),
+            Op::Ne | Op::Lt | Op::Gt | Op::Le | Op::Ge => Ok(Val::Bool(false)),
             _ => no(),
         },
         (Kind::Array, Kind::Array) if matches!(op, Op::Eq | Op::Ne) => {
@@ -235,6 +251,7 @@ fn float_binary<'r>(op: Op, x: f64, y: f64) -> Option<Val<'r>> {
         Op::Mul => Val::Float(x * y),
         Op::Div => Val::Float(x / y),
         Op::Rem => Val::Float(x % y),
+        Op::Pow => Val::Float(x.powf(y)),
         Op::Eq => Val::Bool(zero || (x - y).abs() / max <= f64::EPSILON),
         Op::Ne => Val::Bool(!zero && (x - y).abs() / max > f64::EPSILON),
         Op::Gt => Val::Bool(!zero && (x - y) / max > f64::EPSILON),
@@ -412,6 +429,8 @@ pub(crate) fn method<'r>(m: Method, args: &[Val<'r>], limits: &Limits) -> Res<Va
             None => no(),
         },
         (Method::Floor, Kind::Float, []) => Ok(Val::Float(number(v)?.floor())),
+        (Method::Ceiling, Kind::Float, []) => Ok(Val::Float(number(v)?.ceil())),
+        (Method::Round, Kind::Float, []) => Ok(Val::Float(number(v)?.round())),
         (Method::ToInt, Kind::Int, []) => Ok(v.clone()),
         (Method::ToInt, Kind::Float, []) => {
             let x = number(v)?;
@@ -538,6 +557,11 @@ pub(crate) fn method<'r>(m: Method, args: &[Val<'r>], limits: &Limits) -> Res<Va
                 a.max(b)
             }))
         }
+        (Method::Min | Method::Max, Kind::Str, [b]) if b.kind() == Kind::Str => {
+            let (x, y) = (string(v)?, string(b)?);
+            let pick_first = if m == Method::Min { x <= y } else { x >= y };
+            Ok(if pick_first { v.clone() } else { b.clone() })
+        }
         (Method::ToJson, Kind::Map, []) => match map_of(v) {
             Some(map) => text(rhai::format_map_as_json(&map), limits),
             None => no(),
@@ -638,13 +662,49 @@ pub(crate) fn append_display(out: &mut String, v: &Val<'_>) -> Res<()> {
         Val::Float(f) => out.push_str(&rhai::FloatWrapper::new(*f).to_string()),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Val::Unit => {}
-        Val::View(view) => out.push_str(&view.0.to_rhai().to_string()),
+        Val::View(view) => write_value(out, &view.0.to_rhai(), false),
         Val::Dyn(d) => match d.read_lock::<ReadOnly>() {
-            Some(ro) => out.push_str(&ro.inner().to_string()),
-            None => out.push_str(&d.to_string()),
+            Some(ro) => write_value(out, ro.inner(), false),
+            None => write_value(out, d, false),
         },
     }
     Ok(())
+}
+
+/// A value as Rhai's `to_string` writes it: inside an array or a map, strings quoted as Rust
+/// would debug-print them and characters bare.
+fn write_value(out: &mut String, v: &Dynamic, nested: bool) {
+    if let Ok(array) = v.as_array_ref() {
+        out.push('[');
+        for (i, item) in array.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_value(out, item, true);
+        }
+        out.push(']');
+    } else if let Ok(map) = v.as_map_ref() {
+        out.push_str("#{");
+        for (i, (k, item)) in map.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("{:?}: ", k.as_str()));
+            write_value(out, item, true);
+        }
+        out.push('}');
+    } else if let Some(ro) = v.read_lock::<ReadOnly>() {
+        write_value(out, ro.inner(), nested);
+    } else if nested && v.is_unit() {
+        out.push_str("()");
+    } else if nested && v.is_string() {
+        if let Ok(s) = v.as_immutable_string_ref() {
+            out.push_str(&format!("{:?}", s.as_str()));
+        }
+    } else if v.is_unit() {
+    } else {
+        out.push_str(&v.to_string());
+    }
 }
 
 /// Rhai's data-size accounting (arrays and maps counted through nesting, string bytes summed),

@@ -9,7 +9,7 @@ use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Position, Stmt,
 
 use super::host::{self, Callee};
 use super::{
-    Access, Block, Call, Const, Ex, ForLoop, Function, Global, Name, Op, PathArg, PathCall,
+    Access, Block, Call, Const, Ex, ForLoop, Function, Global, Host, Name, Op, PathArg, PathCall,
     PathKind, Pos, Program, SetIn, St, Switch, MAX_VARIABLES,
 };
 use crate::path::parse_path;
@@ -207,7 +207,7 @@ impl<'f> Lowerer<'f> {
             Stmt::Switch(x, pos) => St::Switch(Box::new(self.switch(&x.0, &x.1, *pos)?)),
             Stmt::For(for_loop, _) => {
                 let (item, counter, flow) = &**for_loop;
-                let iter = self.expr(&flow.expr)?;
+                let iter = self.iterated(&flow.expr)?;
                 let mark = self.names.len();
                 let item = self.declare(&item.name, false, item.pos)?;
                 let index = match counter {
@@ -335,6 +335,27 @@ impl<'f> Lowerer<'f> {
             value,
             pos: Pos::of(pos),
         })))
+    }
+
+    /// What a `for` loop iterates: a range (`a..b`, `a..=b`, `range(a, b[, step])`), which is
+    /// nowhere else a value, or any expression.
+    fn iterated(&mut self, e: &Expr) -> Lowered<Ex> {
+        if let Expr::FnCall(call, _) = e {
+            let name = call.name.as_str();
+            let range = match (name, call.is_operator_call(), call.args.len()) {
+                ("..", true, 2) => Some(false),
+                ("..=", true, 2) => Some(true),
+                ("range", false, 2 | 3) => Some(false),
+                _ => None,
+            };
+            if let Some(inclusive) = range {
+                let mut args = self.exprs(call.args.iter())?.into_iter();
+                if let (Some(a), Some(b)) = (args.next(), args.next()) {
+                    return Ok(Ex::Range(Box::new((a, b, args.next())), inclusive));
+                }
+            }
+        }
+        self.expr(e)
     }
 
     fn switch(
@@ -536,8 +557,13 @@ impl<'f> Lowerer<'f> {
             },
             Err(args) => match (<[Ex; 2]>::try_from(args), Op::of(name)) {
                 (Ok([a, b]), _) if name == "contains" => Ex::Contains(Box::new((a, b, at))),
-                (Ok([a, b]), _) if name == ".." => Ex::Range(Box::new((a, b)), false),
-                (Ok([a, b]), _) if name == "..=" => Ex::Range(Box::new((a, b)), true),
+                (Ok(_), _) if name == ".." || name == "..=" => {
+                    return Err(LoadError::new(
+                        "unsupported",
+                        format!("a range (`{name}`) is only what a `for` loop iterates"),
+                        pos,
+                    ))
+                }
                 (Ok([a, b]), Some(op)) => Ex::Bin(op, Box::new((a, b, at))),
                 _ => {
                     return Err(LoadError::unsupported(
@@ -585,6 +611,13 @@ impl<'f> Lowerer<'f> {
         let mut args = args;
         Ok(match entry.callee {
             Callee::Path(kind) => path_call(kind, args, pos)?,
+            Callee::Host(Host::Range) => {
+                return Err(LoadError::new(
+                    "unsupported",
+                    "a range (`range(…)`) is only what a `for` loop iterates",
+                    pos,
+                ))
+            }
             Callee::Host(h) => Ex::Host(h, args),
             Callee::Contains => {
                 let item = args.pop();

@@ -133,6 +133,7 @@ pub(crate) enum Op {
     Mul,
     Div,
     Rem,
+    Pow,
 }
 
 impl Op {
@@ -149,6 +150,7 @@ impl Op {
             "*" => Op::Mul,
             "/" => Op::Div,
             "%" => Op::Rem,
+            "**" => Op::Pow,
             _ => return None,
         })
     }
@@ -166,6 +168,7 @@ impl Op {
             Op::Mul => "*",
             Op::Div => "/",
             Op::Rem => "%",
+            Op::Pow => "**",
         }
     }
 }
@@ -313,8 +316,8 @@ pub(crate) enum Ex {
     Prop(Box<Ex>, #[serde(with = "serial::text")] ImmutableString),
     /// `x[i]`
     Index(Box<(Ex, Ex, Pos)>),
-    /// `a..b` (inclusive: `a..=b`), iterated by `for`.
-    Range(Box<(Ex, Ex)>, bool),
+    /// `a..b` (inclusive: `a..=b`) or `range(a, b[, step])`: only what a `for` loop iterates.
+    Range(Box<(Ex, Ex, Option<Ex>)>, bool),
     /// A block used as a value (`if c { a } else { b }` on the right of `let`).
     Block(Block),
 }
