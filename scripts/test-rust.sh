@@ -2,6 +2,7 @@
 # Rust tests and lints. Clippy denies unwrap/expect/panic/indexing outside tests (Cargo.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/check-one-evaluator.sh
 cargo clippy --quiet --all-targets -- -D warnings
 cargo test --quiet
 # The library crate packages and builds from its published files alone (the CLI package needs

@@ -410,7 +410,7 @@ pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
             &case.expect,
         ));
     }
-    // Overridden parameters need their own compiled engine (the digest changes too).
+    // Overridden parameters need their own engine (the digest changes too).
     let mut pack = engine.pack().clone();
     if let Err(e) = pack.override_params(&case.params) {
         return report(vec![format!("params: {e}")]);
@@ -418,7 +418,6 @@ pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
     let options_engine = crate::engine::EngineOptions {
         limits: engine.limits().clone(),
         lenient: false,
-        ..Default::default()
     };
     match Engine::with_options(pack, options_engine) {
         Ok(custom) => report(check(

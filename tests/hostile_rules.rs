@@ -700,7 +700,6 @@ fn configured_limits_are_the_ones_enforced() {
         EngineOptions {
             limits,
             lenient: false,
-            ..Default::default()
         },
     )
     .unwrap();

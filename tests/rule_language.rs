@@ -292,7 +292,7 @@ fn check_refused(n: usize, example: &Example) -> Result<(), String> {
         ))
         }
     }
-    if !d.column.is_some_and(|c| c >= 1) {
+    if d.column.is_none_or(|c| c < 1) {
         return Err(format!(
             "the diagnostic has no column ({:?}): {}",
             d.column, d.message

@@ -61,7 +61,8 @@ fn runaway_rules_become_errors_and_the_engine_stays_usable() {
         ),
     ];
     let sources = hostile.iter().map(|(id, body, _)| rule(id, body)).collect();
-    let engine = engine_with(sources, false).unwrap();
+    // Lenient: H-UNDEF is refused when loaded, and becomes an `error` finding.
+    let engine = engine_with(sources, true).unwrap();
     let started = Instant::now();
     let decision = engine.evaluate_json(&request(), &EvalOptions::default());
     let took = started.elapsed();
@@ -156,10 +157,55 @@ fn rules_cannot_change_the_request_for_the_next_rule() {
             rule("A-1", "req.scenario = \"removal\"; pass()"),
             rule("A-2", "if req.scenario == \"termination\" { pass() } else { fail(\"request was changed\") }"),
         ],
-        false,
+        true,
     )
     .unwrap();
     let d = engine.evaluate_json(&request(), &EvalOptions::default());
     assert_eq!(d.finding("A-1").unwrap().outcome, Outcome::Error);
     assert_eq!(d.finding("A-2").unwrap().outcome, Outcome::Pass);
+}
+
+/// A pack of many runaway rules costs one request's budget, not one per rule: once the rules
+/// have spent `max_operations_per_request` between them, each rule still to run is an `error`
+/// finding at once, and the engine serves the next request with a fresh budget.
+#[test]
+fn many_runaway_rules_share_one_budget() {
+    let rules = (0..30)
+        .map(|i| rule(&format!("R-{i:02}"), "let i = 0; loop { i += 1; }"))
+        .collect();
+    let engine = Engine::with_options(
+        {
+            let mut files = vec![("pack.json".to_string(), MANIFEST.to_string())];
+            files.extend::<Vec<_>>(rules);
+            Pack::from_sources(files).unwrap()
+        },
+        EngineOptions {
+            limits: cloudgate::Limits {
+                max_operations: 100_000,
+                max_operations_per_request: 450_000,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let d = engine.evaluate_json(&request(), &EvalOptions::default());
+        assert_eq!(d.decision, Verdict::Error);
+        assert!(d.stats.operations <= 450_000, "{}", d.stats.operations);
+        let messages: Vec<&str> = d
+            .findings
+            .iter()
+            .map(|f| f.message.as_deref().unwrap_or(""))
+            .collect();
+        let per_rule = messages
+            .iter()
+            .filter(|m| m.contains("after 100000 operations"))
+            .count();
+        let per_request = messages
+            .iter()
+            .filter(|m| m.contains("max_operations_per_request"))
+            .count();
+        assert_eq!((per_rule, per_request), (4, 26), "{messages:?}");
+    }
 }

@@ -191,7 +191,7 @@ impl Batch {
             };
             Rendered::new(engine, &d, format, || path.display().to_string())
         };
-        self.run(Paths(files.iter()), decide, &bar, &bar, started, log)
+        self.drive(Paths(files.iter()), decide, &bar, &bar, started, log)
     }
 
     /// An NDJSON stream: one decision per non-blank line, in order.
@@ -243,13 +243,13 @@ impl Batch {
             };
             Rendered::new(engine, &d, format, || format!("line {n}"))
         };
-        self.run(lines, decide, &counter, &bar, started, log)
+        self.drive(lines, decide, &counter, &bar, started, log)
     }
 
     /// Decides everything `source` hands out, on one thread or as a pipeline, and writes the
     /// decisions to stdout in order; the exit code of the worst. `counter` counts requests
     /// decided (hidden when `bar` counts bytes read instead).
-    fn run<S: Source>(
+    fn drive<S: Source>(
         &self,
         source: S,
         decide: impl Fn(&S::Item) -> Rendered + Sync,

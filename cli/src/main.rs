@@ -236,7 +236,6 @@ fn load_engine(args: &PackArgs) -> Result<Engine, Failure> {
         EngineOptions {
             limits: limits_from(&args.limits).map_err(Failure::Usage)?,
             lenient: false,
-            ..Default::default()
         },
     )
     .map_err(|e| Failure::Failed(show(e)))

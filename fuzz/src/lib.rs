@@ -115,7 +115,6 @@ pub fn load_rules(data: &[u8]) {
         EngineOptions {
             limits: limits.clone(),
             lenient: false,
-            ..Default::default()
         },
     );
     let lenient = Engine::with_options(
@@ -123,7 +122,6 @@ pub fn load_rules(data: &[u8]) {
         EngineOptions {
             limits: limits.clone(),
             lenient: true,
-            ..Default::default()
         },
     );
     let lenient = match lenient {

@@ -161,8 +161,10 @@ pub(crate) fn run<'r>(
     // Values a rule left in its variables are dropped now, not with the next rule.
     machine.slots.clear();
     *scratch = machine.slots;
-    budget.left = budget.left.saturating_sub(machine.operations);
-    (outcome, machine.operations)
+    // The operation that went over the bound was not performed.
+    let operations = machine.operations.min(machine.max_operations);
+    budget.left = budget.left.saturating_sub(operations);
+    (outcome, operations)
 }
 
 fn ended(flow: Flow) -> Run {
@@ -267,7 +269,7 @@ impl<'r> Machine<'r> {
         if is_place(e) {
             Ok(None)
         } else {
-            self.eval(e).map(Some)
+            self.expr(e).map(Some)
         }
     }
 
@@ -447,12 +449,12 @@ impl<'r> Machine<'r> {
         self.tick()?;
         match stmt {
             St::Let(slot, e) | St::Set(slot, e) => {
-                let v = self.eval(e)?;
+                let v = self.expr(e)?;
                 self.set(*slot, v)?;
                 Ok(Val::Unit)
             }
             St::Update(slot, op, e) => {
-                let rhs = self.eval(e)?;
+                let rhs = self.expr(e)?;
                 let current = match self.slots.get(*slot) {
                     Some(v) => v,
                     None => return Err(internal("slot")),
@@ -473,7 +475,7 @@ impl<'r> Machine<'r> {
                 Ok(Val::Unit)
             }
             St::SetIn(x) => self.set_in(x).map(|()| Val::Unit),
-            St::Expr(e) => self.eval(e),
+            St::Expr(e) => self.expr(e),
             St::If(x) => {
                 let (condition, then, otherwise) = &**x;
                 if self.boolean(condition)? {
@@ -520,14 +522,14 @@ impl<'r> Machine<'r> {
             }
             St::Return(e) => {
                 let v = match e {
-                    Some(e) => self.eval(e)?,
+                    Some(e) => self.expr(e)?,
                     None => Val::Unit,
                 };
                 Err(Flow::Return(Box::new(self.real_owned(v)?.into_dynamic())))
             }
             St::Throw(e) => {
                 let v = match e {
-                    Some(e) => self.eval(e)?,
+                    Some(e) => self.expr(e)?,
                     None => Val::Unit,
                 };
                 let v = self.real_owned(v)?;
@@ -575,7 +577,7 @@ impl<'r> Machine<'r> {
             }
             return Ok(Val::Unit);
         }
-        let iter = self.eval(&f.iter)?;
+        let iter = self.expr(&f.iter)?;
         if let Val::View(view) = &iter {
             if let Some(count) = self.list_len(view) {
                 for i in 0..count {
@@ -627,7 +629,7 @@ impl<'r> Machine<'r> {
     }
 
     fn switch(&mut self, s: &Switch) -> Res<Val<'r>> {
-        let value = self.eval(&s.value)?;
+        let value = self.expr(&s.value)?;
         let value = self.real_owned(value)?;
         for (constant, condition, arm) in &s.arms {
             if !same_constant(&value, constant) {
@@ -638,10 +640,10 @@ impl<'r> Machine<'r> {
                     continue;
                 }
             }
-            return self.eval(arm);
+            return self.expr(arm);
         }
         match &s.default {
-            Some(arm) => self.eval(arm),
+            Some(arm) => self.expr(arm),
             None => Ok(Val::Unit),
         }
     }
@@ -656,7 +658,7 @@ impl<'r> Machine<'r> {
         })
     }
 
-    fn eval(&mut self, e: &Ex) -> Res<Val<'r>> {
+    fn expr(&mut self, e: &Ex) -> Res<Val<'r>> {
         let limits = self.limits;
         match e {
             Ex::Const(c) => Ok(Val::from_const(c)),
@@ -674,7 +676,7 @@ impl<'r> Machine<'r> {
             Ex::Array(items) => {
                 let mut array = Array::with_capacity(items.len());
                 for item in items {
-                    let item = self.eval(item)?;
+                    let item = self.expr(item)?;
                     array.push(self.real_owned(item)?.into_dynamic());
                 }
                 sized(Dynamic::from_array(array), limits).map(Val::Dyn)
@@ -682,7 +684,7 @@ impl<'r> Machine<'r> {
             Ex::Map(entries) => {
                 let mut map = rhai::Map::new();
                 for (name, item) in entries {
-                    let item = self.eval(item)?;
+                    let item = self.expr(item)?;
                     map.insert(
                         name.0.as_str().into(),
                         self.real_owned(item)?.into_dynamic(),
@@ -709,7 +711,7 @@ impl<'r> Machine<'r> {
             Ex::Coalesce(items) => {
                 let mut last = Val::Unit;
                 for item in items {
-                    last = self.eval(item)?;
+                    last = self.expr(item)?;
                     if !matches!(last, Val::Unit) {
                         break;
                     }
@@ -757,7 +759,7 @@ impl<'r> Machine<'r> {
                 self.tick()?;
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
-                    let v = self.eval(a)?;
+                    let v = self.expr(a)?;
                     values.push(self.real_owned(v)?);
                 }
                 method(*m, &values, limits)
@@ -766,7 +768,7 @@ impl<'r> Machine<'r> {
                 self.tick()?;
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
-                    let v = self.eval(a)?;
+                    let v = self.expr(a)?;
                     values.push(self.real_owned(v)?);
                 }
                 self.mutate(*m, *slot, values)
@@ -813,7 +815,7 @@ impl<'r> Machine<'r> {
         }
         let mut frame = Vec::with_capacity(function.slots.max(call.args.len()));
         for a in &call.args {
-            let v = self.eval(a)?;
+            let v = self.expr(a)?;
             frame.push(self.real_owned(v)?);
         }
         frame.resize_with(function.slots.max(frame.len()), || Val::Unit);
@@ -862,7 +864,7 @@ impl<'r> Machine<'r> {
         if view_in(self).is_none() {
             return self.with2(base, at, |v, i| sized_val(index(v, i)?, limits));
         }
-        let i = self.eval(at)?;
+        let i = self.expr(at)?;
         if let Some(view) = view_in(self) {
             if let Val::Int(n) = i {
                 if let Ok(n) = usize::try_from(n) {
@@ -992,12 +994,12 @@ impl<'r> Machine<'r> {
             keys.push(match access {
                 Access::Member(name) => Val::Str(name.clone()),
                 Access::Index(e) => {
-                    let v = self.eval(e)?;
+                    let v = self.expr(e)?;
                     self.real_owned(v)?
                 }
             });
         }
-        let value = self.eval(&s.value)?;
+        let value = self.expr(&s.value)?;
         let value = self.real_owned(value)?;
         let target = self.own_local(s.slot)?;
         if let (Val::Text(_) | Val::Str(_), [Val::Int(i)], None) = (&*target, keys.as_slice(), s.op)
@@ -1053,7 +1055,7 @@ impl<'r> Machine<'r> {
             }
         };
         let extra = match &p.extra {
-            Some(e) => Some(self.eval(e)?),
+            Some(e) => Some(self.expr(e)?),
             None => None,
         };
         if p.kind == PathKind::Need {
@@ -1144,10 +1146,10 @@ impl<'r> Machine<'r> {
             }
             [a, b] if h == Host::Range => fault(Fault::Type(format!(
                 "`range({}, {})` is for `for` loops only",
-                self.eval(a)
+                self.expr(a)
                     .map(|v| super::ops::display(&v))
                     .unwrap_or_default(),
-                self.eval(b)
+                self.expr(b)
                     .map(|v| super::ops::display(&v))
                     .unwrap_or_default()
             ))),
