@@ -42,6 +42,8 @@ export interface Diagnostic {
 /** Sandbox limits (names as in `cloudgate::Limits`); unknown names are refused. */
 export interface Limits {
   max_operations: number;
+  /** Operations all the rules of one request may perform between them. */
+  max_operations_per_request: number;
   max_call_levels: number;
   max_expr_depth: number;
   max_function_expr_depth: number;

@@ -2,6 +2,7 @@
 //! supplies today's date when the caller gives none, the `micros` statistic, and a wall-clock
 //! budget that backs up the operation limit natively.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::cell::Cell;
 
 use crate::calendar::Date;

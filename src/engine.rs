@@ -18,7 +18,11 @@ use crate::decision::{
 use crate::eval::{self, host::ReadOnly, host::RuleResult, Fault};
 use crate::input::{parse_request, InputLimits};
 use crate::jurisdictions::Jurisdictions;
-use crate::lang::{self, parse::ParseLimits, parse::Parser, Pos, Program};
+#[cfg(feature = "parser")]
+use crate::lang::parse::Parser;
+#[cfg(feature = "parser")]
+use crate::lang;
+use crate::lang::{parse::ParseLimits, Pos, Program};
 use crate::lifecycle;
 use crate::pack::{Diagnostic, Pack, PackError, RuleMeta};
 use crate::request::Request;
@@ -197,6 +201,7 @@ fn parse_limits(limits: &Limits) -> ParseLimits {
 }
 
 /// The diagnostic of a rule that does not load.
+#[cfg(feature = "parser")]
 fn load_error(meta: &RuleMeta, e: lang::LoadError) -> Diagnostic {
     let d = Diagnostic::new(e.code, &meta.file, format!("{} {}", meta.id, e.message))
         .for_rule(&meta.id);
@@ -235,7 +240,7 @@ fn load_rule(parser: &Parser, rule: &crate::pack::RuleSource) -> Result<Program,
 /// Without the parser (the edge module): the rule's form as `build.rs` lowered it, if it is a
 /// rule of the default pack as shipped.
 #[cfg(not(feature = "parser"))]
-fn load_rule(_: &Parser, rule: &crate::pack::RuleSource) -> Result<Program, Diagnostic> {
+fn load_rule(_: &(), rule: &crate::pack::RuleSource) -> Result<Program, Diagnostic> {
     crate::pack::built_program(&rule.meta.file, &rule.source).ok_or_else(|| {
         Diagnostic::new(
             "not_precompiled",
@@ -251,6 +256,7 @@ fn load_rule(_: &Parser, rule: &crate::pack::RuleSource) -> Result<Program, Diag
 }
 
 /// 1-based line and column of the first occurrence of `needle`.
+#[cfg(feature = "parser")]
 fn locate(source: &str, needle: &str) -> (usize, usize) {
     for (n, line) in source.lines().enumerate() {
         if let Some(col) = line.find(needle) {
@@ -286,7 +292,10 @@ impl Engine {
         );
         // The default pack's rules come lowered by `build.rs`: no parse at start-up, which in
         // wasm is an edge function's cold start.
+        #[cfg(feature = "parser")]
         let parser = Parser::new(parse_limits(&options.limits));
+        #[cfg(not(feature = "parser"))]
+        let parser = ();
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
         for rule in &pack.rules {

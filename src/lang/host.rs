@@ -202,6 +202,7 @@ pub(crate) fn find(name: &str, arity: usize) -> Option<&'static HostFunction> {
 
 /// Whether a host function (not a method) has this name, whatever its arity: a rule may not
 /// define a function of that name.
+#[cfg_attr(not(feature = "parser"), allow(dead_code))]
 pub(crate) fn is_host_function(name: &str) -> bool {
     HOST_FUNCTIONS.iter().any(|f| f.name == name && !f.method)
 }

@@ -12,10 +12,14 @@
 //! compile it on its own and lower the default pack at build time.
 
 pub(crate) mod host;
+// Without the parser (the edge module) only the form and the table are used.
+#[cfg_attr(not(feature = "parser"), allow(dead_code))]
 mod lower;
+#[cfg_attr(not(feature = "parser"), allow(dead_code))]
 pub(crate) mod parse;
 mod serial;
 
+#[cfg_attr(not(feature = "parser"), allow(unused_imports))]
 pub(crate) use lower::{lower, LoadError};
 
 use rhai::{Dynamic, ImmutableString};

@@ -216,7 +216,6 @@ fn engine_with_options(options_json: &str) -> Result<PolicyEngine, JsValue> {
         EngineOptions {
             limits,
             lenient: options.lenient,
-            ..Default::default()
         },
     )
     .map_err(pack_error)?;
