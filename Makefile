@@ -1,5 +1,5 @@
 # cloudgate — every entry point a user or CI needs. Each target installs what it needs itself.
-.PHONY: test test-rust test-pack test-js test-package test-www package test-fuzz bench bench-smoke wasm pgo demo precompile clean
+.PHONY: test test-rust test-pack test-js test-package test-www package test-fuzz bench bench-smoke wasm pgo demo clean
 
 ## The full test suite: what CI runs (.ci/run calls exactly `make test`).
 test: test-rust test-pack test-fuzz test-js test-package test-www bench-smoke
@@ -37,7 +37,7 @@ bench-smoke:
 bench:
 	bash scripts/bench.sh
 
-## The CLI built with profile-guided optimisation (prints its path; bench/NOTES.md, section 17).
+## The CLI built with profile-guided optimisation (prints its path; bench/README.md).
 pgo:
 	bash scripts/build-pgo.sh
 
@@ -52,11 +52,6 @@ wasm:
 ## Serves the portal and training simulator on http://127.0.0.1:$${PORT:-8080}.
 demo:
 	bash scripts/demo.sh
-
-# Rewrites src/compiled/default_pack.postcard (the default pack, precompiled) after the rules or
-# the compiled form changed; tests/precompiled.rs fails until it is current.
-precompile:
-	CLOUDGATE_BLESS=1 cargo test --quiet --test precompiled the_committed_file
 
 clean:
 	cargo clean

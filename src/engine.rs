@@ -19,9 +19,9 @@ use crate::eval::{self, host::ReadOnly, host::RuleResult, Fault};
 use crate::input::{parse_request, InputLimits};
 use crate::jurisdictions::Jurisdictions;
 #[cfg(feature = "parser")]
-use crate::lang::parse::Parser;
-#[cfg(feature = "parser")]
 use crate::lang;
+#[cfg(feature = "parser")]
+use crate::lang::parse::Parser;
 use crate::lang::{parse::ParseLimits, Pos, Program};
 use crate::lifecycle;
 use crate::pack::{Diagnostic, Pack, PackError, RuleMeta};

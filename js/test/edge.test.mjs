@@ -76,24 +76,25 @@ test('a custom rule is refused by name (strict), or an error finding (lenient)',
   assert.notEqual(decision.decision, 'allow');
 });
 
-test('a rule the compiled form hands back fails closed with an error finding', async () => {
-  // A fee of 1e300 overflows TRM-012's to_int: the full engine asks Rhai (which reports the
-  // overflow), the edge module has no Rhai and says so. Both are `error`, never `allow`.
+test('a rule that fails at run time is the same error finding as in the full module', async () => {
+  // A fee of 1e300 overflows TRM-012's to_int: both modules run the same evaluator and report
+  // the same error, never `allow`.
   const engine = await engineFor();
   const request = JSON.parse(fs.readFileSync(path.join(JS, '..', 'examples', 'requests', 'termination-allow.json'), 'utf8'));
   request.agreement.early_termination_fee = { amount: 1e300 };
   const decision = engine.evaluate(request, { asOf: AS_OF });
   const finding = decision.findings.find((f) => f.rule === 'TRM-012');
   assert.equal(finding.outcome, 'error');
-  assert.match(finding.message, /edge module/);
+  assert.equal(finding.message, 'Integer overflow: 1e300 cannot be an integer');
   assert.equal(decision.decision, 'error');
   const [native] = nativeDecisions([{ text: JSON.stringify(request), asOf: AS_OF }]);
   assert.equal(native.decision, 'error');
+  assert.deepEqual(native.findings.find((f) => f.rule === 'TRM-012').message, finding.message);
 });
 
 test('a budget the edge module reaches reads as the full module reports it', async () => {
-  // Without Rhai the edge module cannot rerun the rule; the operation budget is still reported
-  // in the words of the full module (api.test.mjs), and the decision fails closed.
+  // The same evaluator as the full module's: the operation budget is reported in the same words
+  // (api.test.mjs), and the decision fails closed.
   const tight = await createEngine({ limits: { max_operations: 3 } });
   const request = fs.readFileSync(path.join(JS, '..', 'examples', 'requests', 'termination-allow.json'), 'utf8');
   const decision = tight.evaluate(request, { asOf: AS_OF });
