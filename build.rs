@@ -7,10 +7,18 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-// The rule language compiles on its own: it depends on nothing of the library but `path`.
+// The rule language compiles on its own: it depends on nothing of the library but `path` and
+// `value`.
 #[allow(dead_code)]
 #[path = "src/path.rs"]
 mod path;
+
+#[allow(dead_code)]
+#[path = "src/value.rs"]
+mod value;
+
+#[path = "src/digest.rs"]
+mod digest;
 
 #[allow(dead_code)]
 #[path = "src/lang/mod.rs"]
@@ -58,12 +66,13 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    code.push_str(&pack_facts(&files));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
     let out = out_dir.join("embedded_pack.rs");
     if let Err(e) = fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());
     }
-    for dir in ["src/lang", "src/path.rs"] {
+    for dir in ["src/lang", "src/path.rs", "src/value.rs", "src/digest.rs"] {
         println!("cargo:rerun-if-changed={dir}");
     }
     lower_rules(&files, &out_dir.join("default_programs.postcard"));
@@ -99,4 +108,48 @@ fn lower_rules(files: &[(String, PathBuf)], out: &Path) {
         }
         Err(e) => println!("cargo:warning=cannot write the lowered rules: {e}"),
     }
+}
+
+/// The default pack's name, version, parameters (as the digest writes them), number of rules
+/// and digest, for `Pack::digest` to recognise the pack unchanged without hashing it.
+fn pack_facts(files: &[(String, PathBuf)]) -> String {
+    let manifest = files
+        .iter()
+        .find(|(rel, _)| rel == "pack.json")
+        .and_then(|(_, path)| fs::read_to_string(path).ok())
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .unwrap_or_default();
+    let text = |key: &str| {
+        manifest
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (name, version) = (text("name"), text("version"));
+    let params = serde_json::Value::Object(
+        manifest
+            .get("params")
+            .and_then(serde_json::Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+    )
+    .to_string();
+    // The rules as `Pack::from_sources` takes them: every `.rhai` outside `tests/`, by file.
+    let mut rules: Vec<(String, String)> = files
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".rhai") && !rel.starts_with("tests/"))
+        .filter_map(|(rel, path)| Some((rel.clone(), fs::read_to_string(path).ok()?)))
+        .collect();
+    rules.sort();
+    let digest = digest::pack_digest(
+        &name,
+        &version,
+        &params,
+        rules.iter().map(|(f, s)| (f.as_str(), s.as_str())),
+    );
+    format!(
+        "pub static NAME: &str = {name:?};\npub static VERSION: &str = {version:?};\npub static PARAMS: &str = {params:?};\npub static RULES: usize = {};\npub static DIGEST: &str = {digest:?};\n",
+        rules.len()
+    )
 }

@@ -100,8 +100,11 @@ pub struct EvalOptions {
 /// One rule, loaded.
 struct LoadedRule {
     meta: RuleMeta,
-    /// The rule lowered; the reason it did not load, in a lenient engine.
-    program: Result<Program, Diagnostic>,
+    /// The rule lowered, or the reason it did not load (in a lenient engine). Filled when the
+    /// rule loads, or on its first run when it came lowered by `build.rs` (`built`).
+    program: OnceLock<Result<Program, Diagnostic>>,
+    /// The form `build.rs` wrote, still encoded.
+    built: Option<&'static [u8]>,
     /// `meta.id`, `meta.title` and `meta.clauses`, shared by every finding of this rule.
     id: Arc<str>,
     title: Arc<str>,
@@ -111,6 +114,21 @@ struct LoadedRule {
 }
 
 impl LoadedRule {
+    fn program(&self) -> &Result<Program, Diagnostic> {
+        self.program.get_or_init(|| {
+            self.built
+                .and_then(crate::pack::decode_program)
+                .ok_or_else(|| {
+                    Diagnostic::new(
+                        "internal",
+                        &self.meta.file,
+                        format!("{}: the rule's built form does not decode", self.meta.id),
+                    )
+                    .for_rule(&self.meta.id)
+                })
+        })
+    }
+
     /// Whether `f` carries this rule's fixed fields (the engine's own findings do, by pointer).
     fn wrote(&self, f: &Finding) -> bool {
         Arc::ptr_eq(&f.rule, &self.id)
@@ -151,12 +169,12 @@ fn last_code_line(source: &str) -> SourcePos {
 /// `params.name` ([`eval::param_scalars`]).
 pub(crate) struct Params {
     value: Dynamic,
-    scalars: Vec<(rhai::ImmutableString, eval::value::Val<'static>)>,
+    scalars: Vec<(rhai::ImmutableString, crate::value::Val<'static>)>,
 }
 
 impl Params {
     fn new(params: &serde_json::Map<String, serde_json::Value>, limits: &Limits) -> Params {
-        let value = eval::convert::ToRhai::to_rhai(&serde_json::Value::Object(params.clone()));
+        let value = crate::value::ToRhai::to_rhai(&serde_json::Value::Object(params.clone()));
         let scalars = match value.as_map_ref() {
             Ok(map) => eval::param_scalars(
                 map.iter()
@@ -237,22 +255,20 @@ fn load_rule(parser: &Parser, rule: &crate::pack::RuleSource) -> Result<Program,
     lang::lower(&ast).map_err(|e| load_error(meta, e))
 }
 
-/// Without the parser (the edge module): the rule's form as `build.rs` lowered it, if it is a
-/// rule of the default pack as shipped.
+/// Without the parser (the edge module), a rule that did not come lowered by `build.rs` (not
+/// one of the default pack as shipped) cannot load.
 #[cfg(not(feature = "parser"))]
 fn load_rule(_: &(), rule: &crate::pack::RuleSource) -> Result<Program, Diagnostic> {
-    crate::pack::built_program(&rule.meta.file, &rule.source).ok_or_else(|| {
-        Diagnostic::new(
-            "not_precompiled",
-            &rule.meta.file,
-            format!(
-                "{} is not a rule of the default pack as shipped, and this build (the edge \
+    Err(Diagnostic::new(
+        "not_precompiled",
+        &rule.meta.file,
+        format!(
+            "{} is not a rule of the default pack as shipped, and this build (the edge \
                  module) has no rule parser; load custom or edited rules with the full module",
-                rule.meta.id
-            ),
-        )
-        .for_rule(&rule.meta.id)
-    })
+            rule.meta.id
+        ),
+    )
+    .for_rule(&rule.meta.id))
 }
 
 /// 1-based line and column of the first occurrence of `needle`.
@@ -302,15 +318,16 @@ impl Engine {
             let built = pack.is_embedded()
                 && (cfg!(not(feature = "parser"))
                     || parse_limits(&options.limits) == ParseLimits::DEFAULT);
-            let program = match built
-                .then(|| crate::pack::built_program(&rule.meta.file, &rule.source))
-                .flatten()
-            {
-                Some(program) => Ok(program),
-                None => load_rule(&parser, rule),
-            };
-            if let Err(d) = &program {
-                diagnostics.push(d.clone());
+            let built = built
+                .then(|| crate::pack::built_form(&rule.meta.file, &rule.source))
+                .flatten();
+            let program = OnceLock::new();
+            if built.is_none() {
+                let loaded = load_rule(&parser, rule);
+                if let Err(d) = &loaded {
+                    diagnostics.push(d.clone());
+                }
+                let _ = program.set(loaded);
             }
             rules.push(LoadedRule {
                 id: rule.meta.id.as_str().into(),
@@ -318,6 +335,7 @@ impl Engine {
                 clauses: Arc::new(rule.meta.clauses.clone()),
                 meta: rule.meta.clone(),
                 program,
+                built,
                 json: OnceLock::new(),
             });
         }
@@ -460,9 +478,9 @@ impl Engine {
             params: &self.params,
             params_value: std::cell::OnceCell::new(),
             param_scalars: &self.params.scalars,
-            as_of: eval::value::Val::Text(&as_of_text),
-            scenario: eval::value::Val::Text(request.scenario.as_str()),
-            lifecycle: eval::value::Val::Dyn(lifecycle_value(request, &lifecycle)),
+            as_of: crate::value::Val::Text(&as_of_text),
+            scenario: crate::value::Val::Text(request.scenario.as_str()),
+            lifecycle: crate::value::Val::Dyn(lifecycle_value(request, &lifecycle)),
             places: &self.places,
             explain: options.explain,
         };
@@ -477,7 +495,7 @@ impl Engine {
             .iter()
             .filter(|r| r.meta.applies_to(request.scenario))
         {
-            let (outcome, message, paths, position) = match &rule.program {
+            let (outcome, message, paths, position) = match rule.program() {
                 Err(d) => (
                     Outcome::Error,
                     Some(format!("rule does not load: {}", d.message)),
@@ -600,7 +618,7 @@ fn outcome_of(result: RuleResult) -> Outcome4 {
 ///
 /// Nested arrays and maps are cloned, sized and dropped recursively, one native frame per
 /// level, and calls of a rule's functions nest the evaluator's frames. Values nest at most
-/// `eval::value::MAX_DEPTH` deep and calls `max_call_levels`, but a thread with a small stack
+/// `eval::ops::MAX_DEPTH` deep and calls `max_call_levels`, but a thread with a small stack
 /// (2 MiB is the default for spawned threads) should not have to know that: natively an
 /// evaluation that finds less free stack than this moves to a fresh stack of its own (virtual
 /// memory: only the pages it touches are used). Threads with ample stack (the 8 MiB main

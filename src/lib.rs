@@ -18,6 +18,7 @@
 //! | module | holds |
 //! |---|---|
 //! | `path` | field paths `a.b[0].c`: one grammar for rules, requests and test cases |
+//! | `value` | values as rules see them; views into the request; conversion to Rhai's arrays and maps |
 //! | `model` | the contract's types: [`request`], [`decision`], [`lifecycle`], [`calendar`], [`jurisdictions`] |
 //! | `json` | untrusted text → request ([`input`]), with limits and located errors |
 //! | `lang` | the rule language: Rhai's parser, the lowered form, the host-function table |
@@ -41,6 +42,7 @@
 
 pub mod cases;
 mod clock;
+mod digest;
 pub mod engine;
 pub mod eval;
 mod json;
@@ -50,6 +52,7 @@ pub mod pack;
 mod path;
 pub mod record;
 pub mod report;
+mod value;
 
 pub use json::input;
 pub use model::{calendar, decision, jurisdictions, lifecycle, request};

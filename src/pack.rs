@@ -24,7 +24,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::decision::{Actor, Clauses, PackInfo, Severity};
 use crate::request::Scenario;
@@ -171,15 +170,27 @@ mod embedded {
 static BUILT_PROGRAMS: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/default_programs.postcard"));
 
-/// The lowered form `build.rs` wrote of the embedded rule `file`, if `source` is still that
-/// file's text (a test or a caller may have edited the pack since it was read).
-pub(crate) fn built_program(file: &str, source: &str) -> Option<crate::lang::Program> {
+/// The lowered form `build.rs` wrote of the embedded rule `file`, still encoded, if `source`
+/// is still that file's text (a test or a caller may have edited the pack since it was read).
+/// Decoded when the rule first runs ([`decode_program`]): a decision decodes only the rules of
+/// its scenario, and an engine that starts touches no decoding code at all, which in wasm is
+/// code V8 would otherwise compile at cold start.
+pub(crate) fn built_form(file: &str, source: &str) -> Option<&'static [u8]> {
+    static INDEX: std::sync::OnceLock<Vec<(&'static str, &'static [u8])>> =
+        std::sync::OnceLock::new();
     let embedded = embedded::FILES.iter().find(|(path, _)| *path == file)?;
     if embedded.1 != source {
         return None;
     }
-    let programs: Vec<(&str, &[u8])> = postcard::from_bytes(BUILT_PROGRAMS).ok()?;
-    let (_, bytes) = programs.into_iter().find(|(path, _)| *path == file)?;
+    let index = INDEX.get_or_init(|| postcard::from_bytes(BUILT_PROGRAMS).unwrap_or_default());
+    index
+        .iter()
+        .find(|(path, _)| *path == file)
+        .map(|(_, bytes)| *bytes)
+}
+
+/// A form [`built_form`] gave; `None` if it does not decode (a damaged build: never expected).
+pub(crate) fn decode_program(bytes: &[u8]) -> Option<crate::lang::Program> {
     postcard::from_bytes(bytes).ok()
 }
 
@@ -347,32 +358,38 @@ impl Pack {
         }
     }
 
-    /// `sha256:` over the exact rules and parameters that decide, in a canonical order.
+    /// `sha256:` over the exact rules and parameters that decide, in a canonical order
+    /// ([`crate::digest::pack_digest`]).
     pub fn digest(&self) -> String {
-        let mut h = Sha256::new();
-        self.canonical(|bytes| h.update(bytes));
-        crate::record::sha256_label(&h.finalize())
+        let params = serde_json::Value::Object(self.manifest.params.clone()).to_string();
+        if let Some(digest) = self.built_digest(&params) {
+            return digest.to_string();
+        }
+        crate::digest::pack_digest(
+            &self.manifest.name,
+            &self.manifest.version,
+            &params,
+            by_file(&self.rules)
+                .into_iter()
+                .map(|r| (r.meta.file.as_str(), r.source.as_str())),
+        )
     }
 
-    /// The bytes the digest covers, as length-prefixed fields in a fixed order.
-    fn canonical(&self, mut out: impl FnMut(&[u8])) {
-        let mut field = |bytes: &[u8]| {
-            out(&(bytes.len() as u64).to_le_bytes());
-            out(bytes);
-        };
-        field(b"cloudgate-pack-v1");
-        field(self.manifest.name.as_bytes());
-        field(self.manifest.version.as_bytes());
-        // serde_json's map is ordered by key, so this text is canonical.
-        field(
-            serde_json::Value::Object(self.manifest.params.clone())
-                .to_string()
-                .as_bytes(),
-        );
-        for rule in by_file(&self.rules) {
-            field(rule.meta.file.as_bytes());
-            field(rule.source.as_bytes());
-        }
+    /// The digest `build.rs` computed, if this is the embedded pack unchanged: the same name,
+    /// version and parameters, and each rule the embedded file's very text. Comparing is far
+    /// cheaper than hashing (SHA-256 over the rules was most of an engine's start-up).
+    fn built_digest(&self, params: &str) -> Option<&'static str> {
+        let unchanged = self.embedded
+            && self.manifest.name == embedded::NAME
+            && self.manifest.version == embedded::VERSION
+            && params == embedded::PARAMS
+            && self.rules.len() == embedded::RULES
+            && self.rules.iter().all(|r| {
+                embedded::FILES
+                    .iter()
+                    .any(|(path, text)| *path == r.meta.file && *text == r.source)
+            });
+        unchanged.then_some(embedded::DIGEST)
     }
 
     pub fn info(&self) -> PackInfo {
@@ -613,6 +630,24 @@ mod tests {
         assert!(q
             .override_params(&serde_json::from_str(r#"{"max_identty_age_days": 30}"#).unwrap())
             .is_err());
+    }
+
+    /// The digest `build.rs` computed is the one this code computes for the same pack, and an
+    /// edit to the embedded pack is hashed again.
+    #[test]
+    fn the_built_digest_is_the_computed_one() {
+        let built = Pack::embedded().unwrap();
+        let mut computed = built.clone();
+        computed.embedded = false;
+        assert_eq!(built.digest(), computed.digest());
+        let mut edited = built.clone();
+        edited.rules[3].source.push(' ');
+        assert_ne!(edited.digest(), built.digest());
+        let mut params = built.clone();
+        params
+            .override_params(&serde_json::from_str(r#"{"max_identity_age_days": 30}"#).unwrap())
+            .unwrap();
+        assert_ne!(params.digest(), built.digest());
     }
 
     #[test]

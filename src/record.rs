@@ -66,18 +66,7 @@ pub fn input_digest(text: &str) -> String {
         .ok()
         .map(|value| canonical_json(&value));
     let bytes = canonical.as_ref().map_or(text.as_bytes(), |c| c.as_bytes());
-    sha256_label(&Sha256::digest(bytes))
-}
-
-/// `sha256:<hex>` of a finished SHA-256: how the pack's digest and a request's are written.
-pub(crate) fn sha256_label(digest: &[u8]) -> String {
-    let mut out = String::with_capacity(7 + 2 * digest.len());
-    out.push_str("sha256:");
-    for byte in digest {
-        out.push(hex(byte >> 4));
-        out.push(hex(byte & 15));
-    }
-    out
+    crate::digest::sha256_label(&Sha256::digest(bytes))
 }
 
 /// RFC 8785: object members sorted by their names' UTF-16 code units, no whitespace, strings

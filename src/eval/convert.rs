@@ -10,75 +10,18 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
+use rhai::{Dynamic, Identifier, ImmutableString};
 
-use super::value::Val;
 use crate::calendar::Date;
 use crate::path::{parse_path, Step};
 use crate::request::{Request, Text};
+/// A part of the request (or free JSON) as Rhai's values: for tests and tools.
+pub use crate::value::ToRhai;
+use crate::value::{descending_keys, struct_map, text, Found, Lookup, Val};
 
 /// The request as the rules see it (`req`).
 pub fn to_dynamic(request: &Request) -> Dynamic {
     request.to_rhai()
-}
-
-/// A part of a request as a Rhai value. Implemented for every request type by the macros of
-/// `request.rs`, so that a new field cannot be forgotten here.
-pub trait ToRhai {
-    fn to_rhai(&self) -> Dynamic;
-}
-
-/// A value inside a request, read by path without building the rules' view of the whole
-/// request. Most rules only read fields by literal path (`need(req, "agreement.status")`): their
-/// compiled form asks the typed request for that one value, so a decision whose rules all run
-/// compiled never builds `req` at all (the Rhai maps and strings of a whole request were a
-/// quarter of a decision).
-///
-/// `lookup` must find exactly what `functions::walk` finds in [`ToRhai::to_rhai`]'s value:
-/// `None` for an absent field, an index past the end, or a step into a scalar or null
-/// (tests/convert.rs compares the two over every path of many requests).
-pub(crate) trait Lookup: ToRhai + AsLookup + Sync {
-    /// The part of the request at `steps`. A scalar: only the empty path finds it.
-    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
-        steps.is_empty().then_some(self.as_lookup())
-    }
-
-    fn lookup(&self, steps: &[Step]) -> Option<Dynamic>
-    where
-        Self: Sized,
-    {
-        self.node(steps).map(|node| node.to_rhai())
-    }
-
-    /// This part as the compiled form holds it: a string borrowed from the request, a number or
-    /// boolean as it is, and a list or an object described rather than converted (the compiled
-    /// rules hold those as views into the typed request, `compiled::value::View`).
-    fn found_val(&self) -> Found<'_> {
-        Found::Value(Val::from_dynamic(self.to_rhai()))
-    }
-}
-
-/// A part of the request as a [`Lookup`] trait object, also from the trait's own default
-/// methods (so that a compiled rule can hold a list or object of the request as a reference to
-/// it and read on from there: `compiled::value::View`).
-pub(crate) trait AsLookup {
-    fn as_lookup(&self) -> &dyn Lookup;
-}
-
-impl<T: Lookup> AsLookup for T {
-    fn as_lookup(&self) -> &dyn Lookup {
-        self
-    }
-}
-
-/// What [`Lookup::found_val`] found.
-pub(crate) enum Found<'r> {
-    /// A scalar (a string borrowed), or free JSON converted.
-    Value(Val<'r>),
-    /// A list of this many items.
-    List(usize),
-    /// An object.
-    Object,
 }
 
 impl Lookup for Text {
@@ -86,53 +29,7 @@ impl Lookup for Text {
         Found::Value(Val::Text(self))
     }
 }
-impl Lookup for bool {
-    fn found_val(&self) -> Found<'_> {
-        Found::Value(Val::Bool(*self))
-    }
-}
-impl Lookup for i64 {
-    fn found_val(&self) -> Found<'_> {
-        Found::Value(Val::Int(*self))
-    }
-}
-impl Lookup for f64 {
-    fn found_val(&self) -> Found<'_> {
-        Found::Value(Val::Float(*self))
-    }
-}
 impl Lookup for Date {}
-
-impl<T: Lookup> Lookup for Vec<T> {
-    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
-        match steps.split_first() {
-            None => Some(self),
-            Some((Step::Index(i), rest)) => self.get(*i)?.node(rest),
-            Some((Step::Key(_), _)) => None,
-        }
-    }
-
-    fn found_val(&self) -> Found<'_> {
-        Found::List(self.len())
-    }
-}
-
-/// Free JSON (rare and small) is walked as its rules' view would be: `null` is absent, and
-/// what is found is converted whole.
-impl Lookup for serde_json::Value {
-    fn node(&self, steps: &[Step]) -> Option<&dyn Lookup> {
-        use serde_json::Value;
-        match (self, steps.split_first()) {
-            (Value::Null, _) => None,
-            (_, None) => Some(self),
-            (Value::Object(entries), Some((Step::Key(key), rest))) => {
-                entries.get(key.as_str())?.node(rest)
-            }
-            (Value::Array(items), Some((Step::Index(i), rest))) => items.get(*i)?.node(rest),
-            _ => None,
-        }
-    }
-}
 
 /// The value at `path` (`a.b[0].c`) of the rules' view of `request`, found without building
 /// the view; `None` where the rules' `field` would find nothing. For tests and tools; the
@@ -142,32 +39,9 @@ pub fn lookup_path(request: &Request, path: &str) -> Option<Dynamic> {
     request.lookup(&parse_path(path)?)
 }
 
-/// A Rhai string (`Dynamic::from(&str)` would resolve to the generic, `'static` constructor).
-pub(crate) fn text(s: &str) -> Dynamic {
-    Dynamic::from(ImmutableString::from(s))
-}
-
 impl ToRhai for Text {
     fn to_rhai(&self) -> Dynamic {
         text(self)
-    }
-}
-
-impl ToRhai for bool {
-    fn to_rhai(&self) -> Dynamic {
-        Dynamic::from_bool(*self)
-    }
-}
-
-impl ToRhai for i64 {
-    fn to_rhai(&self) -> Dynamic {
-        Dynamic::from_int(*self)
-    }
-}
-
-impl ToRhai for f64 {
-    fn to_rhai(&self) -> Dynamic {
-        Dynamic::from_float(*self)
     }
 }
 
@@ -202,81 +76,6 @@ impl ToRhai for Date {
         });
         Dynamic::from(shared.unwrap_or_else(build))
     }
-}
-
-impl<T: ToRhai> ToRhai for Vec<T> {
-    fn to_rhai(&self) -> Dynamic {
-        Dynamic::from_array(self.iter().map(ToRhai::to_rhai).collect::<Array>())
-    }
-}
-
-/// Free JSON, converted as serde would: a `u64` beyond `i64` becomes a float, null `()`.
-impl ToRhai for serde_json::Value {
-    fn to_rhai(&self) -> Dynamic {
-        use serde_json::Value;
-        match self {
-            Value::Null => Dynamic::UNIT,
-            Value::Bool(b) => Dynamic::from_bool(*b),
-            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => Dynamic::from_int(i),
-                (None, Some(u)) => Dynamic::from_float(u as f64),
-                (None, None) => Dynamic::from_float(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            Value::String(s) => text(s),
-            Value::Array(items) => {
-                Dynamic::from_array(items.iter().map(ToRhai::to_rhai).collect::<Array>())
-            }
-            Value::Object(entries) => Dynamic::from_map(map_of(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.as_str().into(), v.to_rhai())),
-            )),
-        }
-    }
-}
-
-/// A map (a Rhai map, a rule's clauses) from its entries, by inserting them (a later entry with
-/// the same key wins, as in `collect`). Not `collect`: collecting into a `BTreeMap` sorts the
-/// entries first, and each call site, with an iterator type of its own, was its own copy of the
-/// standard stable sort in the wasm module, ~4 KB each. The maps
-/// built here (parameters, constants in rules, JSON objects, clauses) are small.
-pub(crate) fn map_of<K: Ord, V>(
-    entries: impl IntoIterator<Item = (K, V)>,
-) -> std::collections::BTreeMap<K, V> {
-    let mut map = std::collections::BTreeMap::new();
-    for (key, value) in entries {
-        map.insert(key, value);
-    }
-    map
-}
-
-/// A struct's map from its present fields; `keys` pairs each key with its field's index in
-/// `values`. Absent fields are not in the rules' view.
-///
-/// Inserting in declaration order made half of the conversion's time comparing keys: a
-/// `BTreeMap` node is searched linearly, so each insert compared its key with about half of
-/// those already there. In descending key order each insert stops at the first key, and
-/// building the map in one sweep (`collect`) measured slower still (it moves every entry
-/// three times). The keys are made once per type and cloned (a copy: they are short).
-pub(crate) fn struct_map<const N: usize>(
-    keys: &[(usize, Identifier)],
-    mut values: [Option<Dynamic>; N],
-) -> Dynamic {
-    let mut map = Map::new();
-    for (i, key) in keys {
-        if let Some(value) = values.get_mut(*i).and_then(Option::take) {
-            map.insert(key.clone(), value);
-        }
-    }
-    Dynamic::from_map(map)
-}
-
-/// The keys of a struct's map with the index of their field, in descending key order.
-pub(crate) fn descending_keys(names: &[&str]) -> Vec<(usize, Identifier)> {
-    let mut keys: Vec<(usize, Identifier)> =
-        names.iter().map(|n| (*n).into()).enumerate().collect();
-    keys.sort_by(|a, b| b.1.cmp(&a.1));
-    keys
 }
 
 impl ToRhai for Request {

@@ -6,7 +6,6 @@ use std::cell::OnceCell;
 
 use rhai::{Array, Dynamic, ImmutableString};
 
-use super::convert::{Found, Lookup};
 use super::fault::{Fault, Size};
 use super::host::{
     da_scope_of, da_scope_value, message_of, paths_of, walk, working_days_in, MissingField,
@@ -16,17 +15,17 @@ use super::ops::{
     append_display, binary, check_size, contains, fault, index, int, is_empty, method, method_name,
     mismatch, property, sized, sized_val, string, text,
 };
-use super::value::{Val, View};
 use super::{Flow, Res};
 use crate::calendar::{is_eea, is_eu, Date};
 use crate::engine::Limits;
 use crate::jurisdictions::Jurisdictions;
 use crate::lang::{
-    Access, Block, Call, Const, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind,
+    Access, Block, Call, Case, Ex, ForLoop, Global, Host, Method, Op, PathArg, PathCall, PathKind,
     Pos, Program, SetIn, St, Switch,
 };
 use crate::path::{parse_path, Step};
 use crate::request::Request;
+use crate::value::{Found, Lookup, Val, View};
 
 /// `req`: the typed request, and its value built only if a rule uses `req` whole rather than
 /// reading fields by path.
@@ -197,7 +196,7 @@ struct Machine<'r> {
 
 /// A value that can be read in place (no evaluation, no side effect).
 fn is_place(e: &Ex) -> bool {
-    matches!(e, Ex::Local(_) | Ex::Global(_))
+    matches!(e, Ex::Const(_) | Ex::Local(_) | Ex::Global(_))
 }
 
 impl<'r> Machine<'r> {
@@ -244,6 +243,7 @@ impl<'r> Machine<'r> {
 
     fn place<'s>(&'s self, e: &'s Ex) -> Res<&'s Val<'r>> {
         match e {
+            Ex::Const(v) => Ok(v),
             Ex::Local(slot) => match self.slots.get(*slot) {
                 Some(v) => Ok(v),
                 None => Err(internal("slot")),
@@ -485,7 +485,8 @@ impl<'r> Machine<'r> {
                 }
             }
             St::Switch(x) => self.switch(x),
-            St::While(condition, body) => {
+            St::While(x) => {
+                let (condition, body) = &**x;
                 loop {
                     self.tick()?;
                     if let Some(condition) = condition {
@@ -501,7 +502,8 @@ impl<'r> Machine<'r> {
                 }
                 Ok(Val::Unit)
             }
-            St::DoWhile(body, condition, until) => {
+            St::DoWhile(x) => {
+                let (body, condition, until) = &**x;
                 loop {
                     self.tick()?;
                     match self.block(body) {
@@ -631,7 +633,7 @@ impl<'r> Machine<'r> {
     fn switch(&mut self, s: &Switch) -> Res<Val<'r>> {
         let value = self.expr(&s.value)?;
         let value = self.real_owned(value)?;
-        for (constant, condition, arm) in &s.arms {
+        for (Case(constant), condition, arm) in &s.arms {
             if !same_constant(&value, constant) {
                 continue;
             }
@@ -661,8 +663,7 @@ impl<'r> Machine<'r> {
     fn expr(&mut self, e: &Ex) -> Res<Val<'r>> {
         let limits = self.limits;
         match e {
-            Ex::Const(c) => Ok(Val::from_const(c)),
-            Ex::Local(_) | Ex::Global(_) => self.place(e).cloned(),
+            Ex::Const(_) | Ex::Local(_) | Ex::Global(_) => self.place(e).cloned(),
             Ex::Interp(parts) => {
                 let mut text = String::new();
                 for part in parts {
@@ -764,7 +765,8 @@ impl<'r> Machine<'r> {
                 }
                 method(*m, &values, limits)
             }
-            Ex::Mutate(m, slot, args) => {
+            Ex::Mutate(x) => {
+                let (m, slot, args) = &**x;
                 self.tick()?;
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
@@ -1177,15 +1179,17 @@ fn internal(what: &str) -> Flow {
 }
 
 /// Whether a `switch` value matches a case's constant: the same type and the same value.
-fn same_constant(v: &Val<'_>, c: &Const) -> bool {
+fn same_constant(v: &Val<'_>, c: &Val<'_>) -> bool {
     match (v, c) {
-        (Val::Unit, Const::Unit) => true,
-        (Val::Bool(a), Const::Bool(b)) => a == b,
-        (Val::Int(a), Const::Int(b)) => a == b,
-        (Val::Float(a), Const::Float(b)) => a.to_bits() == b.to_bits(),
-        (Val::Text(_) | Val::Str(_), Const::Str(b)) => v.as_str() == Some(b.as_str()),
-        (Val::Dyn(d), Const::Char(b)) => d.as_char().is_ok_and(|a| a == *b),
-        _ => false,
+        (Val::Unit, Val::Unit) => true,
+        (Val::Bool(a), Val::Bool(b)) => a == b,
+        (Val::Int(a), Val::Int(b)) => a == b,
+        (Val::Float(a), Val::Float(b)) => a.to_bits() == b.to_bits(),
+        (Val::Text(_) | Val::Str(_), Val::Text(_) | Val::Str(_)) => v.as_str() == c.as_str(),
+        _ => match (v.as_char(), c.as_char()) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        },
     }
 }
 
@@ -1341,7 +1345,7 @@ fn view_against_scalar<'r>(op: Op, a: &Val<'_>, b: &Val<'_>) -> Option<Val<'r>> 
     if !matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge) {
         return None;
     }
-    use super::value::Kind;
+    use crate::value::Kind;
     let is_view = |v: &Val<'_>| matches!(v, Val::View(_));
     let is_scalar = |v: &Val<'_>| {
         matches!(

@@ -7,16 +7,14 @@
 //! | [`machine`] | statements, expressions, calls, budgets |
 //! | [`ops`] | operators and built-in methods |
 //! | [`host`] | the host functions' work, rule results |
-//! | [`value`] | the evaluator's values, views into the request |
-//! | [`convert`] | the request as the rules' values |
+//! | [`convert`] | the request as the rules' values (`req` whole) |
 //! | [`fault`] | why a rule stopped with an error |
 
 pub mod convert;
 pub mod fault;
 pub mod host;
 mod machine;
-mod ops;
-pub(crate) mod value;
+pub(crate) mod ops;
 
 pub use fault::Fault;
 pub(crate) use machine::{param_scalars, run, Budget, Globals, LazyReq, Run};

@@ -5,10 +5,15 @@ use rhai::{Array, Dynamic, ImmutableString};
 
 use super::fault::{Fault, Size};
 use super::host::{is_empty_value, ReadOnly};
-use super::value::{Kind, Val, MAX_DEPTH};
 use super::{Flow, Res};
 use crate::engine::Limits;
 use crate::lang::{Method, Op};
+use crate::value::{Kind, Val};
+
+/// Deepest nesting of arrays and maps a rule may build. Values are copied, measured and dropped
+/// recursively, one native frame per level: a rule nesting deeper than any real rule does
+/// (`loop { a = [a] }`) is stopped well before that could exhaust a stack.
+pub(crate) const MAX_DEPTH: usize = 64;
 
 pub(crate) fn fault<T>(fault: Fault) -> Res<T> {
     Err(Flow::fault(fault))

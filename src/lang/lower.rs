@@ -9,10 +9,11 @@ use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Position, Stmt,
 
 use super::host::{self, Callee};
 use super::{
-    Access, Block, Call, Const, Ex, ForLoop, Function, Global, Host, Name, Op, PathArg, PathCall,
+    Access, Block, Call, Case, Ex, ForLoop, Function, Global, Host, Name, Op, PathArg, PathCall,
     PathKind, Pos, Program, SetIn, St, Switch, MAX_VARIABLES,
 };
 use crate::path::parse_path;
+use crate::value::Val;
 
 /// Why a rule does not load: `code` for programs, `message` for its author, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,24 +151,25 @@ impl<'f> Lowerer<'f> {
 
     fn block(&mut self, statements: &[Stmt]) -> Lowered<Block> {
         let mark = self.names.len();
-        let mut block = Block {
-            stmts: Vec::with_capacity(statements.len()),
-            at: Vec::with_capacity(statements.len()),
-        };
+        let mut stmts = Vec::with_capacity(statements.len());
+        let mut at = Vec::with_capacity(statements.len());
         for s in statements {
-            block.at.push(Pos::of(s.position()));
-            block.stmts.push(self.stmt(s)?);
+            at.push(Pos::of(s.position()));
+            stmts.push(self.stmt(s)?);
         }
         self.names.truncate(mark);
-        Ok(block)
+        Ok(Block {
+            stmts: stmts.into(),
+            at: at.into(),
+        })
     }
 
     fn stmt(&mut self, stmt: &Stmt) -> Lowered<St> {
         Ok(match stmt {
-            Stmt::Noop(_) => St::Expr(Ex::Const(Const::Unit)),
+            Stmt::Noop(_) => St::Expr(Ex::Const(Val::Unit)),
             Stmt::Expr(e) => St::Expr(self.expr(e)?),
             Stmt::FnCall(call, pos) => St::Expr(self.call(call, *pos)?),
-            Stmt::Block(block) => St::Expr(Ex::Block(self.block(block.statements())?)),
+            Stmt::Block(block) => St::Expr(Ex::Block(Box::new(self.block(block.statements())?))),
             Stmt::Var(var, flags, pos) => {
                 // The initialiser is resolved before the name exists: `let x = x + 1` reads the
                 // outer `x`, as in Rhai.
@@ -228,12 +230,16 @@ impl<'f> Lowerer<'f> {
                     Expr::Unit(_) => None,
                     other => Some(self.expr(other)?),
                 };
-                St::While(condition, self.block(flow.body.statements())?)
+                St::While(Box::new((condition, self.block(flow.body.statements())?)))
             }
             Stmt::Do(flow, flags, _) => {
                 let body = self.block(flow.body.statements())?;
                 let condition = self.expr(&flow.expr)?;
-                St::DoWhile(body, condition, flags.contains(ASTFlags::NEGATED))
+                St::DoWhile(Box::new((
+                    body,
+                    condition,
+                    flags.contains(ASTFlags::NEGATED),
+                )))
             }
             Stmt::BreakLoop(None, flags, _) => {
                 if flags.contains(ASTFlags::BREAK) {
@@ -382,7 +388,7 @@ impl<'f> Lowerer<'f> {
             let Some(arm) = cases.expressions.get(index) else {
                 continue;
             };
-            let constant = constant_of(constant, pos)?;
+            let constant = Case(constant_of(constant, pos)?);
             let condition = match &arm.lhs {
                 Expr::BoolConstant(true, _) => None,
                 other => Some(self.expr(other)?),
@@ -407,12 +413,12 @@ impl<'f> Lowerer<'f> {
     fn expr(&mut self, expr: &Expr) -> Lowered<Ex> {
         Ok(match expr {
             Expr::DynamicConstant(value, pos) => Ex::Const(constant_of(value, *pos)?),
-            Expr::BoolConstant(b, _) => Ex::Const(Const::Bool(*b)),
-            Expr::IntegerConstant(i, _) => Ex::Const(Const::Int(*i)),
-            Expr::FloatConstant(f, _) => Ex::Const(Const::Float(**f)),
-            Expr::CharConstant(c, _) => Ex::Const(Const::Char(*c)),
-            Expr::StringConstant(s, _) => Ex::Const(Const::Str(s.clone())),
-            Expr::Unit(_) => Ex::Const(Const::Unit),
+            Expr::BoolConstant(b, _) => Ex::Const(Val::Bool(*b)),
+            Expr::IntegerConstant(i, _) => Ex::Const(Val::Int(*i)),
+            Expr::FloatConstant(f, _) => Ex::Const(Val::Float(**f)),
+            Expr::CharConstant(c, _) => Ex::Const(Val::Dyn(Dynamic::from_char(*c))),
+            Expr::StringConstant(s, _) => Ex::Const(Val::Str(s.clone())),
+            Expr::Unit(_) => Ex::Const(Val::Unit),
             Expr::InterpolatedString(parts, _) => Ex::Interp(self.exprs(parts.iter())?),
             Expr::Array(items, _) => Ex::Array(self.exprs(items.iter())?),
             Expr::Map(map, _) => Ex::Map(
@@ -444,7 +450,7 @@ impl<'f> Lowerer<'f> {
                     }
                 }
             }
-            Expr::Stmt(block) => Ex::Block(self.block(block.statements())?),
+            Expr::Stmt(block) => Ex::Block(Box::new(self.block(block.statements())?)),
             Expr::FnCall(call, pos) => self.call(call, *pos)?,
             Expr::Dot(x, flags, _) => {
                 let receiver = self.expr(&x.lhs)?;
@@ -636,7 +642,7 @@ impl<'f> Lowerer<'f> {
             Callee::Method(m) if entry.mutates => {
                 let mut rest = args.into_iter();
                 match rest.next() {
-                    Some(Ex::Local(slot)) => Ex::Mutate(m, slot, rest.collect()),
+                    Some(Ex::Local(slot)) => Ex::Mutate(Box::new((m, slot, rest.collect()))),
                     _ => {
                         return Err(LoadError::new(
                             "not_a_variable",
@@ -663,27 +669,17 @@ fn op_pos(stmt: &Stmt) -> Position {
     }
 }
 
-fn constant_of(value: &Dynamic, pos: Position) -> Lowered<Const> {
-    if value.is_unit() {
-        return Ok(Const::Unit);
-    }
-    if let Ok(b) = value.as_bool() {
-        return Ok(Const::Bool(b));
-    }
-    if let Ok(i) = value.as_int() {
-        return Ok(Const::Int(i));
-    }
-    if let Ok(f) = value.as_float() {
-        return Ok(Const::Float(f));
-    }
-    if let Ok(c) = value.as_char() {
-        return Ok(Const::Char(c));
-    }
-    if let Ok(s) = value.as_immutable_string_ref() {
-        return Ok(Const::Str(ImmutableString::clone(&s)));
-    }
-    if value.is_array() || value.is_map() {
-        return Ok(Const::Value(value.clone()));
+fn constant_of(value: &Dynamic, pos: Position) -> Lowered<Val<'static>> {
+    let plain = value.is_unit()
+        || value.is_bool()
+        || value.is_int()
+        || value.is_float()
+        || value.is_char()
+        || value.is_string()
+        || value.is_array()
+        || value.is_map();
+    if plain {
+        return Ok(Val::from_dynamic(value.clone()));
     }
     Err(LoadError::unsupported(
         &format!(
@@ -696,11 +692,11 @@ fn constant_of(value: &Dynamic, pos: Position) -> Lowered<Const> {
 
 fn path_call(kind: PathKind, args: Vec<Ex>, pos: Position) -> Lowered<Ex> {
     let mut args = args.into_iter();
-    let target = args.next().unwrap_or(Ex::Const(Const::Unit));
-    let path = args.next().unwrap_or(Ex::Const(Const::Unit));
+    let target = args.next().unwrap_or(Ex::Const(Val::Unit));
+    let path = args.next().unwrap_or(Ex::Const(Val::Unit));
     let extra = args.next();
     let path = match path {
-        Ex::Const(Const::Str(text)) => match parse_path(text.as_str()) {
+        Ex::Const(Val::Str(text)) => match parse_path(text.as_str()) {
             Some(steps) => PathArg::Parsed(steps, text),
             None => {
                 return Err(LoadError::new(

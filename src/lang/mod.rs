@@ -8,8 +8,8 @@
 //! are parsed once, and every call is resolved to a host function, a built-in method or a
 //! function of the rule before the rule first runs.
 //!
-//! This module depends on nothing of the crate but [`crate::path`], so that `build.rs` can
-//! compile it on its own and lower the default pack at build time.
+//! This module depends on nothing of the crate but [`crate::path`] and [`crate::value`], so
+//! that `build.rs` can compile it on its own and lower the default pack at build time.
 
 pub(crate) mod host;
 // Without the parser (the edge module) only the form and the table are used.
@@ -22,10 +22,11 @@ mod serial;
 #[cfg_attr(not(feature = "parser"), allow(unused_imports))]
 pub(crate) use lower::{lower, LoadError};
 
-use rhai::{Dynamic, ImmutableString};
+use rhai::ImmutableString;
 use serde::{Deserialize, Serialize};
 
 use crate::path::Step;
+use crate::value::Val;
 
 /// Variables a rule may have in scope at once, counting its parameters' and loops' variables.
 pub(crate) const MAX_VARIABLES: usize = 1_000;
@@ -78,27 +79,14 @@ pub(crate) struct Function {
 /// to say where; they are kept apart so that running a block walks the statements alone.
 #[derive(Default, Serialize, Deserialize)]
 pub(crate) struct Block {
-    pub stmts: Vec<St>,
-    pub at: Vec<Pos>,
+    pub stmts: Box<[St]>,
+    pub at: Box<[Pos]>,
 }
 
 impl Block {
     pub(crate) fn pos(&self, i: usize) -> Pos {
         self.at.get(i).copied().unwrap_or_default()
     }
-}
-
-/// A constant of a rule, in the value types Rhai literals produce.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) enum Const {
-    Unit,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Char(char),
-    Str(#[serde(with = "serial::text")] ImmutableString),
-    /// A literal array or map that Rhai's parser folded into one value.
-    Value(#[serde(with = "serial::value")] Dynamic),
 }
 
 /// The constants every rule sees.
@@ -281,16 +269,20 @@ pub(crate) struct SetIn {
 /// `switch value { a | b => …, c if cond => …, _ => … }`: each arm is a constant and, if it has
 /// one, a condition; the first arm whose constant equals the value (of the same type) and whose
 /// condition holds is taken, else the default.
+/// A `switch` case's constant.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Case(#[serde(with = "serial::constant")] pub Val<'static>);
+
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Switch {
     pub value: Ex,
-    pub arms: Vec<(Const, Option<Ex>, Ex)>,
+    pub arms: Vec<(Case, Option<Ex>, Ex)>,
     pub default: Option<Ex>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub(crate) enum Ex {
-    Const(Const),
+    Const(#[serde(with = "serial::constant")] Val<'static>),
     Local(usize),
     Global(Global),
     /// A string with `${…}` parts.
@@ -314,7 +306,7 @@ pub(crate) enum Ex {
     MethodN(Method, Vec<Ex>),
     /// A method that changes the local variable it is called on (`a.push(x)`, `s.trim()`),
     /// with its arguments.
-    Mutate(Method, usize, Vec<Ex>),
+    Mutate(Box<(Method, usize, Vec<Ex>)>),
     Call(Box<Call>),
     /// `x.name`
     Prop(Box<Ex>, #[serde(with = "serial::text")] ImmutableString),
@@ -323,7 +315,7 @@ pub(crate) enum Ex {
     /// `a..b` (inclusive: `a..=b`) or `range(a, b[, step])`: only what a `for` loop iterates.
     Range(Box<(Ex, Ex, Option<Ex>)>, bool),
     /// A block used as a value (`if c { a } else { b }` on the right of `let`).
-    Block(Block),
+    Block(Box<Block>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -337,8 +329,8 @@ pub(crate) enum St {
     If(Box<(Ex, Block, Block)>),
     Switch(Box<Switch>),
     /// `while c { … }`; `loop { … }` has no condition; `do { … } while c` tests after.
-    While(Option<Ex>, Block),
-    DoWhile(Block, Ex, bool),
+    While(Box<(Option<Ex>, Block)>),
+    DoWhile(Box<(Block, Ex, bool)>),
     For(Box<ForLoop>),
     Return(Option<Ex>),
     Throw(Option<Ex>),

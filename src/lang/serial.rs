@@ -77,11 +77,13 @@ impl Lit {
     }
 }
 
-pub(super) mod value {
+pub(super) mod constant {
     use super::*;
+    use crate::value::Val;
 
-    pub fn serialize<S: Serializer>(value: &Dynamic, s: S) -> Result<S::Ok, S::Error> {
-        match Lit::of(value) {
+    pub fn serialize<S: Serializer>(value: &Val<'static>, s: S) -> Result<S::Ok, S::Error> {
+        let value = value.clone().into_dynamic();
+        match Lit::of(&value) {
             Some(lit) => lit.serialize(s),
             None => Err(serde::ser::Error::custom(format!(
                 "a constant of type {} cannot be written",
@@ -90,8 +92,8 @@ pub(super) mod value {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Dynamic, D::Error> {
-        Lit::deserialize(d).map(Lit::into_dynamic)
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Val<'static>, D::Error> {
+        Lit::deserialize(d).map(|lit| Val::from_dynamic(lit.into_dynamic()))
     }
 }
 

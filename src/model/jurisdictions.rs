@@ -166,7 +166,7 @@ mod tests {
     use super::*;
 
     fn params(json: serde_json::Value) -> Dynamic {
-        crate::eval::convert::ToRhai::to_rhai(&json)
+        crate::value::ToRhai::to_rhai(&json)
     }
 
     #[test]

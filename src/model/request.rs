@@ -69,13 +69,13 @@ macro_rules! string_enum {
             }
         }
 
-        impl crate::eval::convert::Lookup for $name {
-            fn found_val(&self) -> crate::eval::convert::Found<'_> {
-                crate::eval::convert::Found::Value(crate::eval::value::Val::Text(self.as_str()))
+        impl crate::value::Lookup for $name {
+            fn found_val(&self) -> crate::value::Found<'_> {
+                crate::value::Found::Value(crate::value::Val::Text(self.as_str()))
             }
         }
 
-        impl crate::eval::convert::ToRhai for $name {
+        impl crate::value::ToRhai for $name {
             /// One shared Rhai string per variant and thread: converting is a reference count.
             fn to_rhai(&self) -> rhai::Dynamic {
                 thread_local! {
@@ -84,7 +84,7 @@ macro_rules! string_enum {
                 }
                 NAMES.with(|names| match names.get(*self as usize) {
                     Some(name) => rhai::Dynamic::from(name.clone()),
-                    None => crate::eval::convert::text(self.as_str()),
+                    None => crate::value::text(self.as_str()),
                 })
             }
         }
@@ -496,31 +496,31 @@ macro_rules! optional_struct {
             }
         }
 
-        impl crate::eval::convert::Lookup for $name {
-            fn node(&self, steps: &[crate::path::Step]) -> Option<&dyn crate::eval::convert::Lookup> {
+        impl crate::value::Lookup for $name {
+            fn node(&self, steps: &[crate::path::Step]) -> Option<&dyn crate::value::Lookup> {
                 match steps.split_first() {
                     None => Some(self),
                     Some((crate::path::Step::Key(key), rest)) => match key.as_str() {
-                        $(stringify!($field) => crate::eval::convert::Lookup::node(self.$field.as_ref()?, rest),)+
+                        $(stringify!($field) => crate::value::Lookup::node(self.$field.as_ref()?, rest),)+
                         _ => None,
                     },
                     Some((crate::path::Step::Index(_), _)) => None,
                 }
             }
 
-            fn found_val(&self) -> crate::eval::convert::Found<'_> {
-                crate::eval::convert::Found::Object
+            fn found_val(&self) -> crate::value::Found<'_> {
+                crate::value::Found::Object
             }
         }
 
-        impl crate::eval::convert::ToRhai for $name {
+        impl crate::value::ToRhai for $name {
             fn to_rhai(&self) -> rhai::Dynamic {
                 static KEYS: std::sync::OnceLock<Vec<(usize, rhai::Identifier)>> =
                     std::sync::OnceLock::new();
                 let keys = KEYS
-                    .get_or_init(|| crate::eval::convert::descending_keys(&[$(stringify!($field)),+]));
-                let values = [$(self.$field.as_ref().map(crate::eval::convert::ToRhai::to_rhai)),+];
-                crate::eval::convert::struct_map(keys, values)
+                    .get_or_init(|| crate::value::descending_keys(&[$(stringify!($field)),+]));
+                let values = [$(self.$field.as_ref().map(crate::value::ToRhai::to_rhai)),+];
+                crate::value::struct_map(keys, values)
             }
         }
     };
