@@ -20,6 +20,13 @@ mod value;
 #[path = "src/digest.rs"]
 mod digest;
 
+#[path = "src/header.rs"]
+mod header;
+
+#[allow(dead_code)]
+#[path = "src/json/packed.rs"]
+mod packed;
+
 #[allow(dead_code)]
 #[path = "src/lang/mod.rs"]
 mod lang;
@@ -57,62 +64,70 @@ fn main() {
         files.retain(|(rel, _)| !rel.starts_with("tests/"));
     }
     files.sort();
-    let mut code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
-    for (rel, path) in &files {
+    // Each file's text once (`F0`, `F1`…), named by `FILES` and, for rules, by `RULES`.
+    let mut code = String::new();
+    for (i, (_, path)) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
         code.push_str(&format!(
-            "    ({rel:?}, include_str!({:?})),\n",
+            "static F{i}: &str = include_str!({:?});\n",
             path.display().to_string()
         ));
     }
+    code.push_str("pub static FILES: &[(&str, &str)] = &[\n");
+    for (i, (rel, _)) in files.iter().enumerate() {
+        code.push_str(&format!("    ({rel:?}, F{i}),\n"));
+    }
     code.push_str("];\n");
-    code.push_str(&pack_facts(&files));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
+    code.push_str(&pack_facts(&files, &out_dir));
     let out = out_dir.join("embedded_pack.rs");
     if let Err(e) = fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());
     }
-    for dir in ["src/lang", "src/path.rs", "src/value.rs", "src/digest.rs"] {
+    for dir in [
+        "src/lang",
+        "src/path.rs",
+        "src/value.rs",
+        "src/digest.rs",
+        "src/header.rs",
+        "src/json/packed.rs",
+    ] {
         println!("cargo:rerun-if-changed={dir}");
     }
-    lower_rules(&files, &out_dir.join("default_programs.postcard"));
 }
 
-/// Writes each rule of the default pack lowered: `(file, form)` pairs, in the files' order. The
+/// The rule `source` lowered and written to `out`, for `include_bytes!`; `false` when it does not
+/// load (the engine then loads it from source and reports it, as it would any rule). The
 /// limits that shape a parse are the engine's defaults (`Limits::default`); an engine with
-/// others parses the rules itself. A rule that does not load is left out: the engine then loads
-/// it from source and reports it, as it would any rule.
-fn lower_rules(files: &[(String, PathBuf)], out: &Path) {
+/// others parses the rules itself.
+fn lower_rule(rel: &str, source: &str, out: &Path) -> bool {
     let parser = lang::parse::Parser::new(lang::parse::ParseLimits::DEFAULT);
-    let mut programs: Vec<(String, Vec<u8>)> = Vec::new();
-    for (rel, path) in files {
-        if !rel.ends_with(".rhai") || rel.starts_with("tests/") {
-            continue;
-        }
-        let Ok(source) = fs::read_to_string(path) else {
-            continue;
-        };
-        match parser.compile(&source) {
-            Ok(program) => match postcard::to_allocvec(&program) {
-                Ok(bytes) => programs.push((rel.clone(), bytes)),
-                Err(e) => println!("cargo:warning={rel}: cannot write its lowered form: {e}"),
+    match parser.compile(source) {
+        Ok(program) => match postcard::to_allocvec(&program) {
+            Ok(bytes) => match fs::write(out, bytes) {
+                Ok(()) => true,
+                Err(e) => {
+                    println!("cargo:warning=cannot write {}: {e}", out.display());
+                    false
+                }
             },
-            Err(e) => println!("cargo:warning={rel}: {}", e.message),
-        }
-    }
-    match postcard::to_allocvec(&programs) {
-        Ok(bytes) => {
-            if let Err(e) = fs::write(out, bytes) {
-                println!("cargo:warning=cannot write {}: {e}", out.display());
+            Err(e) => {
+                println!("cargo:warning={rel}: cannot write its lowered form: {e}");
+                false
             }
+        },
+        Err(e) => {
+            println!("cargo:warning={rel}: {}", e.message);
+            false
         }
-        Err(e) => println!("cargo:warning=cannot write the lowered rules: {e}"),
     }
 }
 
-/// The default pack's name, version, parameters (as the digest writes them), number of rules
-/// and digest, for `Pack::digest` to recognise the pack unchanged without hashing it.
-fn pack_facts(files: &[(String, PathBuf)]) -> String {
+/// What `Pack::embedded` reads of the default pack, already read: the manifest's name, version,
+/// description and parameters (as code that builds them), each rule's file, text and header
+/// entries; and the number of rules and the digest, for `Pack::digest` to recognise the pack
+/// unchanged without hashing it.
+fn pack_facts(files: &[(String, PathBuf)], out_dir: &Path) -> String {
     let manifest = files
         .iter()
         .find(|(rel, _)| rel == "pack.json")
@@ -126,30 +141,68 @@ fn pack_facts(files: &[(String, PathBuf)]) -> String {
             .unwrap_or_default()
             .to_string()
     };
-    let (name, version) = (text("name"), text("version"));
+    let (name, version, description) = (text("name"), text("version"), text("description"));
     let params = serde_json::Value::Object(
         manifest
             .get("params")
             .and_then(serde_json::Value::as_object)
             .cloned()
             .unwrap_or_default(),
-    )
-    .to_string();
+    );
     // The rules as `Pack::from_sources` takes them: every `.rhai` outside `tests/`, by file.
-    let mut rules: Vec<(String, String)> = files
+    let mut rules: Vec<(String, usize, String)> = files
         .iter()
-        .filter(|(rel, _)| rel.ends_with(".rhai") && !rel.starts_with("tests/"))
-        .filter_map(|(rel, path)| Some((rel.clone(), fs::read_to_string(path).ok()?)))
+        .enumerate()
+        .filter(|(_, (rel, _))| rel.ends_with(".rhai") && !rel.starts_with("tests/"))
+        .filter_map(|(i, (rel, path))| Some((rel.clone(), i, fs::read_to_string(path).ok()?)))
         .collect();
     rules.sort();
     let digest = digest::pack_digest(
         &name,
         &version,
-        &params,
-        rules.iter().map(|(f, s)| (f.as_str(), s.as_str())),
+        &params.to_string(),
+        rules.iter().map(|(f, _, s)| (f.as_str(), s.as_str())),
     );
-    format!(
-        "pub static NAME: &str = {name:?};\npub static VERSION: &str = {version:?};\npub static PARAMS: &str = {params:?};\npub static RULES: usize = {};\npub static DIGEST: &str = {digest:?};\n",
+    let mut code = format!(
+        "pub static NAME: &str = {name:?};\npub static VERSION: &str = {version:?};\npub static DESCRIPTION: &str = {description:?};\npub static RULE_COUNT: usize = {};\npub static DIGEST: &str = {digest:?};\n",
         rules.len()
-    )
+    );
+    let packed = postcard::to_allocvec(&packed::Packed::of(&params)).unwrap_or_default();
+    code.push_str(&format!("pub static PARAMS: &[u8] = &{packed:?};\n"));
+    // Each rule: its file, its text, where its header's keys and values are in the text, and
+    // its lowered form (`None`: the engine loads it from source).
+    code.push_str(
+        "pub static RULES: &[(&str, &str, &[(usize, usize, usize, usize)], Option<&[u8]>)] = &[\n",
+    );
+    for (rel, i, source) in &rules {
+        let lowered = out_dir.join(format!("rule-{i}.postcard"));
+        let form = if lower_rule(rel, source, &lowered) {
+            format!("Some(include_bytes!({:?}))", lowered.display().to_string())
+        } else {
+            "None".to_string()
+        };
+        // A header that does not read is left to `Pack::embedded`'s checks with no entries,
+        // which then reports the missing id.
+        // Where each key and value is in the text, so that the text is not stored twice.
+        let at = |part: &str| part.as_ptr() as usize - source.as_ptr() as usize;
+        let entries = header::entries(source).unwrap_or_default();
+        let entries: Vec<String> = entries
+            .iter()
+            .map(|(_, key, value)| {
+                format!(
+                    "({}, {}, {}, {})",
+                    at(key),
+                    at(key) + key.len(),
+                    at(value),
+                    at(value) + value.len()
+                )
+            })
+            .collect();
+        code.push_str(&format!(
+            "    ({rel:?}, F{i}, &[{}], {form}),\n",
+            entries.join(", ")
+        ));
+    }
+    code.push_str("];\n");
+    code
 }

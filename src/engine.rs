@@ -165,32 +165,46 @@ fn last_code_line(source: &str) -> SourcePos {
     SourcePos { line, column: 1 }
 }
 
-/// `params` as the rules see them: a read-only map, and its scalar members in a table for
-/// `params.name` ([`eval::param_scalars`]).
+/// `params` as the rules see them: its scalar members in a table for `params.name`
+/// ([`eval::param_scalars`]), and the read-only map, built when a rule first reads more than a
+/// scalar (a termination decision never does: its rules read scalars only).
 pub(crate) struct Params {
-    value: Dynamic,
+    /// The parameters, unless they are the default pack's, which `build.rs` packed (copying
+    /// them when every engine starts was most of its start-up).
+    json: Option<serde_json::Map<String, serde_json::Value>>,
+    value: OnceLock<Dynamic>,
     scalars: Vec<(rhai::ImmutableString, crate::value::Val<'static>)>,
 }
 
 impl Params {
-    fn new(params: &serde_json::Map<String, serde_json::Value>, limits: &Limits) -> Params {
-        let value = crate::value::ToRhai::to_rhai(&serde_json::Value::Object(params.clone()));
-        let scalars = match value.as_map_ref() {
-            Ok(map) => eval::param_scalars(
-                map.iter()
-                    .map(|(name, value)| (name.as_str(), value.clone())),
-                limits,
-            ),
-            Err(_) => Vec::new(),
-        };
+    fn new(
+        params: &serde_json::Map<String, serde_json::Value>,
+        shipped: bool,
+        limits: &Limits,
+    ) -> Params {
+        use crate::value::ToRhai;
+        let scalars = eval::param_scalars(
+            params
+                .iter()
+                .filter(|(_, v)| !(v.is_array() || v.is_object()))
+                .map(|(name, value)| (name.as_str(), value.to_rhai())),
+            limits,
+        );
         Params {
-            value: ReadOnly::wrap("params", value),
+            json: (!shipped).then(|| params.clone()),
+            value: OnceLock::new(),
             scalars,
         }
     }
 
     pub(crate) fn value(&self) -> &Dynamic {
-        &self.value
+        self.value.get_or_init(|| {
+            let json = match &self.json {
+                Some(json) => serde_json::Value::Object(json.clone()),
+                None => serde_json::Value::Object(crate::pack::shipped_params()),
+            };
+            ReadOnly::wrap("params", crate::value::ToRhai::to_rhai(&json))
+        })
     }
 }
 
@@ -199,7 +213,9 @@ impl Params {
 pub struct Engine {
     rules: Vec<LoadedRule>,
     params: Params,
-    places: Arc<Jurisdictions>,
+    /// The pack's place parameters: read when the engine is built, to refuse a malformed one;
+    /// for the default pack as shipped (known valid), when a decision first needs them.
+    places: OnceLock<Arc<Jurisdictions>>,
     pack: Pack,
     info: PackInfo,
     /// `info` as the decision's JSON writes it, on first need.
@@ -300,12 +316,15 @@ impl Engine {
     }
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
-        let params = Params::new(&pack.manifest.params, &options.limits);
-        let places = Arc::new(
-            Jurisdictions::from_params(params.value()).map_err(|message| {
+        let shipped = pack.is_shipped();
+        let params = Params::new(&pack.manifest.params, shipped, &options.limits);
+        let places = OnceLock::new();
+        if !shipped {
+            let read = Jurisdictions::from_params(params.value()).map_err(|message| {
                 PackError(vec![Diagnostic::new("bad_param", "pack.json", message)])
-            })?,
-        );
+            })?;
+            let _ = places.set(Arc::new(read));
+        }
         // The default pack's rules come lowered by `build.rs`: no parse at start-up, which in
         // wasm is an edge function's cold start.
         #[cfg(feature = "parser")]
@@ -332,7 +351,7 @@ impl Engine {
             rules.push(LoadedRule {
                 id: rule.meta.id.as_str().into(),
                 title: rule.meta.title.as_str().into(),
-                clauses: Arc::new(rule.meta.clauses.clone()),
+                clauses: rule.meta.clauses.clone(),
                 meta: rule.meta.clone(),
                 program,
                 built,
@@ -342,7 +361,7 @@ impl Engine {
         if !options.lenient && !diagnostics.is_empty() {
             return Err(PackError(diagnostics));
         }
-        let info = pack.info();
+        let info = pack.info_known(shipped);
         Ok(Engine {
             rules,
             params,
@@ -403,6 +422,12 @@ impl Engine {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    fn places(&self) -> &Jurisdictions {
+        self.places.get_or_init(|| {
+            Arc::new(Jurisdictions::from_params(self.params.value()).unwrap_or_default())
+        })
     }
 
     /// Rules that did not load (only in a lenient engine).
@@ -481,7 +506,7 @@ impl Engine {
             as_of: crate::value::Val::Text(&as_of_text),
             scenario: crate::value::Val::Text(request.scenario.as_str()),
             lifecycle: crate::value::Val::Dyn(lifecycle_value(request, &lifecycle)),
-            places: &self.places,
+            places: self.places(),
             explain: options.explain,
         };
         let mut budget = eval::Budget {
@@ -556,7 +581,7 @@ impl Engine {
                 .rules
                 .iter()
                 .find(|r| r.meta.id == rule.meta.id)
-                .map_or("", |r| r.source.as_str())
+                .map_or("", |r| &*r.source)
         };
         match run {
             eval::Run::Result(result) => outcome_of(result),

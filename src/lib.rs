@@ -45,6 +45,7 @@ mod clock;
 mod digest;
 pub mod engine;
 pub mod eval;
+mod header;
 mod json;
 mod lang;
 mod model;

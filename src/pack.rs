@@ -121,7 +121,8 @@ pub struct RuleMeta {
     /// pack names one (tests/catalogue.rs); a custom pack may leave it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
-    pub clauses: Clauses,
+    /// Shared with every finding of the rule.
+    pub clauses: std::sync::Arc<Clauses>,
     /// Plain-language explanation of what the rule checks and why.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -138,7 +139,9 @@ impl RuleMeta {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleSource {
     pub meta: RuleMeta,
-    pub source: String,
+    /// The rule's text: borrowed from the binary for the embedded pack (whose engine then copies
+    /// no source when it starts), owned otherwise. `to_mut()` to edit it.
+    pub source: std::borrow::Cow<'static, str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -164,11 +167,26 @@ pub struct Pack {
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_pack.rs"));
+
+    /// The default pack's parameters, as `build.rs` packed them.
+    pub fn params() -> serde_json::Map<String, serde_json::Value> {
+        match postcard::from_bytes::<crate::json::packed::Packed>(PARAMS).map(|p| p.into_value()) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    /// Whether `params` are the default pack's, compared without building those.
+    pub fn same_params(params: &serde_json::Map<String, serde_json::Value>) -> bool {
+        postcard::from_bytes::<crate::json::packed::Packed>(PARAMS)
+            .is_ok_and(|packed| packed.is_map(params))
+    }
 }
 
-/// The default pack's rules as `build.rs` lowered them: `(file, lowered form)` pairs.
-static BUILT_PROGRAMS: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/default_programs.postcard"));
+/// The default pack's parameters as shipped.
+pub(crate) fn shipped_params() -> serde_json::Map<String, serde_json::Value> {
+    embedded::params()
+}
 
 /// The lowered form `build.rs` wrote of the embedded rule `file`, still encoded, if `source`
 /// is still that file's text (a test or a caller may have edited the pack since it was read).
@@ -176,17 +194,10 @@ static BUILT_PROGRAMS: &[u8] =
 /// its scenario, and an engine that starts touches no decoding code at all, which in wasm is
 /// code V8 would otherwise compile at cold start.
 pub(crate) fn built_form(file: &str, source: &str) -> Option<&'static [u8]> {
-    static INDEX: std::sync::OnceLock<Vec<(&'static str, &'static [u8])>> =
-        std::sync::OnceLock::new();
-    let embedded = embedded::FILES.iter().find(|(path, _)| *path == file)?;
-    if embedded.1 != source {
-        return None;
-    }
-    let index = INDEX.get_or_init(|| postcard::from_bytes(BUILT_PROGRAMS).unwrap_or_default());
-    index
+    embedded::RULES
         .iter()
-        .find(|(path, _)| *path == file)
-        .map(|(_, bytes)| *bytes)
+        .find(|(path, text, _, _)| *path == file && *text == source)
+        .and_then(|(_, _, _, form)| *form)
 }
 
 /// A form [`built_form`] gave; `None` if it does not decode (a damaged build: never expected).
@@ -196,14 +207,45 @@ pub(crate) fn decode_program(bytes: &[u8]) -> Option<crate::lang::Program> {
 
 impl Pack {
     /// The default pack `iso20000-9-lifecycle`, compiled into the binary from `rules/`.
+    ///
+    /// `build.rs` read its manifest and headers: nothing is parsed here (an edge function's
+    /// cold start), and what it read is checked as any pack's is.
     pub fn embedded() -> Result<Pack, PackError> {
-        let mut pack = Pack::from_sources(
-            embedded::FILES
+        let mut rules = Vec::with_capacity(embedded::RULES.len());
+        let mut problems = Vec::new();
+        for (file, source, header, _) in embedded::RULES {
+            let part = |from: usize, to: usize| source.get(from..to).unwrap_or_default();
+            let entries = header
                 .iter()
-                .map(|(path, text)| ((*path).to_string(), (*text).to_string())),
-        )?;
-        pack.embedded = true;
-        Ok(pack)
+                .map(|&(k0, k1, v0, v1)| (0, part(k0, k1), part(v0, v1)));
+            match meta_from(file, entries) {
+                Ok(meta) => rules.push(RuleSource {
+                    meta,
+                    source: std::borrow::Cow::Borrowed(source),
+                }),
+                Err(d) => problems.push(d),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(PackError(problems));
+        }
+        sort_by_id(&mut rules);
+        let tests = embedded::FILES
+            .iter()
+            .filter(|(path, _)| path.starts_with("tests/") && path.ends_with(".json"))
+            .map(|(path, text)| ((*path).to_string(), (*text).to_string()))
+            .collect();
+        Ok(Pack {
+            manifest: Manifest {
+                name: embedded::NAME.to_string(),
+                version: embedded::VERSION.to_string(),
+                description: embedded::DESCRIPTION.to_string(),
+                params: embedded::params(),
+            },
+            rules,
+            tests,
+            embedded: true,
+        })
     }
 
     /// Whether this pack was built by [`Pack::embedded`] (whatever was changed in it since).
@@ -361,35 +403,52 @@ impl Pack {
     /// `sha256:` over the exact rules and parameters that decide, in a canonical order
     /// ([`crate::digest::pack_digest`]).
     pub fn digest(&self) -> String {
-        let params = serde_json::Value::Object(self.manifest.params.clone()).to_string();
-        if let Some(digest) = self.built_digest(&params) {
+        if let Some(digest) = self.built_digest() {
             return digest.to_string();
         }
+        let params = serde_json::Value::Object(self.manifest.params.clone()).to_string();
         crate::digest::pack_digest(
             &self.manifest.name,
             &self.manifest.version,
             &params,
             by_file(&self.rules)
                 .into_iter()
-                .map(|r| (r.meta.file.as_str(), r.source.as_str())),
+                .map(|r| (r.meta.file.as_str(), &*r.source)),
         )
     }
 
-    /// The digest `build.rs` computed, if this is the embedded pack unchanged: the same name,
-    /// version and parameters, and each rule the embedded file's very text. Comparing is far
+    /// The digest `build.rs` computed, if this is the embedded pack unchanged. Comparing is far
     /// cheaper than hashing (SHA-256 over the rules was most of an engine's start-up).
-    fn built_digest(&self, params: &str) -> Option<&'static str> {
-        let unchanged = self.embedded
+    fn built_digest(&self) -> Option<&'static str> {
+        self.is_shipped().then_some(embedded::DIGEST)
+    }
+
+    /// Whether this is the embedded pack unchanged: the same name, version and parameters, and
+    /// each rule the embedded file's very text. Its parameters are then known to be valid.
+    pub(crate) fn is_shipped(&self) -> bool {
+        self.embedded
             && self.manifest.name == embedded::NAME
             && self.manifest.version == embedded::VERSION
-            && params == embedded::PARAMS
-            && self.rules.len() == embedded::RULES
+            && embedded::same_params(&self.manifest.params)
+            && self.rules.len() == embedded::RULE_COUNT
             && self.rules.iter().all(|r| {
-                embedded::FILES
-                    .iter()
-                    .any(|(path, text)| *path == r.meta.file && *text == r.source)
-            });
-        unchanged.then_some(embedded::DIGEST)
+                // The rules of `Pack::embedded` borrow the embedded text: the same pointer.
+                embedded::RULES.iter().any(|(path, text, _, _)| {
+                    *path == r.meta.file && (std::ptr::eq(*text, &*r.source) || *text == &*r.source)
+                })
+            })
+    }
+
+    /// [`Self::info`], told whether [`Self::is_shipped`] (the engine asks that anyway).
+    pub(crate) fn info_known(&self, shipped: bool) -> PackInfo {
+        PackInfo {
+            name: self.manifest.name.clone(),
+            version: self.manifest.version.clone(),
+            digest: match shipped {
+                true => embedded::DIGEST.to_string(),
+                false => self.digest(),
+            },
+        }
     }
 
     pub fn info(&self) -> PackInfo {
@@ -407,7 +466,7 @@ impl Pack {
             out.insert("pack.json".to_string(), text);
         }
         for rule in &self.rules {
-            out.insert(rule.meta.file.clone(), rule.source.clone());
+            out.insert(rule.meta.file.clone(), rule.source.to_string());
         }
         for (path, text) in &self.tests {
             out.insert(path.clone(), text.clone());
@@ -426,32 +485,40 @@ fn split_list(value: &str) -> Vec<String> {
 
 /// Reads the `//!` header of a rule file.
 fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
-    let mut fields: BTreeMap<String, String> = BTreeMap::new();
+    let entries = crate::header::entries(text)
+        .map_err(|(message, line)| Diagnostic::new("bad_header", file, message).at(line, 1))?;
+    Ok(RuleSource {
+        meta: meta_from(file, entries)?,
+        source: std::borrow::Cow::Owned(text.to_string()),
+    })
+}
+
+/// A rule's metadata from its header's `(line, key, value)` entries: the keys checked, the
+/// required ones present, severity, actor and scenarios read.
+fn meta_from<'a>(
+    file: &str,
+    entries: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
+) -> Result<RuleMeta, Diagnostic> {
+    // id, title, severity, scenarios, actor: five fields, looked up by key.
+    let mut fields: [(&str, &str); 5] = [
+        ("id", ""),
+        ("title", ""),
+        ("severity", ""),
+        ("scenarios", ""),
+        ("actor", ""),
+    ];
+    let mut seen = [false; 5];
     let mut clauses = Clauses::new();
     let mut description = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let Some(body) = line.trim_start().strip_prefix("//!") else {
-            if line.trim().is_empty() && fields.is_empty() {
-                continue;
-            }
-            break;
-        };
-        let body = body.trim();
-        if body.is_empty() {
-            continue;
-        }
-        let Some((key, value)) = body.split_once(':') else {
-            return Err(Diagnostic::new(
-                "bad_header",
-                file,
-                format!("header line `{body}` is not `key: value`"),
-            )
-            .at(n + 1, 1));
-        };
-        let (key, value) = (key.trim(), value.trim());
+    for (line, key, value) in entries {
         match key {
             "id" | "title" | "severity" | "scenarios" | "actor" => {
-                fields.insert(key.to_string(), value.to_string());
+                for ((name, slot), seen) in fields.iter_mut().zip(seen.iter_mut()) {
+                    if *name == key {
+                        *slot = value;
+                        *seen = true;
+                    }
+                }
             }
             "description" => description.push(value.to_string()),
             family if CLAUSE_FAMILIES.contains(&family) => {
@@ -466,12 +533,19 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
                         CLAUSE_FAMILIES.join(", ")
                     ),
                 )
-                .at(n + 1, 1))
+                .at(line, 1))
             }
         }
     }
+    let get = |key: &str| {
+        fields
+            .iter()
+            .zip(seen)
+            .find(|((name, _), seen)| *name == key && *seen)
+            .map(|((_, value), _)| *value)
+    };
     let need = |key: &str| {
-        fields.get(key).cloned().filter(|v| !v.is_empty()).ok_or_else(|| {
+        get(key).map(|v| v.to_string()).filter(|v| !v.is_empty()).ok_or_else(|| {
             Diagnostic::new(
                 "bad_header",
                 file,
@@ -494,7 +568,7 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
             .for_rule(&id))
         }
     };
-    let actor = match fields.get("actor").map(String::as_str) {
+    let actor = match get("actor") {
         None => None,
         Some(text) => Some(Actor::parse(text).ok_or_else(|| {
             Diagnostic::new(
@@ -525,18 +599,15 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
             }
         }
     }
-    Ok(RuleSource {
-        meta: RuleMeta {
-            id,
-            title,
-            severity,
-            scenarios,
-            actor,
-            clauses,
-            description: description.join(" "),
-            file: file.to_string(),
-        },
-        source: text.to_string(),
+    Ok(RuleMeta {
+        id,
+        title,
+        severity,
+        scenarios,
+        actor,
+        clauses: std::sync::Arc::new(clauses),
+        description: description.join(" "),
+        file: file.to_string(),
     })
 }
 
@@ -624,7 +695,7 @@ mod tests {
             .unwrap();
         assert_ne!(q.digest(), d0);
         let mut r = p.clone();
-        r.rules[0].source.push(' ');
+        r.rules[0].source.to_mut().push(' ');
         assert_ne!(r.digest(), d0);
         assert_eq!(p.clone().digest(), d0);
         assert!(q
@@ -641,7 +712,7 @@ mod tests {
         computed.embedded = false;
         assert_eq!(built.digest(), computed.digest());
         let mut edited = built.clone();
-        edited.rules[3].source.push(' ');
+        edited.rules[3].source.to_mut().push(' ');
         assert_ne!(edited.digest(), built.digest());
         let mut params = built.clone();
         params

@@ -465,7 +465,7 @@ impl<'r> Machine<'r> {
                     && matches!(current, Val::Dyn(d) if d.is_array())
                     && !matches!(&rhs, Val::Dyn(d) if d.is_array())
                 {
-                    return self.mutate(Method::Push, *slot, vec![rhs]);
+                    return self.mutate(Method::Push, *slot, rhs, Val::Unit);
                 }
                 let v = match self.converted(current)? {
                     Some(current) => binary(*op, &current, &rhs, self.limits)?,
@@ -768,12 +768,14 @@ impl<'r> Machine<'r> {
             Ex::Mutate(x) => {
                 let (m, slot, args) = &**x;
                 self.tick()?;
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
+                // At most two arguments (`insert`, `pad`): held in place, not in a vector.
+                let mut values = [Val::Unit, Val::Unit];
+                for (a, value) in args.iter().zip(values.iter_mut()) {
                     let v = self.expr(a)?;
-                    values.push(self.real_owned(v)?);
+                    *value = self.real_owned(v)?;
                 }
-                self.mutate(*m, *slot, values)
+                let [a, b] = values;
+                self.mutate(*m, *slot, a, b)
             }
             Ex::Call(call) => self.call(call).map_err(|e| e.at(call.pos)),
             Ex::Prop(x, name) => {
@@ -905,12 +907,12 @@ impl<'r> Machine<'r> {
     }
 
     /// A method that changes the variable it is called on.
-    fn mutate(&mut self, m: Method, slot: usize, args: Vec<Val<'r>>) -> Res<Val<'r>> {
+    /// `a` and `b` are the arguments (`()` where the method takes fewer).
+    fn mutate(&mut self, m: Method, slot: usize, a: Val<'r>, b: Val<'r>) -> Res<Val<'r>> {
         let limits = self.limits;
-        let name = method_name(m);
         let target = self.own_local(slot)?;
-        let answer = match (m, &mut *target, args.as_slice()) {
-            (Method::Trim, Val::Text(_) | Val::Str(_), []) => {
+        let answer = match (m, &mut *target) {
+            (Method::Trim, Val::Text(_) | Val::Str(_)) => {
                 let trimmed = target
                     .as_str()
                     .map(|s| s.trim().to_string())
@@ -918,9 +920,9 @@ impl<'r> Machine<'r> {
                 *target = Val::Str(ImmutableString::from(trimmed));
                 return Ok(Val::Unit);
             }
-            (Method::Pad, Val::Text(_) | Val::Str(_), [len, with]) => {
-                let len = usize::try_from(int(len)?).unwrap_or(0);
-                let with = match with {
+            (Method::Pad, Val::Text(_) | Val::Str(_)) => {
+                let len = usize::try_from(int(&a)?).unwrap_or(0);
+                let with = match &b {
                     Val::Dyn(d) if d.is_char() => d.as_char().map(String::from).unwrap_or_default(),
                     other => string(other)?.to_string(),
                 };
@@ -942,44 +944,44 @@ impl<'r> Machine<'r> {
                 *target = Val::Str(ImmutableString::from(s));
                 return Ok(Val::Unit);
             }
-            (_, Val::Dyn(d), _) if d.is_array() => {
+            (_, Val::Dyn(d)) if d.is_array() => {
                 let Ok(mut array) = d.as_array_mut() else {
                     return fault(Fault::ReadOnly);
                 };
-                match (m, args.as_slice()) {
-                    (Method::Push, [x]) => {
-                        array.push(x.clone().into_dynamic());
+                match m {
+                    Method::Push => {
+                        array.push(a.into_dynamic());
                         Val::Unit
                     }
-                    (Method::Insert, [at, x]) => {
+                    Method::Insert => {
                         let len = i64::try_from(array.len()).unwrap_or(i64::MAX);
-                        let at = int(at)?;
+                        let at = int(&a)?;
                         let at = if at < 0 { (len + at).max(0) } else { at };
-                        let x = x.clone().into_dynamic();
+                        let x = b.into_dynamic();
                         match usize::try_from(at) {
                             Ok(at) if at < array.len() => array.insert(at, x),
                             _ => array.push(x),
                         }
                         Val::Unit
                     }
-                    (Method::Pop, []) => array.pop().map_or(Val::Unit, Val::from_dynamic),
-                    (Method::Pad, [len, x]) => {
-                        let len = usize::try_from(int(len)?).unwrap_or(0);
+                    Method::Pop => array.pop().map_or(Val::Unit, Val::from_dynamic),
+                    Method::Pad => {
+                        let len = usize::try_from(int(&a)?).unwrap_or(0);
                         if len > limits.max_array_size {
                             return fault(Fault::TooLarge(Size::Array));
                         }
                         if len > array.len() {
-                            array.resize(len, x.clone().into_dynamic());
+                            array.resize(len, b.into_dynamic());
                         }
                         Val::Unit
                     }
                     _ => {
                         drop(array);
-                        return mismatch(&format!("`{name}`"), target, args.first());
+                        return mismatch(&format!("`{}`", method_name(m)), target, None);
                     }
                 }
             }
-            (_, other, _) => return mismatch(&format!("`{name}`"), other, args.first()),
+            (_, other) => return mismatch(&format!("`{}`", method_name(m)), other, None),
         };
         if let Val::Dyn(d) = target {
             check_size(d, limits)?;
