@@ -171,9 +171,13 @@ fn pack_facts(files: &[(String, PathBuf)], out_dir: &Path) -> String {
     code.push_str(&format!("pub static PARAMS: &[u8] = &{packed:?};\n"));
     // Each rule: its file, its text, where its header's keys and values are in the text, and
     // its lowered form (`None`: the engine loads it from source).
+    code.push_str("/// Where a header entry's key and value are in the rule's text: `(key from, key to, value from, value to)`.\n");
+    code.push_str("pub type Span = (usize, usize, usize, usize);\n");
+    code.push_str("/// A rule: file, text, header entries, lowered form.\n");
     code.push_str(
-        "pub static RULES: &[(&str, &str, &[(usize, usize, usize, usize)], Option<&[u8]>)] = &[\n",
+        "pub type Rule = (&'static str, &'static str, &'static [Span], Option<&'static [u8]>);\n",
     );
+    code.push_str("pub static RULES: &[Rule] = &[\n");
     for (rel, i, source) in &rules {
         let lowered = out_dir.join(format!("rule-{i}.postcard"));
         let form = if lower_rule(rel, source, &lowered) {

@@ -2,10 +2,13 @@
 //! `build.rs` reads the default pack's headers with the very code the library reads any
 //! pack's with, and an engine of the default pack reads none at start-up.
 
+/// One header line: its number, key and value.
+pub(crate) type Entry<'a> = (usize, &'a str, &'a str);
+
 /// The header's `(line, key, value)` entries, in order; `Err((message, line))` for a header line
 /// that is not `key: value`. Keys are not checked here (see `pack::meta_from`). `key` and
 /// `value` are slices of `text` (`build.rs` records where they are).
-pub(crate) fn entries(text: &str) -> Result<Vec<(usize, &str, &str)>, (String, usize)> {
+pub(crate) fn entries(text: &str) -> Result<Vec<Entry<'_>>, (String, usize)> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let Some(body) = line.trim_start().strip_prefix("//!") else {
