@@ -1,6 +1,6 @@
 //! Decides a request file N times (or N lines of an NDJSON file, in turn) with the default pack
 //! and writes each decision as JSON, as the CLI does: the harness behind the instruction counts
-//! of bench/NOTES.md (section 12). Instruction counts do not depend on the machine's load, so
+//! of bench/README.md. Instruction counts do not depend on the machine's load, so
 //! two builds compare exactly:
 //!
 //! ```sh
@@ -11,7 +11,7 @@
 //!
 //! A fourth argument keeps only one rule of the default pack (`none`: no rule), compiled from its
 //! source: one rule's cost per decision is its pack's count at N minus at 0, less the same for
-//! `none`, divided by N (bench/NOTES.md, section 13, gives them for the rules changed there):
+//! `none`, divided by N (bench/README.md, gives them for the rules changed there):
 //!
 //! ```sh
 //! valgrind --tool=callgrind target/release/examples/decide examples/requests/termination-allow.json 100 2026-09-02 TRM-001

@@ -55,7 +55,7 @@ async function toModule(source) {
 /**
  * Instantiates synchronously when the runtime allows it. The glue's async path tests
  * `typeof Response`, and in Node that first touch of the global loads its fetch implementation:
- * ~30-50 ms of a cold start that needs no fetch (bench/NOTES.md, section 4). Browsers may refuse
+ * ~30-50 ms of a cold start that needs no fetch (bench/README.md). Browsers may refuse
  * synchronous instantiation of a large module on the main thread (a RangeError); then the async
  * path, where fetch is there anyway.
  */
@@ -134,7 +134,7 @@ const wellFormed =
 
 // Requests cross into the module as UTF-8 bytes: the glue copies a string a character at a time
 // in JS, which for a 4 KB request was a fifth of a decision in Node; the native encoder writes
-// them into the engine's input buffer in one pass (bench/NOTES.md, sections 11 and 14).
+// them into the engine's input buffer in one pass (bench/README.md).
 const utf8 = new TextEncoder();
 
 class Engine {
@@ -143,7 +143,7 @@ class Engine {
   // The pack's description, rules, diagnostics and input limit are read from the engine when
   // first needed, not when it is built: in a fresh instance each call runs (so V8 compiles) code
   // of its own, and a cold start that only decides needs none of them but the limit
-  // (bench/NOTES.md, section 10). Kept once read: an engine never changes.
+  // (bench/README.md). Kept once read: an engine never changes.
   #maxBytes;
   #pack;
   #rules;
@@ -225,7 +225,7 @@ class Engine {
    * paths, message] and the engine's own pack as 0; the rules' fixed parts and the pack, read
    * once, are filled in here, in the contract's key order, as fresh objects. JSON.parse of the
    * full text was a quarter of an object-API decision, nine tenths of it those fixed parts
-   * (bench/NOTES.md, section 16). Anything written in full passes through as it is.
+   * (bench/README.md). Anything written in full passes through as it is.
    */
   #assemble(decision) {
     const { findings } = decision;

@@ -2,7 +2,7 @@
 # Builds the CLI with profile-guided optimisation (PGO): an instrumented build decides a training
 # set, LLVM's profile of that run guides the optimised build's inlining, code layout and branch
 # order. Natively the decision path is an interpreter's dispatch and a JSON reader's branches,
-# which is what PGO helps most (bench/NOTES.md, section 17). `make pgo` runs this;
+# which is what PGO helps most (bench/README.md). `make pgo` runs this;
 # `make bench` measures the binary it builds beside the plain release build.
 #
 # The training set is not what the benchmarks decide: 4,000 generated requests of all four

@@ -3,7 +3,7 @@
 # js/pkg/). Installs what it needs first. `make wasm` runs this.
 #
 #   CLOUDGATE_WASM_OPT=1  also run binaryen's wasm-opt -Oz (from npm): 13 % fewer raw bytes but
-#                         < 1 % fewer gzip bytes, for ~2 min of build (bench/NOTES.md, section 4),
+#                         < 1 % fewer gzip bytes, for ~2 min of build (bench/README.md),
 #                         so it is off by default
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

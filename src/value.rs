@@ -11,7 +11,7 @@
 //! borrowed, scalars are plain values, and only arrays, maps and the `req`/`params` wrappers
 //! are Rhai's types.
 
-use rhai::{Array, Dynamic, Identifier, ImmutableString, Map};
+use rhai::{Array, Dynamic, Identifier, ImmutableString, Map, Shared};
 
 use crate::path::Step;
 
@@ -362,4 +362,54 @@ pub(crate) fn descending_keys(names: &[&str]) -> Vec<(usize, Identifier)> {
         names.iter().map(|n| (*n).into()).enumerate().collect();
     keys.sort_by(|a, b| b.1.cmp(&a.1));
     keys
+}
+
+/// How the evaluator holds the request (`req`) and the parameters (`params`) when a rule uses
+/// them as values: behind a [`Shared`] pointer, so that passing them around is a reference
+/// count, and marked, so that nothing a rule does can write to them.
+#[derive(Clone)]
+pub struct ReadOnly {
+    /// The constant's name in the rules, for the error when a rule tries to write to it.
+    name: &'static str,
+    value: Shared<Dynamic>,
+}
+
+impl ReadOnly {
+    pub fn wrap(name: &'static str, value: Dynamic) -> Dynamic {
+        Dynamic::from(ReadOnly::new(name, value))
+    }
+
+    pub fn new(name: &'static str, value: Dynamic) -> ReadOnly {
+        ReadOnly {
+            name,
+            value: Shared::new(value),
+        }
+    }
+
+    /// The value behind the pointer, for the compiled form of the rules (which reads it in place).
+    pub fn inner(&self) -> &Dynamic {
+        &self.value
+    }
+
+    /// The constant's name in the rules.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// A member, itself read-only so that `req.data_assets.push(x)` is refused as before.
+    pub fn member(&self, key: &str) -> Dynamic {
+        match self.value.as_map_ref() {
+            Ok(map) => map
+                .get(key)
+                .cloned()
+                .map_or(Dynamic::UNIT, Dynamic::into_read_only),
+            Err(_) => Dynamic::UNIT,
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.value
+            .as_map_ref()
+            .is_ok_and(|map| map.contains_key(key))
+    }
 }

@@ -27,8 +27,9 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use cloudgate::{Date, Engine, EngineOptions, EvalOptions, Outcome, Pack};
 use serde::Deserialize;
@@ -100,10 +101,6 @@ impl Case {
     }
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn id(index: usize) -> String {
     format!("OP-{:04}", index + 1)
 }
@@ -123,7 +120,10 @@ fn rule(index: usize, case: &Case) -> (String, String) {
 
 #[test]
 fn operators() {
-    let path = root().join("tests").join("operators").join("cases.json");
+    let path = support::root()
+        .join("tests")
+        .join("operators")
+        .join("cases.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let table: Table =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -146,8 +146,7 @@ fn operators() {
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let request =
-        std::fs::read_to_string(root().join("examples/requests/termination-allow.json")).unwrap();
+    let request = support::read(&support::root().join("examples/requests/termination-allow.json"));
     let options = EvalOptions {
         as_of: Some(Date::parse("2026-09-02").unwrap()),
         ..Default::default()

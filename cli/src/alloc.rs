@@ -2,7 +2,7 @@
 //!
 //! A decision allocates a few hundred small blocks (strings, the rules' values, findings);
 //! mimalloc serves them in about half the instructions of glibc's malloc and free (13 % of a
-//! native decision, bench/NOTES.md, section 12). The `mimalloc` crate's `GlobalAlloc` asks for
+//! native decision, bench/README.md). The `mimalloc` crate's `GlobalAlloc` asks for
 //! every block through `mi_malloc_aligned`, whose checks and, for blocks over 1 KiB (a request's
 //! line, a decision's JSON), generic aligned path cost about as much again: 4 % of a decision
 //! (section 15). Every mimalloc block is aligned to at least 8 bytes, so a layout that needs no

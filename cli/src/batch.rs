@@ -355,7 +355,7 @@ fn serial<S: Source>(
 /// Several threads, none waiting for another: one takes pieces from the source (reading the
 /// stream), `jobs` workers decide them, and this thread writes the decisions in input order as
 /// they come. The chunked loop before it read and wrote between chunks while every worker
-/// waited, and started its workers again for every chunk (bench/NOTES.md, section 18); files
+/// waited, and started its workers again for every chunk (bench/README.md); files
 /// were all decided before the first was written.
 /// At most `AHEAD` pieces per worker (`MAX_AHEAD` in all) are read and not yet written (credits
 /// the writer hands back), so memory stays bounded whatever the stream's length or stdout's

@@ -93,7 +93,7 @@ impl fmt::Display for Fault {
                 "the rule did not end with pass(), fail(message, paths) or not_applicable(reason)",
             ),
             Fault::ReadOnly => f.write_str(
-                "values of the request and the parameters cannot be changed: copy them first",
+                "values of the request and the parameters cannot be changed: build a new value from them instead",
             ),
         }
     }

@@ -2,7 +2,7 @@
 //! `fail` and the others compute. Their names, arities and docs are in the one table of
 //! [`crate::lang::host`]; the evaluator ([`super::machine`]) dispatches to these.
 
-use rhai::{Array, Dynamic, Shared};
+use rhai::{Array, Dynamic};
 
 use crate::calendar::Date;
 use crate::jurisdictions::Jurisdictions;
@@ -23,55 +23,7 @@ pub enum RuleResult {
     },
 }
 
-/// How the evaluator holds the request (`req`) and the parameters (`params`) when a rule uses
-/// them as values: behind a [`Shared`] pointer, so that passing them around is a reference
-/// count, and marked, so that nothing a rule does can write to them.
-#[derive(Clone)]
-pub struct ReadOnly {
-    /// The constant's name in the rules, for the error when a rule tries to write to it.
-    name: &'static str,
-    value: Shared<Dynamic>,
-}
-
-impl ReadOnly {
-    pub fn wrap(name: &'static str, value: Dynamic) -> Dynamic {
-        Dynamic::from(ReadOnly::new(name, value))
-    }
-
-    pub fn new(name: &'static str, value: Dynamic) -> ReadOnly {
-        ReadOnly {
-            name,
-            value: Shared::new(value),
-        }
-    }
-
-    /// The value behind the pointer, for the compiled form of the rules (which reads it in place).
-    pub fn inner(&self) -> &Dynamic {
-        &self.value
-    }
-
-    /// The constant's name in the rules.
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// A member, itself read-only so that `req.data_assets.push(x)` is refused as before.
-    pub fn member(&self, key: &str) -> Dynamic {
-        match self.value.as_map_ref() {
-            Ok(map) => map
-                .get(key)
-                .cloned()
-                .map_or(Dynamic::UNIT, Dynamic::into_read_only),
-            Err(_) => Dynamic::UNIT,
-        }
-    }
-
-    pub fn contains(&self, key: &str) -> bool {
-        self.value
-            .as_map_ref()
-            .is_ok_and(|map| map.contains_key(key))
-    }
-}
+pub use crate::value::ReadOnly;
 
 /// Raised by `need` for a missing field; scripts cannot construct it, so only a real missing
 /// field turns into a `fail` (not an `error`).

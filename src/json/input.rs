@@ -7,60 +7,12 @@
 //! hostile nesting cannot exhaust the stack. The tests hold the reader to serde's derived
 //! deserializers, which define what the request types accept.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use super::error::{show_path, Step};
+pub use super::error::{InputError, InputLimits};
 use crate::decision::RequestHint;
 use crate::request::{Request, Scenario};
-
-/// Bounds on a request, checked before parsing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct InputLimits {
-    /// Largest request accepted, in bytes of JSON text.
-    pub max_bytes: usize,
-    /// Deepest nesting of arrays and objects accepted.
-    pub max_depth: usize,
-    /// Most elements accepted in any one array.
-    pub max_array_len: usize,
-}
-
-impl Default for InputLimits {
-    fn default() -> Self {
-        InputLimits {
-            max_bytes: 1024 * 1024,
-            max_depth: 32,
-            max_array_len: 10_000,
-        }
-    }
-}
-
-/// One reason a request was refused. `code` is stable for programs; `message` is for people.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct InputError {
-    /// Stable, for programs: `not_json`, `invalid_type`, `missing_field`, `too_large`, …
-    pub code: String,
-    /// For people: what is wrong and what to change.
-    pub message: String,
-    /// JSON path of the offending value (`data_assets[0].region`), `$` for the whole request.
-    pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-}
-
-impl InputError {
-    pub fn new(code: &str, message: impl Into<String>, path: impl Into<String>) -> Self {
-        InputError {
-            code: code.into(),
-            message: message.into(),
-            path: path.into(),
-            line: None,
-            column: None,
-        }
-    }
-}
 
 /// Parses and validates a request. On failure also returns what could be salvaged
 /// (id, scenario) so that the error decision is still labelled.
@@ -87,7 +39,7 @@ pub fn parse_request(
             "$",
         )));
     }
-    let request = match super::reader::parse(text, limits) {
+    let request = match super::reader::parse::<Request>(text, limits) {
         Ok(request) => request,
         Err(stop) => {
             // A limit is reported where the scanner finds it, whatever else is wrong.
@@ -125,40 +77,6 @@ fn check(request: Request) -> Result<Request, (Vec<InputError>, RequestHint)> {
 
 /// Text that is not JSON, as serde_json describes it: a stable code, its message without the
 /// position suffix (the position is kept as line and column).
-#[cold]
-#[inline(never)]
-pub(crate) fn json_error(err: &serde_json::Error, path: String) -> InputError {
-    let full = err.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(cut) => full.get(..cut).unwrap_or(&full).to_string(),
-        None => full.clone(),
-    };
-    let (code, message) = if err.is_eof() {
-        (
-            "truncated",
-            format!("the JSON text ends too early ({message}); send the whole request"),
-        )
-    } else {
-        let code = if message.contains("surrogate") || message.contains("escape") {
-            "invalid_string"
-        } else if message.contains("number") {
-            "invalid_number"
-        } else if message.contains("recursion limit") {
-            "too_deep"
-        } else {
-            "not_json"
-        };
-        (code, format!("the request is not valid JSON: {message}"))
-    };
-    InputError {
-        code: code.into(),
-        message,
-        path,
-        line: (err.line() > 0).then_some(err.line()),
-        column: (err.column() > 0).then_some(err.column()),
-    }
-}
-
 fn hint_from(request: &Request) -> RequestHint {
     RequestHint {
         request_id: Some(request.request_id.as_str().to_owned()),
@@ -197,13 +115,6 @@ fn salvage_hint(text: &str) -> RequestHint {
     }
 }
 
-/// One step into the document, for error paths.
-#[derive(Clone, Copy)]
-pub(crate) enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
 struct Frame<'a> {
     is_array: bool,
     step: Option<Step<'a>>,
@@ -212,28 +123,6 @@ struct Frame<'a> {
 
 fn path_of(stack: &[Frame]) -> String {
     show_path(stack.iter().filter_map(|frame| frame.step))
-}
-
-/// A JSON path as errors show it, `data_assets[0].region`, or `$` for the whole request; each key
-/// at most 64 characters. The scanner and the reader both write paths with it.
-pub(crate) fn show_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String {
-    let mut out = String::new();
-    for step in steps {
-        match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.extend(k.chars().take(64));
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    if out.is_empty() {
-        "$".into()
-    } else {
-        out
-    }
 }
 
 /// Checks nesting depth and array lengths in one pass over the bytes, without recursion.
@@ -323,6 +212,7 @@ pub(crate) fn scan_structure(text: &str, limits: &InputLimits) -> Result<(), Inp
 mod tests {
     use super::*;
     use crate::calendar::Date;
+    use crate::json::error::json_error;
 
     fn err(text: &str) -> InputError {
         match parse_request(text, &InputLimits::default()) {
@@ -829,7 +719,7 @@ mod tests {
     fn every_example_is_read() {
         for text in known_requests().iter().rev().take(8) {
             assert!(
-                crate::json::reader::parse(text, &InputLimits::default()).is_ok(),
+                crate::json::reader::parse::<Request>(text, &InputLimits::default()).is_ok(),
                 "{text}"
             );
         }

@@ -15,9 +15,8 @@
 use std::borrow::Cow;
 
 use crate::calendar::{Date, DateError};
-use crate::request::{Request, Scenario, Text};
 
-use super::input::{InputError, InputLimits};
+use super::error::{InputError, InputLimits};
 
 /// Deeper documents are refused here whatever the limits say, which keeps this reader's
 /// recursion (and so its stack) small.
@@ -91,17 +90,22 @@ impl Stop {
     /// The error a person reads: a stable code, the JSON path, a message that says what to send.
     #[cold]
     #[inline(never)]
+    /// A required member `name` of the object just read is missing.
+    pub(crate) fn missing(r: &Reader<'_>, name: &str) -> Stop {
+        Stop::at(r.pos, Problem::Missing).within(Step::Key(name.to_string()))
+    }
+
     pub(crate) fn into_error(self, text: &str) -> InputError {
         let Fault {
             problem, at, path, ..
         } = *self.0;
-        let path = super::input::show_path(path.iter().rev().map(|step| match step {
-            Step::Key(key) => super::input::Step::Key(key),
-            Step::Index(i) => super::input::Step::Index(*i),
+        let path = super::error::show_path(path.iter().rev().map(|step| match step {
+            Step::Key(key) => super::error::Step::Key(key),
+            Step::Index(i) => super::error::Step::Index(*i),
         }));
         let (code, message) = match problem {
             Problem::Syntax => match serde_json::from_str::<serde_json::Value>(text) {
-                Err(e) => return super::input::json_error(&e, path),
+                Err(e) => return super::error::json_error(&e, path),
                 // Not reached while this reader accepts only JSON; said plainly if it ever is.
                 Ok(_) => ("not_json", "the request is not valid JSON here".to_string()),
             },
@@ -175,17 +179,17 @@ pub(crate) trait FromJson: Sized {
     fn read(r: &mut Reader<'_>) -> Read<Self>;
 }
 
-/// Reads a whole request: one object and nothing after it but whitespace.
-pub(crate) fn parse(text: &str, limits: &InputLimits) -> Read<Request> {
+/// Reads a whole document (a request: one object) and nothing after it but whitespace.
+pub(crate) fn parse<T: FromJson>(text: &str, limits: &InputLimits) -> Read<T> {
     let mut r = Reader {
         max_depth: limits.max_depth.min(MAX_DEPTH),
         max_array_len: limits.max_array_len,
         ..Reader::new(text)
     };
-    let request = Request::read(&mut r)?;
+    let read = T::read(&mut r)?;
     r.whitespace();
     if r.pos == text.len() {
-        Ok(request)
+        Ok(read)
     } else {
         Err(r.syntax())
     }
@@ -227,7 +231,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte after whitespace, not consumed.
-    fn next(&mut self) -> Option<u8> {
+    pub(crate) fn next(&mut self) -> Option<u8> {
         self.whitespace();
         self.peek()
     }
@@ -277,7 +281,7 @@ impl<'a> Reader<'a> {
     /// after checking it is JSON at all: what is not is a syntax error, as in serde.
     #[cold]
     #[inline(never)]
-    fn wrong_type(&mut self, expected: &'static str) -> Stop {
+    pub(crate) fn wrong_type(&mut self, expected: &'static str) -> Stop {
         self.whitespace();
         let at = self.pos;
         let found = match self.peek() {
@@ -595,18 +599,6 @@ impl<T: FromJson> FromJson for Option<T> {
     }
 }
 
-impl FromJson for Text {
-    fn read(r: &mut Reader<'_>) -> Read<Self> {
-        if r.next() != Some(b'"') {
-            return Err(r.wrong_type("a string"));
-        }
-        r.string().map(|s| match s {
-            Cow::Borrowed(s) => Text::new(s),
-            Cow::Owned(s) => Text::from(s),
-        })
-    }
-}
-
 impl FromJson for bool {
     fn read(r: &mut Reader<'_>) -> Read<Self> {
         if r.literal("true") {
@@ -701,61 +693,5 @@ impl FromJson for serde_json::Value {
         r.skip()?;
         let text = r.text.get(start..r.pos).unwrap_or("");
         serde_json::from_str(text).map_err(|_| Stop::at(start, Problem::Syntax))
-    }
-}
-
-impl FromJson for Request {
-    fn read(r: &mut Reader<'_>) -> Read<Self> {
-        let mut request_id = None;
-        let mut scenario = None;
-        let mut as_of = None;
-        let mut requested_by = None;
-        let mut customer = None;
-        let mut provider = None;
-        let mut service = None;
-        let mut agreement = None;
-        let mut data_assets = None;
-        let mut suppliers = None;
-        let mut onboarding = None;
-        let mut termination = None;
-        let mut transfer = None;
-        let mut removal = None;
-        r.object("one JSON object", |r, key| match key {
-            "request_id" => field(r, &mut request_id),
-            "scenario" => field(r, &mut scenario),
-            "as_of" => field(r, &mut as_of),
-            "requested_by" => field(r, &mut requested_by),
-            "customer" => field(r, &mut customer),
-            "provider" => field(r, &mut provider),
-            "service" => field(r, &mut service),
-            "agreement" => field(r, &mut agreement),
-            "data_assets" => field(r, &mut data_assets),
-            "suppliers" => field(r, &mut suppliers),
-            "onboarding" => field(r, &mut onboarding),
-            "termination" => field(r, &mut termination),
-            "transfer" => field(r, &mut transfer),
-            "removal" => field(r, &mut removal),
-            _ => r.skip_field(),
-        })?;
-        let missing =
-            |name: &str| Stop::at(r.pos, Problem::Missing).within(Step::Key(name.to_string()));
-        let request_id: Text = request_id.ok_or_else(|| missing("request_id"))?;
-        let scenario: Scenario = scenario.ok_or_else(|| missing("scenario"))?;
-        Ok(Request {
-            request_id,
-            scenario,
-            as_of: as_of.flatten(),
-            requested_by: requested_by.flatten(),
-            customer: customer.flatten(),
-            provider: provider.flatten(),
-            service: service.flatten(),
-            agreement: agreement.flatten(),
-            data_assets: data_assets.flatten(),
-            suppliers: suppliers.flatten(),
-            onboarding: onboarding.flatten(),
-            termination: termination.flatten(),
-            transfer: transfer.flatten(),
-            removal: removal.flatten(),
-        })
     }
 }

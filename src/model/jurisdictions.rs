@@ -10,7 +10,7 @@
 use rhai::Dynamic;
 
 use crate::calendar::Date;
-use crate::eval::host::ReadOnly;
+use crate::value::ReadOnly;
 
 /// The place parameters of one pack, as the host functions read them. Codes are held in upper
 /// case and compared in any case, as `is_eea` does.

@@ -1569,3 +1569,60 @@ optional_struct!(
         export_offered: bool,
     }
 );
+
+/// The request's members, read as `optional_struct!` reads a block's; two of them required.
+impl crate::json::reader::FromJson for Request {
+    fn read(r: &mut crate::json::reader::Reader<'_>) -> crate::json::reader::Read<Self> {
+        use crate::json::reader::{field, Stop};
+        let mut request_id = None;
+        let mut scenario = None;
+        let mut as_of = None;
+        let mut requested_by = None;
+        let mut customer = None;
+        let mut provider = None;
+        let mut service = None;
+        let mut agreement = None;
+        let mut data_assets = None;
+        let mut suppliers = None;
+        let mut onboarding = None;
+        let mut termination = None;
+        let mut transfer = None;
+        let mut removal = None;
+        r.object("one JSON object", |r, key| match key {
+            "request_id" => field(r, &mut request_id),
+            "scenario" => field(r, &mut scenario),
+            "as_of" => field(r, &mut as_of),
+            "requested_by" => field(r, &mut requested_by),
+            "customer" => field(r, &mut customer),
+            "provider" => field(r, &mut provider),
+            "service" => field(r, &mut service),
+            "agreement" => field(r, &mut agreement),
+            "data_assets" => field(r, &mut data_assets),
+            "suppliers" => field(r, &mut suppliers),
+            "onboarding" => field(r, &mut onboarding),
+            "termination" => field(r, &mut termination),
+            "transfer" => field(r, &mut transfer),
+            "removal" => field(r, &mut removal),
+            _ => r.skip_field(),
+        })?;
+        let missing = |name: &str| Stop::missing(r, name);
+        let request_id: Text = request_id.ok_or_else(|| missing("request_id"))?;
+        let scenario: Scenario = scenario.ok_or_else(|| missing("scenario"))?;
+        Ok(Request {
+            request_id,
+            scenario,
+            as_of: as_of.flatten(),
+            requested_by: requested_by.flatten(),
+            customer: customer.flatten(),
+            provider: provider.flatten(),
+            service: service.flatten(),
+            agreement: agreement.flatten(),
+            data_assets: data_assets.flatten(),
+            suppliers: suppliers.flatten(),
+            onboarding: onboarding.flatten(),
+            termination: termination.flatten(),
+            transfer: transfer.flatten(),
+            removal: removal.flatten(),
+        })
+    }
+}

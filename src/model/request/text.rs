@@ -133,3 +133,16 @@ impl schemars::JsonSchema for Text {
         false
     }
 }
+
+/// A JSON string, borrowed from the text while it needs no unescaping.
+impl crate::json::reader::FromJson for Text {
+    fn read(r: &mut crate::json::reader::Reader<'_>) -> crate::json::reader::Read<Self> {
+        if r.next() != Some(b'"') {
+            return Err(r.wrong_type("a string"));
+        }
+        r.string().map(|s| match s {
+            std::borrow::Cow::Borrowed(s) => Text::new(s),
+            std::borrow::Cow::Owned(s) => Text::from(s),
+        })
+    }
+}
