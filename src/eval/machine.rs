@@ -653,10 +653,7 @@ impl<'r> Machine<'r> {
     fn boolean(&mut self, e: &Ex) -> Res<bool> {
         self.with1(e, |v| match v {
             Val::Bool(b) => Ok(*b),
-            other => fault(Fault::Type(format!(
-                "expected a boolean (true or false), found {}",
-                other.type_name()
-            ))),
+            other => Err(super::ops::expected("a boolean (true or false)", other)),
         })
     }
 

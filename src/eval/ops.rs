@@ -20,6 +20,8 @@ pub(crate) fn fault<T>(fault: Fault) -> Res<T> {
 }
 
 /// "`op` does not apply to `a` and `b`".
+#[cold]
+#[inline(never)]
 pub(crate) fn mismatch<T>(what: &str, a: &Val<'_>, b: Option<&Val<'_>>) -> Res<T> {
     let types = match b {
         Some(b) => format!("{} and {}", a.type_name(), b.type_name()),
@@ -28,23 +30,28 @@ pub(crate) fn mismatch<T>(what: &str, a: &Val<'_>, b: Option<&Val<'_>>) -> Res<T
     fault(Fault::Type(format!("{what} does not apply to {types}")))
 }
 
+/// "expected `what`, found …": built out of line, so that the checks that can fail stay small
+/// enough to inline where they are used.
+#[cold]
+#[inline(never)]
+pub(crate) fn expected(what: &str, v: &Val<'_>) -> Flow {
+    Flow::fault(Fault::Type(format!(
+        "expected {what}, found {}",
+        v.type_name()
+    )))
+}
+
 pub(crate) fn string<'v>(v: &'v Val<'_>) -> Res<&'v str> {
     match v.as_str() {
         Some(s) => Ok(s),
-        None => fault(Fault::Type(format!(
-            "expected a string, found {}",
-            v.type_name()
-        ))),
+        None => Err(expected("a string", v)),
     }
 }
 
 pub(crate) fn int(v: &Val<'_>) -> Res<i64> {
     match v {
         Val::Int(i) => Ok(*i),
-        _ => fault(Fault::Type(format!(
-            "expected an integer, found {}",
-            v.type_name()
-        ))),
+        _ => Err(expected("an integer", v)),
     }
 }
 
@@ -234,10 +241,7 @@ fn number(v: &Val<'_>) -> Res<f64> {
     match v {
         Val::Float(f) => Ok(*f),
         Val::Int(i) => Ok(*i as f64),
-        _ => fault(Fault::Type(format!(
-            "expected a number, found {}",
-            v.type_name()
-        ))),
+        _ => Err(expected("a number", v)),
     }
 }
 
