@@ -99,7 +99,12 @@ pub struct EvalOptions {
 
 /// One rule, loaded.
 struct LoadedRule {
-    meta: RuleMeta,
+    /// The rule's place in the pack (`Engine::pack().rules`), whose metadata it is.
+    index: usize,
+    severity: crate::decision::Severity,
+    actor: Option<crate::decision::Actor>,
+    /// The scenarios it applies to, one bit each.
+    scenarios: u8,
     /// The rule lowered, or the reason it did not load (in a lenient engine). Filled when the
     /// rule loads, or on its first run when it came lowered by `build.rs` (`built`).
     program: OnceLock<Result<Program, Diagnostic>>,
@@ -121,10 +126,10 @@ impl LoadedRule {
                 .ok_or_else(|| {
                     Diagnostic::new(
                         "internal",
-                        &self.meta.file,
-                        format!("{}: the rule's built form does not decode", self.meta.id),
+                        &self.id,
+                        format!("{}: the rule's built form does not decode", self.id),
                     )
-                    .for_rule(&self.meta.id)
+                    .for_rule(&self.id)
                 })
         })
     }
@@ -134,17 +139,17 @@ impl LoadedRule {
         Arc::ptr_eq(&f.rule, &self.id)
             && Arc::ptr_eq(&f.title, &self.title)
             && Arc::ptr_eq(&f.clauses, &self.clauses)
-            && f.severity == self.meta.severity
-            && f.actor == self.meta.actor
+            && f.severity == self.severity
+            && f.actor == self.actor
     }
 
     fn json(&self) -> &FindingJson {
         self.json.get_or_init(|| {
             FindingJson::new(
-                &self.meta.id,
+                &self.id,
                 &self.title,
-                self.meta.severity,
-                self.meta.actor,
+                self.severity,
+                self.actor,
                 &self.clauses,
             )
         })
@@ -333,7 +338,7 @@ impl Engine {
         let parser = ();
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
-        for rule in &pack.rules {
+        for (index, rule) in pack.rules.iter().enumerate() {
             let built = pack.is_embedded()
                 && (cfg!(not(feature = "parser"))
                     || parse_limits(&options.limits) == ParseLimits::DEFAULT);
@@ -352,7 +357,14 @@ impl Engine {
                 id: rule.meta.id.as_str().into(),
                 title: rule.meta.title.as_str().into(),
                 clauses: rule.meta.clauses.clone(),
-                meta: rule.meta.clone(),
+                index,
+                severity: rule.meta.severity,
+                actor: rule.meta.actor,
+                scenarios: rule
+                    .meta
+                    .scenarios
+                    .iter()
+                    .fold(0, |bits, s| bits | scenario_bit(*s)),
                 program,
                 built,
                 json: OnceLock::new(),
@@ -436,7 +448,7 @@ impl Engine {
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
-        self.rules.iter().map(|r| &r.meta)
+        self.pack.rules.iter().map(|r| &r.meta)
     }
 
     /// Decides a request given as JSON text. Never panics; a bad request is an `error` decision.
@@ -518,7 +530,7 @@ impl Engine {
         for rule in self
             .rules
             .iter()
-            .filter(|r| r.meta.applies_to(request.scenario))
+            .filter(|r| r.scenarios & scenario_bit(request.scenario) != 0)
         {
             let (outcome, message, paths, position) = match rule.program() {
                 Err(d) => (
@@ -545,11 +557,11 @@ impl Engine {
             findings.push(Finding {
                 rule: rule.id.clone(),
                 title: rule.title.clone(),
-                severity: rule.meta.severity,
+                severity: rule.severity,
                 outcome,
                 message,
                 paths,
-                actor: rule.meta.actor,
+                actor: rule.actor,
                 clauses: rule.clauses.clone(),
                 position,
             });
@@ -576,13 +588,7 @@ impl Engine {
     /// How a rule's run ended, as a finding sees it. Anything but a result is an `error`: a
     /// rule never passes by accident.
     fn outcome(&self, rule: &LoadedRule, run: eval::Run) -> Outcome4 {
-        let source = || {
-            self.pack
-                .rules
-                .iter()
-                .find(|r| r.meta.id == rule.meta.id)
-                .map_or("", |r| &*r.source)
-        };
+        let source = || self.pack.rules.get(rule.index).map_or("", |r| &*r.source);
         match run {
             eval::Run::Result(result) => outcome_of(result),
             eval::Run::Value(value) => match value.try_cast::<RuleResult>() {
@@ -615,6 +621,11 @@ impl Engine {
             }
         }
     }
+}
+
+/// A scenario's bit in [`LoadedRule::scenarios`].
+fn scenario_bit(s: crate::request::Scenario) -> u8 {
+    1 << (s as u8)
 }
 
 fn position_of(pos: Pos) -> SourcePos {
