@@ -339,9 +339,11 @@ impl Engine {
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut diagnostics = Vec::new();
         for (index, rule) in pack.rules.iter().enumerate() {
-            let built = pack.is_embedded()
-                && (cfg!(not(feature = "parser"))
-                    || parse_limits(&options.limits) == ParseLimits::DEFAULT);
+            // Any pack's rule that is a default rule word for word (same file, same text) takes
+            // the form build.rs lowered: a pack that adds a rule to the default ones, or
+            // changes parameters, still parses only what is new.
+            let built = cfg!(not(feature = "parser"))
+                || parse_limits(&options.limits) == ParseLimits::DEFAULT;
             let built = built
                 .then(|| crate::pack::built_form(&rule.meta.file, &rule.source))
                 .flatten();
