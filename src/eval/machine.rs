@@ -241,6 +241,7 @@ impl<'r> Machine<'r> {
         }
     }
 
+    #[inline(always)]
     fn place<'s>(&'s self, e: &'s Ex) -> Res<&'s Val<'r>> {
         match e {
             Ex::Const(v) => Ok(v),
@@ -274,6 +275,7 @@ impl<'r> Machine<'r> {
     }
 
     /// `e`'s value: the one computed, or the variable read now.
+    #[inline(always)]
     fn value<'s>(&'s self, computed: &'s Option<Val<'r>>, e: &'s Ex) -> Res<&'s Val<'r>> {
         match computed {
             Some(v) => Ok(v),
