@@ -97,25 +97,31 @@ pub(crate) fn paths_of(paths: &Array) -> Vec<String> {
     out
 }
 
-/// `da_scope` of the typed request, for the compiled form: the same answer, and the same missing
-/// field, as `da_scope` over the rules' view of it.
+/// `da_scope`'s rule, whatever it reads from: the Data Act's switching chapter applies to a
+/// customer in one of `params.da_jurisdictions` (`in_da`; `None` when the jurisdiction is
+/// missing, which fails the calling rule naming it) with a production service.
+fn da_scope(in_da: Option<bool>, non_production: bool) -> Result<bool, MissingField> {
+    match in_da {
+        Some(in_da) => Ok(in_da && !non_production),
+        None => Err(MissingField("customer.jurisdiction".to_string())),
+    }
+}
+
+/// `da_scope(req)`, read from the typed request.
 pub(crate) fn da_scope_of(
     request: &crate::request::Request,
     places: &Jurisdictions,
 ) -> Result<bool, MissingField> {
-    let Some(jurisdiction) = request
+    let jurisdiction = request
         .customer
         .as_ref()
-        .and_then(|c| c.jurisdiction.as_ref())
-    else {
-        return Err(MissingField("customer.jurisdiction".to_string()));
-    };
+        .and_then(|c| c.jurisdiction.as_ref());
     let non_production = request
         .service
         .as_ref()
         .and_then(|s| s.non_production)
         .unwrap_or(false);
-    Ok(places.is_da(jurisdiction) && !non_production)
+    da_scope(jurisdiction.map(|j| places.is_da(j)), non_production)
 }
 
 /// `working_days(a, b, j)`: weekdays in (a, b] that are not public holidays of `j`.
@@ -123,22 +129,17 @@ pub(crate) fn working_days_in(a: Date, b: Date, places: &Jurisdictions, j: &str)
     a.working_days_except(b, places.holidays(j))
 }
 
-/// `da_scope(v)` of a value other than `req` itself (a map a rule built, a copy of `req`): the
-/// same answer as [`da_scope_of`] over the request.
+/// `da_scope(v)` of a value other than `req` itself (a map a rule built, a copy of `req`).
 pub(crate) fn da_scope_value(v: &Dynamic, places: &Jurisdictions) -> Result<bool, MissingField> {
     let key = |k: &str| Step::Key(k.into());
-    let jurisdiction = walk(v, &[key("customer"), key("jurisdiction")], |found| {
+    let in_da = walk(v, &[key("customer"), key("jurisdiction")], |found| {
         found.map(|j| {
             j.as_immutable_string_ref()
-                .map(|s| places.is_da(s.as_str()))
-                .unwrap_or(false)
+                .is_ok_and(|s| places.is_da(s.as_str()))
         })
     });
-    let Some(in_scope) = jurisdiction else {
-        return Err(MissingField("customer.jurisdiction".to_string()));
-    };
     let non_production = walk(v, &[key("service"), key("non_production")], |found| {
         found.and_then(|b| b.as_bool().ok()).unwrap_or(false)
     });
-    Ok(in_scope && !non_production)
+    da_scope(in_da, non_production)
 }

@@ -757,23 +757,16 @@ impl<'r> Machine<'r> {
             }
             Ex::MethodN(m, args) => {
                 self.tick()?;
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    let v = self.expr(a)?;
-                    values.push(self.real_owned(v)?);
-                }
-                method(*m, &values, limits)
+                // The receiver and at most two arguments (`sub_string`, `extract`).
+                let values: [Val<'r>; 3] = self.operands(args)?;
+                let given = values.get(..args.len()).unwrap_or(&values);
+                method(*m, given, limits)
             }
             Ex::Mutate(x) => {
                 let (m, slot, args) = &**x;
                 self.tick()?;
-                // At most two arguments (`insert`, `pad`): held in place, not in a vector.
-                let mut values = [Val::Unit, Val::Unit];
-                for (a, value) in args.iter().zip(values.iter_mut()) {
-                    let v = self.expr(a)?;
-                    *value = self.real_owned(v)?;
-                }
-                let [a, b] = values;
+                // At most two arguments (`insert`, `pad`).
+                let [a, b] = self.operands(args)?;
                 self.mutate(*m, *slot, a, b)
             }
             Ex::Call(call) => self.call(call).map_err(|e| e.at(call.pos)),
@@ -796,14 +789,25 @@ impl<'r> Machine<'r> {
                 }
                 let v = self.value(&computed, x)?;
                 match self.converted(v)? {
-                    Some(v) => sized_val(property(&v, name)?, limits),
-                    None => sized_val(property(v, name)?, limits),
+                    Some(v) => sized_val(property(&v, name, limits)?, limits),
+                    None => sized_val(property(v, name, limits)?, limits),
                 }
             }
             Ex::Index(x) => self.index(&x.0, &x.1).map_err(|e| e.at(x.2)),
             Ex::Block(block) => self.block(block),
             Ex::Range(..) => Err(internal("a range outside a `for` loop")),
         }
+    }
+
+    /// The values of `args`, left to right, held in place rather than in a vector (a method's
+    /// operands, which the lowering bounds by the host table's arities); `()` past the last.
+    fn operands<const N: usize>(&mut self, args: &[Ex]) -> Res<[Val<'r>; N]> {
+        let mut values = std::array::from_fn(|_| Val::Unit);
+        for (a, value) in args.iter().zip(values.iter_mut()) {
+            let v = self.expr(a)?;
+            *value = self.real_owned(v)?;
+        }
+        Ok(values)
     }
 
     /// A call of a function of the rule: its parameters are its first variables, and it sees

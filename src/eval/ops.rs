@@ -588,7 +588,7 @@ pub(crate) fn method_name(m: Method) -> &'static str {
 }
 
 /// `v.name`: a map's member (`()` when absent), or a read-only member of `req`/`params`.
-pub(crate) fn property<'r>(v: &Val<'r>, name: &ImmutableString) -> Res<Val<'r>> {
+pub(crate) fn property<'r>(v: &Val<'r>, name: &ImmutableString, limits: &Limits) -> Res<Val<'r>> {
     // Arrays and strings have `len` and `is_empty` as properties too, as in Rhai.
     if matches!(v.kind(), Kind::Array | Kind::Str) {
         let getter = match name.as_str() {
@@ -597,7 +597,7 @@ pub(crate) fn property<'r>(v: &Val<'r>, name: &ImmutableString) -> Res<Val<'r>> 
             _ => None,
         };
         if let Some(m) = getter {
-            return method(m, std::slice::from_ref(v), &Limits::default());
+            return method(m, std::slice::from_ref(v), limits);
         }
     }
     if let Val::Dyn(d) = v {

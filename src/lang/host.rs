@@ -115,6 +115,8 @@ const fn host(
     }
 }
 
+/// A method: a host entry that may also be called as `x.f(…)`; the ones that change their
+/// receiver are marked.
 const fn method(
     name: &'static str,
     arities: &'static [usize],
@@ -123,16 +125,12 @@ const fn method(
     m: Method,
 ) -> HostFunction {
     HostFunction {
-        name,
-        arities,
-        signature,
-        doc,
         method: true,
         mutates: matches!(
             m,
             Method::Push | Method::Insert | Method::Pop | Method::Pad | Method::Trim
         ),
-        callee: Callee::Method(m),
+        ..host(name, arities, signature, doc, Callee::Method(m))
     }
 }
 
