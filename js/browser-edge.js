@@ -3,5 +3,5 @@
 // understand `new URL(…, import.meta.url)` (Vite, webpack 5) emit it for you.
 import { makeApi } from './core.js';
 
-export { version } from './core.js';
+export { version, hostFunctions } from './core.js';
 export const { createEngine } = makeApi(() => fetch(new URL('./pkg/cloudgate_edge_bg.wasm', import.meta.url)));

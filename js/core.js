@@ -6,7 +6,14 @@
 // construction, and hostile nesting is bounded by the engine's input scanner instead of
 // overflowing a recursive JS-value conversion.
 
-import initAsync, { initSync, PolicyEngine, version as wasmVersion, __trapForTests, __cloudgate_reset } from './pkg/cloudgate.js';
+import initAsync, {
+  initSync,
+  PolicyEngine,
+  version as wasmVersion,
+  hostFunctionsJson,
+  __trapForTests,
+  __cloudgate_reset,
+} from './pkg/cloudgate.js';
 import { requestSchema } from './schema.js';
 
 // One wasm instance per JS realm, shared by every engine (the glue is a module singleton).
@@ -360,6 +367,27 @@ class Engine {
     return JSON.parse(this.#call((e) => e.sourcesJson()));
   }
 
+  /**
+   * Runs test cases in the pack's `tests/*.json` format, as `cloudgate test` does: `files` is
+   * `{ "tests/<name>.json": text }`, the bases (`tests/base/*.json`) included. Returns
+   * `{ pack, passed, failed, cases: [{ file, name, rule, passed, problems, expected, actual }] }`,
+   * and with `{ coverage: true }` also `coverage: { ruleId: { file, lines, statements,
+   * branch_arms, branches } }`. Needs the full module (the edge module has no test runner).
+   */
+  runTests(files, options) {
+    if (!isPlainObject(files)) throw new TypeError(`runTests(files): files must be an object of { path: text }, got ${describe(files)}`);
+    for (const [path, text] of Object.entries(files)) {
+      if (typeof text !== 'string') throw new TypeError(`runTests: files['${path}'] must be the file's text, got ${describe(text)}`);
+    }
+    if (options !== undefined && !isPlainObject(options)) throw new TypeError(`runTests(files, options): options must be an object, got ${describe(options)}`);
+    const coverage = options?.coverage === true;
+    return JSON.parse(
+      this.#call((e) => {
+        return e.runTestsJson(JSON.stringify(files), coverage);
+      }),
+    );
+  }
+
   /** The sandbox limits in force (defaults merged with `options.limits`). */
   limits() {
     return JSON.parse(this.#call((e) => e.limitsJson()));
@@ -425,6 +453,17 @@ export function makeApi(defaultWasm) {
 /** The engine's version (the Rust crate's), once an engine has been created. */
 export function version() {
   return runtime.module ? wasmVersion() : undefined;
+}
+
+/**
+ * The rule language's host functions and methods, from the engine's one table:
+ * `[{ name, kind: 'function' | 'method', arities, signature, doc, mutates }]`, for completion and
+ * hover docs in editors. Needs an engine created first (the table lives in the module), and the
+ * full module.
+ */
+export function hostFunctions() {
+  if (!runtime.module) throw new Error('cloudgate: hostFunctions() needs an engine created first (createEngine)');
+  return JSON.parse(hostFunctionsJson()).map(({ method, ...f }) => ({ ...f, kind: method ? 'method' : 'function' }));
 }
 
 /** For the package's own tests only: not part of the API. */

@@ -8,7 +8,7 @@ export * from './request.js';
 // A decision's types are generated likewise from its schema (decision.schema.json,
 // `cloudgate schema --decision`): Decision, Finding, Verdict, Severity, Outcome, Actor,
 // SourcePos, Lifecycle, PackInfo, Stats, InputError, AuditRecord, EngineInfo.
-import type { Actor, Decision, PackInfo, Severity } from './decision.js';
+import type { Actor, Decision, Outcome, PackInfo, Severity, Verdict } from './decision.js';
 export * from './decision.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -108,6 +108,11 @@ export interface Engine {
   diagnostics(): Diagnostic[];
   /** The loaded pack as files: `pack.json` and the `*.rhai` rules. */
   sources(): Record<string, string>;
+  /**
+   * Runs test cases in the pack's `tests/*.json` format, as `cloudgate test` does. `files`:
+   * `{ "tests/<name>.json": text }`, the bases (`tests/base/*.json`) included. Full module only.
+   */
+  runTests(files: Record<string, string>, options?: { coverage?: boolean }): TestRun;
   /** The limits in force. */
   limits(): Limits;
   /**
@@ -161,3 +166,60 @@ export function createEngine(options?: EngineOptions): Promise<Engine>;
 
 /** The engine's version, once the module is loaded. */
 export function version(): string | undefined;
+
+/** One host function or method of the rule language (docs/rule-language.md). */
+export interface HostFunction {
+  name: string;
+  kind: 'function' | 'method';
+  /** Numbers of arguments accepted, a method's receiver included. */
+  arities: number[];
+  /** How a rule writes the call. */
+  signature: string;
+  doc: string;
+  /** Changes the local variable it is called on (`a.push(x)`). */
+  mutates: boolean;
+}
+
+/** The engine's one table of host functions and methods; needs an engine created first. */
+export function hostFunctions(): HostFunction[];
+
+/** What `runTests` answers. */
+export interface TestRun {
+  pack: PackInfo;
+  passed: number;
+  failed: number;
+  cases: TestCaseResult[];
+  /** By rule id, with `{ coverage: true }`. */
+  coverage?: Record<string, RuleCoverage>;
+}
+
+export interface TestCaseResult {
+  file: string;
+  name: string;
+  /** The rule the case file is named after (`tests/TRM-002.json` → `TRM-002`). */
+  rule: string;
+  passed: boolean;
+  /** What differs from the expectation, one line each; empty when it passed. */
+  problems: string[];
+  /** The case's `expect` object. */
+  expected: Record<string, unknown>;
+  /** What the engine decided, in the terms of `expected`; null when the case could not run. */
+  actual: {
+    decision: Verdict;
+    failing: string[];
+    outcomes: Record<string, Outcome>;
+    errors?: string[];
+  } | null;
+}
+
+/** Which statements and branch arms of one rule ran. */
+export interface RuleCoverage {
+  rule: string;
+  file: string;
+  /** Line → how often the statement that ran most on that line ran (0: never). */
+  lines: Record<string, number>;
+  statements: { covered: number; total: number };
+  branch_arms: { covered: number; total: number };
+  /** An `if` (then, else) or a `switch` (each case, then the default) and each arm's count. */
+  branches: { line: number; column: number; taken: number[] }[];
+}

@@ -3,7 +3,7 @@
 // to get the .wasm at run time: Deno and Node read the file, everything else fetches it.
 import { makeApi } from './core.js';
 
-export { version } from './core.js';
+export { version, hostFunctions } from './core.js';
 
 const WASM = new URL('./pkg/cloudgate_bg.wasm', import.meta.url);
 

@@ -20,3 +20,9 @@ exports.createEngine = async function createEngine(options) {
 exports.version = function version() {
   return entry ? entry.version() : undefined;
 };
+
+/** The rule language's host functions and methods, once an engine has been created. */
+exports.hostFunctions = function hostFunctions() {
+  if (!entry) throw new Error('cloudgate: hostFunctions() needs an engine created first (createEngine)');
+  return entry.hostFunctions();
+};

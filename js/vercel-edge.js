@@ -3,7 +3,7 @@
 import wasmModule from './pkg/cloudgate_edge_bg.wasm?module';
 import { makeApi } from './core.js';
 
-export { version } from './core.js';
+export { version, hostFunctions } from './core.js';
 export const { createEngine } = makeApi(() => adopt(wasmModule));
 
 /** A module compiled in another realm (Next.js's sandbox) gets this realm's prototype (vercel.js). */

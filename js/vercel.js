@@ -5,7 +5,7 @@
 import wasmModule from './pkg/cloudgate_bg.wasm?module';
 import { makeApi } from './core.js';
 
-export { version } from './core.js';
+export { version, hostFunctions } from './core.js';
 export const { createEngine } = makeApi(() => adopt(wasmModule));
 
 /**

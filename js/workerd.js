@@ -3,5 +3,5 @@
 import wasmModule from './pkg/cloudgate_bg.wasm';
 import { makeApi } from './core.js';
 
-export { version } from './core.js';
+export { version, hostFunctions } from './core.js';
 export const { createEngine } = makeApi(() => wasmModule);

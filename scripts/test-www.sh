@@ -49,4 +49,4 @@ done
 [ -n "$origin" ] || { echo "test-www: the server did not start" >&2; cat "$log" >&2; exit 1; }
 echo "test-www: serving on $origin"
 
-WWW_ORIGIN="$origin" node --test --test-reporter=spec www/test/e2e.test.mjs
+WWW_ORIGIN="$origin" node --test --test-reporter=spec www/test/*.test.mjs

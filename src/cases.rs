@@ -28,6 +28,7 @@ use serde_json::Value;
 use crate::calendar::Date;
 use crate::decision::{Decision, Outcome, Verdict};
 use crate::engine::{Engine, EvalOptions};
+use crate::eval::coverage::Coverage;
 use crate::path::{parse_path, Step as PathStep};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -73,35 +74,72 @@ pub struct Case {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Verdict>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failing: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub outcomes: BTreeMap<String, Outcome>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub message_contains: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub paths_include: BTreeMap<String, Vec<String>>,
     /// Input error codes, for requests that must be refused.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_to: Option<String>,
 }
 
-/// The outcome of one case.
+/// The outcome of one case: the problems (none when it passed), and what was expected beside
+/// what the engine decided, for a reader who must see both.
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseReport {
     pub file: String,
     pub name: String,
+    /// The rule the case file is about (`tests/TRM-002.json` → `TRM-002`); empty for a file
+    /// named otherwise.
+    pub rule: String,
+    pub passed: bool,
     pub problems: Vec<String>,
+    pub expected: Expect,
+    /// `None` when the case could not run (its parameters do not apply).
+    pub actual: Option<Actual>,
 }
 
-impl CaseReport {
-    pub fn passed(&self) -> bool {
-        self.problems.is_empty()
+/// What a decision says, in the terms a case expects it in.
+#[derive(Clone, Debug, Serialize)]
+pub struct Actual {
+    pub decision: Verdict,
+    pub failing: Vec<String>,
+    pub outcomes: BTreeMap<String, Outcome>,
+    /// Input error codes of a refused request.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+impl Actual {
+    fn of(decision: &Decision) -> Actual {
+        Actual {
+            decision: decision.decision,
+            failing: decision.failing().into_iter().map(str::to_owned).collect(),
+            outcomes: decision
+                .findings
+                .iter()
+                .map(|f| (f.rule.to_string(), f.outcome))
+                .collect(),
+            errors: decision.errors.iter().map(|e| e.code.to_string()).collect(),
+        }
     }
+}
+
+/// The rule a case file is named after: `tests/TRM-002.json` and `tests/TRM-002/x.json` are
+/// about `TRM-002`.
+pub fn rule_of_file(file: &str) -> &str {
+    file.trim_start_matches("tests/")
+        .split(['.', '/'])
+        .next()
+        .unwrap_or("")
 }
 
 /// One case made concrete: the text to evaluate, the options, and what to expect.
@@ -387,44 +425,60 @@ pub fn pack_cases(tests: &[(String, String)]) -> Result<Vec<Prepared>, String> {
 
 /// Runs every case file of the engine's own pack.
 pub fn run_pack_tests(engine: &Engine) -> Result<Vec<CaseReport>, String> {
-    Ok(pack_cases(&engine.pack().tests)?
+    run_tests(engine, &engine.pack().tests, None)
+}
+
+/// Runs the case files `tests` (path in the pack → text, the bases among them) on `engine`,
+/// counting in `coverage` what the rules ran when it is given.
+pub fn run_tests(
+    engine: &Engine,
+    tests: &[(String, String)],
+    mut coverage: Option<&mut Coverage>,
+) -> Result<Vec<CaseReport>, String> {
+    Ok(pack_cases(tests)?
         .iter()
-        .map(|case| run_case(engine, case))
+        .map(|case| run_case(engine, case, coverage.as_deref_mut()))
         .collect())
 }
 
-pub fn run_case(engine: &Engine, case: &Prepared) -> CaseReport {
-    let report = |problems| CaseReport {
+pub fn run_case(engine: &Engine, case: &Prepared, coverage: Option<&mut Coverage>) -> CaseReport {
+    let report = |problems: Vec<String>, decision: Option<&Decision>| CaseReport {
         file: case.file.clone(),
         name: case.name.clone(),
+        rule: rule_of_file(&case.file).to_owned(),
+        passed: problems.is_empty(),
         problems,
+        expected: case.expect.clone(),
+        actual: decision.map(Actual::of),
     };
     let options = EvalOptions {
         as_of: case.as_of,
         explain: case.explain,
         record: false,
     };
+    let decide = |engine: &Engine, coverage: Option<&mut Coverage>| match coverage {
+        Some(coverage) => engine.evaluate_json_covered(&case.text, &options, coverage),
+        None => engine.evaluate_json(&case.text, &options),
+    };
     if case.params.is_empty() {
-        return report(check(
-            &engine.evaluate_json(&case.text, &options),
-            &case.expect,
-        ));
+        let decision = decide(engine, coverage);
+        return report(check(&decision, &case.expect), Some(&decision));
     }
     // Overridden parameters need their own engine (the digest changes too).
     let mut pack = engine.pack().clone();
     if let Err(e) = pack.override_params(&case.params) {
-        return report(vec![format!("params: {e}")]);
+        return report(vec![format!("params: {e}")], None);
     }
     let options_engine = crate::engine::EngineOptions {
         limits: engine.limits().clone(),
         lenient: false,
     };
     match Engine::with_options(pack, options_engine) {
-        Ok(custom) => report(check(
-            &custom.evaluate_json(&case.text, &options),
-            &case.expect,
-        )),
-        Err(e) => report(vec![format!("params: {e}")]),
+        Ok(custom) => {
+            let decision = decide(&custom, coverage);
+            report(check(&decision, &case.expect), Some(&decision))
+        }
+        Err(e) => report(vec![format!("params: {e}")], None),
     }
 }
 

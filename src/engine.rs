@@ -15,6 +15,7 @@ use crate::decision::{
     pack_json, Clauses, Decision, Finding, FindingJson, Lifecycle, Outcome, PackInfo, RequestHint,
     SourcePos, Stats,
 };
+use crate::eval::coverage::{Coverage, RuleCoverage, Sites};
 use crate::eval::{self, host::ReadOnly, host::RuleResult, Fault};
 use crate::input::{parse_request, InputLimits};
 use crate::jurisdictions::Jurisdictions;
@@ -455,9 +456,50 @@ impl Engine {
 
     /// Decides a request given as JSON text. Never panics; a bad request is an `error` decision.
     pub fn evaluate_json(&self, text: &str, options: &EvalOptions) -> Decision {
+        self.evaluate_json_with(text, options, None)
+    }
+
+    /// As [`Engine::evaluate_json`], counting in `coverage` which statements and branches of
+    /// each rule ran (`cloudgate test --coverage`, the workbench's shading).
+    pub fn evaluate_json_covered(
+        &self,
+        text: &str,
+        options: &EvalOptions,
+        coverage: &mut Coverage,
+    ) -> Decision {
+        self.evaluate_json_with(text, options, Some(coverage))
+    }
+
+    /// An empty count for [`Engine::evaluate_json_covered`], one entry per rule of the pack.
+    pub fn coverage(&self) -> Coverage {
+        Coverage::new(self.pack.rules.len())
+    }
+
+    /// What `coverage` counted, rule by rule, against what each rule could run.
+    pub fn coverage_report(&self, coverage: &Coverage) -> Vec<RuleCoverage> {
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let meta = &self.pack.rules.get(rule.index)?.meta;
+                let program = rule.program().as_ref().ok()?;
+                Some(RuleCoverage::of(
+                    meta,
+                    &Sites::of(program),
+                    coverage.rule(rule.index),
+                ))
+            })
+            .collect()
+    }
+
+    fn evaluate_json_with(
+        &self,
+        text: &str,
+        options: &EvalOptions,
+        coverage: Option<&mut Coverage>,
+    ) -> Decision {
         let mut decision = match parse_request(text, &self.limits.input) {
             Ok(request) => with_stack(self.limits.max_millis_per_rule, || {
-                self.evaluate_on_this_stack(&request, options, Some(text.len()))
+                self.evaluate_on_this_stack(&request, options, Some(text.len()), coverage)
             }),
             Err((errors, hint)) => Decision::rejected(self.info.clone(), errors, hint),
         };
@@ -473,7 +515,7 @@ impl Engine {
     /// across APIs should decide text (`evaluate_json`), as the CLI and the JS package do.
     pub fn evaluate(&self, request: &Request, options: &EvalOptions) -> Decision {
         let mut decision = with_stack(self.limits.max_millis_per_rule, || {
-            self.evaluate_on_this_stack(request, options, None)
+            self.evaluate_on_this_stack(request, options, None, None)
         });
         if options.record {
             let text = serde_json::to_string(request).unwrap_or_default();
@@ -488,6 +530,7 @@ impl Engine {
         request: &Request,
         options: &EvalOptions,
         text_len: Option<usize>,
+        mut coverage: Option<&mut Coverage>,
     ) -> Decision {
         let started = clock::now_micros();
         let as_of = request.as_of.or(options.as_of).unwrap_or_else(clock::today);
@@ -545,8 +588,15 @@ impl Engine {
                 ),
                 Ok(program) => {
                     clock::start_rule(self.limits.max_millis_per_rule);
-                    let (run, ops) =
-                        eval::run(program, &globals, &self.limits, &mut budget, &mut slots);
+                    let hits = coverage.as_deref_mut().and_then(|c| c.rule_mut(rule.index));
+                    let (run, ops) = eval::run(
+                        program,
+                        &globals,
+                        &self.limits,
+                        &mut budget,
+                        &mut slots,
+                        hits,
+                    );
                     operations += ops;
                     self.outcome(rule, run)
                 }

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cloudgate::cases::run_pack_tests;
+use cloudgate::cases::run_tests;
 use cloudgate::decision::{Decision, RequestHint, Verdict};
+use cloudgate::eval::coverage::RuleCoverage;
 use cloudgate::report::{render_text, traceability_markdown};
 use cloudgate::{Date, Engine, EngineOptions, EvalOptions, InputError, Limits, Pack, PackError};
 
@@ -138,6 +139,13 @@ enum Command {
     Test {
         #[command(flatten)]
         pack: PackArgs,
+        /// Count which statements and branches of each rule the cases run: print a line per
+        /// rule and write an lcov tracefile (see --lcov).
+        #[arg(long)]
+        coverage: bool,
+        /// Where --coverage writes lcov.
+        #[arg(long, value_name = "FILE", default_value = "coverage/lcov.info")]
+        lcov: PathBuf,
     },
     /// Print the JSON Schema of a request (or, with --decision, of a decision).
     Schema {
@@ -200,6 +208,58 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// One line a rule (statements and branch arms covered, what was missed), a total, and the
+/// lcov tracefile.
+fn print_coverage(rules: &[RuleCoverage], root: &str, lcov: &Path) -> Result<(), Failure> {
+    let mut statements = (0, 0);
+    let mut arms = (0, 0);
+    println!("coverage: statements, branch arms, and what no case runs (a line, a statement line:column, an arm line:column#arm)");
+    for r in rules {
+        statements.0 += r.statements.covered;
+        statements.1 += r.statements.total;
+        arms.0 += r.branch_arms.covered;
+        arms.1 += r.branch_arms.total;
+        let (mut missed, arms_missed) = r.missed();
+        missed.extend(arms_missed);
+        println!(
+            "  {:<8} {:>3}/{:<3} stmts {:>3}/{:<3} arms{}",
+            r.rule,
+            r.statements.covered,
+            r.statements.total,
+            r.branch_arms.covered,
+            r.branch_arms.total,
+            if missed.is_empty() {
+                String::new()
+            } else {
+                format!("  missed {}", missed.join(" "))
+            }
+        );
+    }
+    let percent = |(a, b): (usize, usize)| {
+        if b == 0 {
+            100.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
+    println!(
+        "coverage: {}/{} statements ({:.1} %), {}/{} branch arms ({:.1} %)",
+        statements.0,
+        statements.1,
+        percent(statements),
+        arms.0,
+        arms.1,
+        percent(arms)
+    );
+    if let Some(dir) = lcov.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(lcov, cloudgate::eval::coverage::lcov(rules, root))
+        .map_err(|e| format!("{}: {e}", lcov.display()))?;
+    println!("lcov written to {}", lcov.display());
+    Ok(())
 }
 
 fn load_engine(args: &PackArgs) -> Result<Engine, Failure> {
@@ -301,10 +361,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             println!("{out}");
             Ok(0)
         }
-        Command::Test { pack } => {
+        Command::Test {
+            pack,
+            coverage,
+            lcov,
+        } => {
             let engine = load_engine(&pack)?;
-            let reports = run_pack_tests(&engine)?;
-            let failed: Vec<_> = reports.iter().filter(|r| !r.passed()).collect();
+            let mut counted = coverage.then(|| engine.coverage());
+            let reports = run_tests(&engine, &engine.pack().tests, counted.as_mut())?;
+            let failed: Vec<_> = reports.iter().filter(|r| !r.passed).collect();
             for report in &failed {
                 println!("FAIL {} :: {}", report.file, report.name);
                 for p in &report.problems {
@@ -316,13 +381,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 covered.insert(r.id.as_str(), 0);
             }
             for report in &reports {
-                let id = report
-                    .file
-                    .trim_start_matches("tests/")
-                    .split(['.', '/'])
-                    .next()
-                    .unwrap_or("");
-                if let Some(n) = covered.get_mut(id) {
+                if let Some(n) = covered.get_mut(report.rule.as_str()) {
                     *n += 1;
                 }
             }
@@ -349,6 +408,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 reports.len() - failed.len(),
                 failed.len()
             );
+            if let Some(counted) = counted {
+                let root = pack
+                    .rules
+                    .as_deref()
+                    .map_or_else(|| "rules".to_owned(), |d| d.display().to_string());
+                print_coverage(&engine.coverage_report(&counted), &root, &lcov)?;
+            }
             Ok(if failed.is_empty() { 0 } else { 1 })
         }
         Command::Schema { decision } => {

@@ -6,6 +6,7 @@ use std::cell::OnceCell;
 
 use rhai::{Array, Dynamic, ImmutableString};
 
+use super::coverage::Hits;
 use super::fault::{Fault, Size};
 use super::host::{
     da_scope_of, da_scope_value, message_of, paths_of, walk, working_days_in, MissingField,
@@ -130,6 +131,7 @@ pub(crate) fn run<'r>(
     limits: &'r Limits,
     budget: &mut Budget,
     scratch: &mut Vec<Val<'r>>,
+    cover: Option<&mut Hits>,
 ) -> (Run, u64) {
     let mut slots = std::mem::take(scratch);
     slots.clear();
@@ -145,6 +147,7 @@ pub(crate) fn run<'r>(
         request_bound,
         depth: 0,
         result: None,
+        cover: cover.as_deref().map(|_| Hits::default()),
     };
     let outcome = match machine.tail(&program.body) {
         Err(Flow::Result) => match machine.result.take() {
@@ -157,6 +160,9 @@ pub(crate) fn run<'r>(
         },
         Err(flow) => ended(flow),
     };
+    if let (Some(dst), Some(hits)) = (cover, machine.cover.take()) {
+        dst.merge(&hits);
+    }
     // Values a rule left in its variables are dropped now, not with the next rule.
     machine.slots.clear();
     *scratch = machine.slots;
@@ -192,6 +198,8 @@ struct Machine<'r> {
     depth: usize,
     /// The rule's result, set when it leaves with [`Flow::Result`].
     result: Option<RuleResult>,
+    /// What ran, when the caller counts coverage.
+    cover: Option<Hits>,
 }
 
 /// A value that can be read in place (no evaluation, no side effect).
@@ -414,9 +422,11 @@ impl<'r> Machine<'r> {
             return Ok(Val::Unit);
         };
         for (i, stmt) in init.iter().enumerate() {
+            self.covered(block, i);
             self.stmt(stmt).map_err(|e| e.at(block.pos(i)))?;
         }
         let at = block.pos(init.len());
+        self.covered(block, init.len());
         match last {
             St::Expr(Ex::Host(h, args)) if h.is_result() => {
                 self.tick().map_err(|e| e.at(at))?;
@@ -426,9 +436,12 @@ impl<'r> Machine<'r> {
             St::If(x) => {
                 self.tick().map_err(|e| e.at(at))?;
                 let (condition, then, otherwise) = &**x;
+                let site = self.site();
                 if self.boolean(condition).map_err(|e| e.at(at))? {
+                    self.taken(site, 0);
                     self.tail(then)
                 } else {
+                    self.taken(site, 1);
                     self.tail(otherwise)
                 }
             }
@@ -436,9 +449,32 @@ impl<'r> Machine<'r> {
         }
     }
 
+    /// Counts statement `i` of `block` as run, when coverage is counted.
+    #[inline(always)]
+    fn covered(&mut self, block: &Block, i: usize) {
+        if let Some(hits) = &mut self.cover {
+            hits.statement(block.pos(i));
+        }
+    }
+
+    /// The branch site that starts now: the statement that runs, when coverage is counted.
+    /// Read before the condition runs, which may run statements of its own.
+    #[inline(always)]
+    fn site(&self) -> Option<Pos> {
+        self.cover.as_ref().map(|hits| hits.current)
+    }
+
+    #[inline(always)]
+    fn taken(&mut self, site: Option<Pos>, arm: usize) {
+        if let (Some(hits), Some(site)) = (&mut self.cover, site) {
+            hits.branch(site, arm);
+        }
+    }
+
     fn block(&mut self, block: &Block) -> Res<Val<'r>> {
         let mut last = Val::Unit;
         for (i, stmt) in block.stmts.iter().enumerate() {
+            self.covered(block, i);
             last = match self.stmt(stmt) {
                 Ok(v) => v,
                 Err(e) => return Err(e.at(block.pos(i))),
@@ -480,9 +516,12 @@ impl<'r> Machine<'r> {
             St::Expr(e) => self.expr(e),
             St::If(x) => {
                 let (condition, then, otherwise) = &**x;
+                let site = self.site();
                 if self.boolean(condition)? {
+                    self.taken(site, 0);
                     self.block(then)
                 } else {
+                    self.taken(site, 1);
                     self.block(otherwise)
                 }
             }
@@ -633,9 +672,10 @@ impl<'r> Machine<'r> {
     }
 
     fn switch(&mut self, s: &Switch) -> Res<Val<'r>> {
+        let site = self.site();
         let value = self.expr(&s.value)?;
         let value = self.real_owned(value)?;
-        for (Case(constant), condition, arm) in &s.arms {
+        for (i, (Case(constant), condition, arm)) in s.arms.iter().enumerate() {
             if !same_constant(&value, constant) {
                 continue;
             }
@@ -644,8 +684,10 @@ impl<'r> Machine<'r> {
                     continue;
                 }
             }
+            self.taken(site, i);
             return self.expr(arm);
         }
+        self.taken(site, s.arms.len());
         match &s.default {
             Some(arm) => self.expr(arm),
             None => Ok(Val::Unit),

@@ -9,8 +9,10 @@
 //! | [`host`] | the host functions' work, rule results |
 //! | [`convert`] | the request as the rules' values (`req` whole) |
 //! | [`fault`] | why a rule stopped with an error |
+//! | [`coverage`] | which statements and branches ran, when asked |
 
 pub mod convert;
+pub mod coverage;
 pub mod fault;
 pub mod host;
 mod machine;

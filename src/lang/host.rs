@@ -80,8 +80,8 @@ pub(crate) enum Callee {
     Contains,
 }
 
-/// One entry of the table.
-#[derive(Clone, Copy, Debug)]
+/// One entry of the table; serialised (without the evaluator's dispatch) for editors.
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct HostFunction {
     pub name: &'static str,
     /// Numbers of arguments accepted, the receiver of a method included.
@@ -94,6 +94,7 @@ pub struct HostFunction {
     pub method: bool,
     /// Changes the variable it is called on: the receiver must be a local variable.
     pub mutates: bool,
+    #[serde(skip)]
     pub(crate) callee: Callee,
 }
 

@@ -397,6 +397,84 @@ impl PolicyEngine {
     pub fn limits_json(&self) -> String {
         json(self.engine.limits())
     }
+
+    /// Runs test cases in the pack's `tests/*.json` format, as `cloudgate test` does.
+    /// `files_json`: `{ "tests/<file>.json": "<text>", … }`, bases included. With `coverage`,
+    /// the result carries what each rule ran. Only in the full module: the workbench needs it,
+    /// an edge function does not, and both modules share one glue, so the edge module's is a
+    /// stub that throws.
+    #[cfg(feature = "parser")]
+    #[wasm_bindgen(js_name = runTestsJson)]
+    pub fn run_tests_json(&self, files_json: &str, coverage: bool) -> Result<String, JsValue> {
+        let files: BTreeMap<String, String> = serde_json::from_str(files_json)
+            .map_err(|e| js_error(&format!("test files: {e}"), &[]))?;
+        let files: Vec<(String, String)> = files.into_iter().collect();
+        let mut counted = coverage.then(|| self.engine.coverage());
+        let cases = cloudgate::cases::run_tests(&self.engine, &files, counted.as_mut())
+            .map_err(|e| js_error(&e, &[]))?;
+        let passed = cases.iter().filter(|c| c.passed).count();
+        let coverage = counted.map(|counted| {
+            self.engine
+                .coverage_report(&counted)
+                .into_iter()
+                .map(|r| (r.rule.clone(), r))
+                .collect()
+        });
+        let out = TestRun {
+            pack: self.engine.pack_info(),
+            passed,
+            failed: cases.len() - passed,
+            cases,
+            coverage,
+        };
+        Ok(json(&out))
+    }
+
+    /// Runs test cases in the pack's `tests/*.json` format, as `cloudgate test` does.
+    /// `files_json`: `{ "tests/<file>.json": "<text>", … }`, bases included. With `coverage`,
+    /// the result carries what each rule ran. Only in the full module: the workbench needs it,
+    /// an edge function does not, and both modules share one glue, so the edge module's is a
+    /// stub that throws.
+    #[cfg(not(feature = "parser"))]
+    #[wasm_bindgen(js_name = runTestsJson)]
+    pub fn run_tests_json(&self, files_json: &str, coverage: bool) -> Result<String, JsValue> {
+        // The names must match the full module's: the glue is generated from them.
+        let _ = (files_json, coverage);
+        Err(js_error(FULL_MODULE_ONLY, &[]))
+    }
+}
+
+#[cfg(not(feature = "parser"))]
+const FULL_MODULE_ONLY: &str =
+    "cloudgate: the edge module has no test runner nor function table; use the full module";
+
+/// What `runTestsJson` answers.
+#[cfg(feature = "parser")]
+#[derive(serde::Serialize)]
+struct TestRun<'a> {
+    pack: &'a cloudgate::decision::PackInfo,
+    passed: usize,
+    failed: usize,
+    cases: Vec<cloudgate::cases::CaseReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<BTreeMap<String, cloudgate::eval::coverage::RuleCoverage>>,
+}
+
+// The edge module's stub below throws; both carry the same doc, which the shared glue repeats.
+/// The rule language's host functions and methods (`cloudgate::HOST_FUNCTIONS`), for editors'
+/// completion and hover docs.
+#[cfg(feature = "parser")]
+#[wasm_bindgen(js_name = hostFunctionsJson)]
+pub fn host_functions_json() -> Result<String, JsValue> {
+    Ok(json(cloudgate::HOST_FUNCTIONS))
+}
+
+/// The rule language's host functions and methods (`cloudgate::HOST_FUNCTIONS`), for editors'
+/// completion and hover docs.
+#[cfg(not(feature = "parser"))]
+#[wasm_bindgen(js_name = hostFunctionsJson)]
+pub fn host_functions_json() -> Result<String, JsValue> {
+    Err(js_error(FULL_MODULE_ONLY, &[]))
 }
 
 /// The crate version, so the JS side can report which engine it runs.
