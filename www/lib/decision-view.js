@@ -3,7 +3,7 @@
 // cause often trips several rules); what was only noted (info findings never block); then what
 // passed (with the checked values in explain mode) and what did not apply, folded away.
 
-import { fieldHint, fieldInfo } from './fields.js';
+import { fieldHint, fieldLabel } from './fields.js';
 
 const CLAUSE_NAMES = {
   iso20000_1_2018: 'ISO/IEC 20000-1:2018',
@@ -21,9 +21,16 @@ const SEVERITY_ORDER = { deny: 0, warn: 1, info: 2 };
 
 /** Who must act to make a failing check pass (domain.md §2 `actor`), in words. */
 export const ACTOR_TEXT = {
-  customer: 'customer must act',
-  provider: 'provider must act',
-  both: 'customer and provider must act',
+  customer: 'The customer must act',
+  provider: 'The provider must act',
+  both: 'The customer and the provider must act',
+};
+
+/** Who the parties are, for a sentence ("the provider must fix 2 of them"). */
+export const ACTOR_NAME = {
+  customer: 'the customer',
+  provider: 'the provider',
+  both: 'the customer and the provider together',
 };
 
 /** An info finding that "failed" only records something: it is noted, never failed. */
@@ -74,19 +81,23 @@ function positionText(f) {
 }
 
 /**
- * A field a finding names: its title from the request's schema, then the path itself (which a
- * reader may search the JSON for); the path alone when the schema does not know it.
+ * A field a finding names: its title from the request's schema, in context ("Data asset #3 ›
+ * Deletion › Deletion status"), the raw path kept for screen readers and for searching the
+ * JSON (`data_assets[2].deletion.status`; sighted users get it on hover); the path alone when
+ * the schema does not know it.
  */
 export function pathText(path) {
-  const info = fieldInfo(path);
-  return info ? [h('span', { class: 'path-title' }, info.title), ' ', h('span', { class: 'path-raw' }, path)] : [path];
+  const label = fieldLabel(path);
+  return label !== path
+    ? [h('span', { class: 'path-title' }, label), h('span', { class: 'path-raw visually-hidden' }, ` (field ${path})`)]
+    : [path];
 }
 
 /** A field a finding names, as a button that goes to it (or as code without `onPath`). */
 export function pathButton(path, onPath) {
   return onPath
-    ? h('button', { type: 'button', class: 'path', onclick: () => onPath(path), title: `Go to ${fieldHint(path)}` }, pathText(path))
-    : h('code', { title: fieldHint(path) }, pathText(path));
+    ? h('button', { type: 'button', class: 'path', onclick: () => onPath(path), title: `Go to ${fieldHint(path)}`, dataset: { path } }, pathText(path))
+    : h('code', { class: 'path', title: fieldHint(path), dataset: { path } }, pathText(path));
 }
 
 export function actorTag(f) {

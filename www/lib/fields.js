@@ -40,6 +40,20 @@ function enumeration(node) {
 }
 
 /**
+ * What one item of a list of blocks is called ("Data asset" for `data_assets[2]`): the item
+ * schema's title, else its definition's name in words (`DataAsset`), else the list's title.
+ */
+function itemTitle(items, listTitle) {
+  if (items && typeof items.title === 'string') return items.title;
+  const ref = items && typeof items.$ref === 'string' ? items.$ref.replace('#/definitions/', '') : '';
+  if (ref) {
+    const words = ref.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return listTitle;
+}
+
+/**
  * Every field by shape: { title, description, kind, values?, valueDocs? }, where kind is
  * block, blocks (a list of blocks), list (of scalars), enum, bool, number, date or text.
  */
@@ -55,6 +69,7 @@ function walk(prefix, block) {
       const items = resolve(typeof node.items === 'object' ? node.items : {});
       if (items.properties) {
         info.kind = 'blocks';
+        info.itemTitle = itemTitle(node.items, info.title);
         walk(`${shape}[]`, items);
       } else {
         info.kind = 'list';
@@ -103,8 +118,9 @@ export function fieldHint(path) {
 
 /**
  * The title with its enclosing blocks, for a field shown out of its block ("Termination ›
- * Effective date", "Data assets #2 (d2) › Deletion › Deletion status"). With `request`, an item
- * of a list is named by its id (or name) as well as its position.
+ * Effective date", "Data asset #3 › Deletion › Deletion status" for
+ * `data_assets[2].deletion.status`): an item of a list is named by the item's title and its
+ * position counted from 1, and, with `request`, by its id (or name) as well ("Data asset #3 (d3)").
  */
 export function fieldContext(path, request) {
   const parts = parsePath(path);
@@ -114,14 +130,21 @@ export function fieldContext(path, request) {
   for (const part of parts) {
     cur = cur !== null && typeof cur === 'object' ? cur[part] : undefined;
     if (typeof part === 'number') {
+      const list = FIELDS[shapeOf(prefix)];
       prefix += `[${part}]`;
       const id = cur && typeof cur === 'object' ? cur.id ?? cur.name ?? cur.asset_id : undefined;
       const item = `#${part + 1}${id !== undefined && id !== null ? ` (${id})` : ''}`;
-      out.push(out.length ? `${out.pop()} ${item}` : item);
+      const listTitle = out.pop();
+      out.push(`${list?.itemTitle ?? listTitle ?? 'Item'} ${item}`);
       continue;
     }
     prefix = prefix ? `${prefix}.${part}` : part;
     out.push(fieldTitle(prefix));
   }
   return out.join(' › ');
+}
+
+/** Who is asked to change a field: its title in context, then its path (a hover's first line). */
+export function fieldLabel(path, request) {
+  return fieldInfo(path) || /\[\d+\]/.test(path) ? fieldContext(path, request) : path;
 }

@@ -1,4 +1,5 @@
-// Proves every training exercise against the native CLI and the default pack (read from
+// Proves every training exercise (the data files in www/exercises/, read and checked for
+// soundness as the page reads them) against the native CLI and the default pack (read from
 // rules/, so a stale binary's embedded copy cannot hide a rule change): the flawed
 // request gets the exercise's decision (`decision`, default deny; review for an exercise whose
 // rules are warnings) with exactly the exercise's rules failing, and the reference solution is
@@ -11,9 +12,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXERCISES, flawedRequest, solvedRequest } from '../exercises.js';
+import { flawedRequest, loadCurriculum, solvedRequest } from '../exercises.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+let EXERCISES;
+try {
+  ({ EXERCISES } = await loadCurriculum((name) => JSON.parse(readFileSync(join(root, 'www/exercises', name), 'utf8'))));
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
 const cli = resolve(process.argv[2] ?? join(root, 'target/debug/cloudgate'));
 const dir = mkdtempSync(join(tmpdir(), 'cloudgate-exercises-'));
 
