@@ -194,12 +194,17 @@ pub(crate) fn shipped_params() -> serde_json::Map<String, serde_json::Value> {
 /// its scenario, and an engine that starts touches no decoding code at all, which in wasm is
 /// code V8 would otherwise compile at cold start.
 pub(crate) fn built_form(file: &str, source: &str) -> Option<&'static [u8]> {
-    embedded::RULES
-        .iter()
-        .find(|(path, text, _, _)| {
-            *path == file && (std::ptr::eq(*text, source) || *text == source)
-        })
-        .and_then(|(_, _, _, form)| *form)
+    embedded_rule(file, source).and_then(|(_, _, _, form)| *form)
+}
+
+/// The default rule of that file, if `source` is its text. `build.rs` writes `RULES` sorted by
+/// path, so this is a binary search: an engine asks once per rule when it starts.
+fn embedded_rule(file: &str, source: &str) -> Option<&'static embedded::Rule> {
+    let i = embedded::RULES
+        .binary_search_by(|(path, _, _, _)| (*path).cmp(file))
+        .ok()?;
+    let rule = embedded::RULES.get(i)?;
+    (std::ptr::eq(rule.1, source) || rule.1 == source).then_some(rule)
 }
 
 /// A form [`built_form`] gave; `None` if it does not decode (a damaged build: never expected).
@@ -428,12 +433,11 @@ impl Pack {
             && self.manifest.version == embedded::VERSION
             && embedded::same_params(&self.manifest.params)
             && self.rules.len() == embedded::RULE_COUNT
-            && self.rules.iter().all(|r| {
-                // The rules of `Pack::embedded` borrow the embedded text: the same pointer.
-                embedded::RULES.iter().any(|(path, text, _, _)| {
-                    *path == r.meta.file && (std::ptr::eq(*text, &*r.source) || *text == &*r.source)
-                })
-            })
+            // The rules of `Pack::embedded` borrow the embedded text: the same pointer.
+            && self
+                .rules
+                .iter()
+                .all(|r| embedded_rule(&r.meta.file, &r.source).is_some())
     }
 
     /// [`Self::info`], told whether [`Self::is_shipped`] (the engine asks that anyway).
@@ -722,5 +726,15 @@ mod tests {
     fn embedded_pack_loads() {
         let p = Pack::embedded().unwrap();
         assert_eq!(p.manifest.name, "iso20000-9-lifecycle");
+        assert!(p.is_shipped());
+    }
+
+    #[test]
+    fn embedded_rules_are_sorted_by_path_and_found() {
+        assert!(embedded::RULES.windows(2).all(|w| w[0].0 < w[1].0));
+        for (path, text, _, form) in embedded::RULES {
+            assert_eq!(built_form(path, text), *form);
+            assert!(built_form(path, &format!("{text} ")).is_none());
+        }
     }
 }
