@@ -11,6 +11,9 @@ if [ ! -f js/pkg/cloudgate_bg.wasm ] || [ ! -f js/pkg/cloudgate.js ]; then
   bash scripts/build-wasm.sh
 fi
 
+# The rule editor's bundle and the pack's cases for the workbench (www/vendor/, idempotent).
+bash scripts/build-www.sh
+
 port="${PORT:-8080}"
 echo "demo: open http://127.0.0.1:${port}/ (portal, rule workbench, training) — Ctrl+C stops"
 exec node www/serve.mjs --port "$port"

@@ -18,6 +18,9 @@ if [ ! -f www/node_modules/playwright-core/package.json ] ||
   (cd www && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# --- the rule editor's bundle and the pack's cases for the workbench (www/vendor/)
+bash scripts/build-www.sh
+
 # --- the browser: Debian's chromium, never a downloaded one
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium_bin" ]; then
