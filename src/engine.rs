@@ -111,15 +111,28 @@ struct LoadedRule {
     program: OnceLock<Result<Program, Diagnostic>>,
     /// The form `build.rs` wrote, still encoded.
     built: Option<&'static [u8]>,
-    /// `meta.id`, `meta.title` and `meta.clauses`, shared by every finding of this rule.
+    /// `meta.id`, `meta.title` and `meta.clauses`, shared by every finding of this rule. The
+    /// clauses of a default rule in an engine that started without building the pack
+    /// ([`Engine::embedded`]) are read from its header when a finding first needs them.
     id: Arc<str>,
     title: Arc<str>,
-    clauses: Arc<Clauses>,
+    clauses: OnceLock<Arc<Clauses>>,
+    clauses_from: Option<&'static crate::pack::EmbeddedRule>,
     /// This rule's part of every finding's JSON, written on first need.
     json: OnceLock<FindingJson>,
 }
 
 impl LoadedRule {
+    fn clauses(&self) -> &Arc<Clauses> {
+        self.clauses.get_or_init(|| {
+            Arc::new(
+                self.clauses_from
+                    .map(crate::pack::shipped_clauses)
+                    .unwrap_or_default(),
+            )
+        })
+    }
+
     fn program(&self) -> &Result<Program, Diagnostic> {
         self.program.get_or_init(|| {
             self.built
@@ -139,7 +152,7 @@ impl LoadedRule {
     fn wrote(&self, f: &Finding) -> bool {
         Arc::ptr_eq(&f.rule, &self.id)
             && Arc::ptr_eq(&f.title, &self.title)
-            && Arc::ptr_eq(&f.clauses, &self.clauses)
+            && Arc::ptr_eq(&f.clauses, self.clauses())
             && f.severity == self.severity
             && f.actor == self.actor
     }
@@ -151,7 +164,7 @@ impl LoadedRule {
                 &self.title,
                 self.severity,
                 self.actor,
-                &self.clauses,
+                self.clauses(),
             )
         })
     }
@@ -222,7 +235,8 @@ pub struct Engine {
     /// The pack's place parameters: read when the engine is built, to refuse a malformed one;
     /// for the default pack as shipped (known valid), when a decision first needs them.
     places: OnceLock<Arc<Jurisdictions>>,
-    pack: Pack,
+    /// Built on first need by an engine of the default pack ([`Engine::embedded`]).
+    pack: OnceLock<Pack>,
     info: PackInfo,
     /// `info` as the decision's JSON writes it, on first need.
     info_json: OnceLock<String>,
@@ -317,8 +331,47 @@ impl Engine {
     }
 
     /// The embedded default pack, its rules as `build.rs` lowered them.
+    ///
+    /// The engine starts from the rules' headers alone: the `Pack` (its metadata, its copy of
+    /// the parameters) and each rule's clauses are built when first asked for. This is an edge
+    /// function's cold start, where building them was most of the engine's start-up.
     pub fn embedded(options: EngineOptions) -> Result<Engine, PackError> {
-        Engine::with_options(Pack::embedded()?, options)
+        let shipped = crate::pack::shipped_rules()?;
+        // Rules parsed under other limits than build.rs's, or one build.rs could not lower,
+        // take the general path, which parses them.
+        let all_built =
+            cfg!(not(feature = "parser")) || parse_limits(&options.limits) == ParseLimits::DEFAULT;
+        if !all_built || shipped.iter().any(|r| r.built.is_none()) {
+            return Engine::with_options(Pack::embedded()?, options);
+        }
+        let params = Params::new(&crate::pack::shipped_params(), true, &options.limits);
+        let rules = shipped
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| LoadedRule {
+                id: r.header.id.into(),
+                title: r.header.title.into(),
+                clauses: OnceLock::new(),
+                clauses_from: Some(r.rule),
+                index,
+                severity: r.header.severity,
+                actor: r.header.actor,
+                scenarios: scenario_bits(&r.header.scenarios),
+                program: OnceLock::new(),
+                built: r.built,
+                json: OnceLock::new(),
+            })
+            .collect();
+        Ok(Engine {
+            rules,
+            params,
+            places: OnceLock::new(),
+            pack: OnceLock::new(),
+            info: crate::pack::shipped_info(),
+            info_json: OnceLock::new(),
+            limits: options.limits,
+            diagnostics: Vec::new(),
+        })
     }
 
     pub fn with_options(pack: Pack, options: EngineOptions) -> Result<Engine, PackError> {
@@ -359,15 +412,12 @@ impl Engine {
             rules.push(LoadedRule {
                 id: rule.meta.id.as_str().into(),
                 title: rule.meta.title.as_str().into(),
-                clauses: rule.meta.clauses.clone(),
+                clauses: OnceLock::from(rule.meta.clauses.clone()),
+                clauses_from: None,
                 index,
                 severity: rule.meta.severity,
                 actor: rule.meta.actor,
-                scenarios: rule
-                    .meta
-                    .scenarios
-                    .iter()
-                    .fold(0, |bits, s| bits | scenario_bit(*s)),
+                scenarios: scenario_bits(&rule.meta.scenarios),
                 program,
                 built,
                 json: OnceLock::new(),
@@ -381,7 +431,7 @@ impl Engine {
             rules,
             params,
             places,
-            pack,
+            pack: OnceLock::from(pack),
             info,
             info_json: OnceLock::new(),
             limits: options.limits,
@@ -391,7 +441,10 @@ impl Engine {
 
     /// The pack's files as loaded.
     pub fn pack(&self) -> &Pack {
-        &self.pack
+        // Only an engine of the default pack starts without it, after reading every header
+        // as `Pack::embedded` reads them: that cannot fail then.
+        self.pack
+            .get_or_init(|| Pack::embedded().unwrap_or_else(|_| Pack::empty()))
     }
 
     pub fn pack_info(&self) -> &PackInfo {
@@ -451,7 +504,7 @@ impl Engine {
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
-        self.pack.rules.iter().map(|r| &r.meta)
+        self.pack().rules.iter().map(|r| &r.meta)
     }
 
     /// Decides a request given as JSON text. Never panics; a bad request is an `error` decision.
@@ -472,7 +525,7 @@ impl Engine {
 
     /// An empty count for [`Engine::evaluate_json_covered`], one entry per rule of the pack.
     pub fn coverage(&self) -> Coverage {
-        Coverage::new(self.pack.rules.len())
+        Coverage::new(self.pack().rules.len())
     }
 
     /// What `coverage` counted, rule by rule, against what each rule could run.
@@ -480,7 +533,7 @@ impl Engine {
         self.rules
             .iter()
             .filter_map(|rule| {
-                let meta = &self.pack.rules.get(rule.index)?.meta;
+                let meta = &self.pack().rules.get(rule.index)?.meta;
                 let program = rule.program().as_ref().ok()?;
                 Some(RuleCoverage::of(
                     meta,
@@ -614,7 +667,7 @@ impl Engine {
                 message,
                 paths,
                 actor: rule.actor,
-                clauses: rule.clauses.clone(),
+                clauses: rule.clauses().clone(),
                 position,
             });
         }
@@ -640,7 +693,7 @@ impl Engine {
     /// How a rule's run ended, as a finding sees it. Anything but a result is an `error`: a
     /// rule never passes by accident.
     fn outcome(&self, rule: &LoadedRule, run: eval::Run) -> Outcome4 {
-        let source = || self.pack.rules.get(rule.index).map_or("", |r| &*r.source);
+        let source = || self.pack().rules.get(rule.index).map_or("", |r| &*r.source);
         match run {
             eval::Run::Result(result) => outcome_of(result),
             eval::Run::Value(value) => match value.try_cast::<RuleResult>() {
@@ -676,6 +729,10 @@ impl Engine {
 }
 
 /// A scenario's bit in [`LoadedRule::scenarios`].
+fn scenario_bits(scenarios: &[crate::request::Scenario]) -> u8 {
+    scenarios.iter().fold(0, |bits, s| bits | scenario_bit(*s))
+}
+
 fn scenario_bit(s: crate::request::Scenario) -> u8 {
     1 << (s as u8)
 }

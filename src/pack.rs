@@ -207,6 +207,65 @@ fn embedded_rule(file: &str, source: &str) -> Option<&'static embedded::Rule> {
     (std::ptr::eq(rule.1, source) || rule.1 == source).then_some(rule)
 }
 
+/// The `(line, key, value)` entries of a default rule's header, where `build.rs` found them.
+fn header_entries(
+    (_, source, spans, _): &'static embedded::Rule,
+) -> impl Iterator<Item = (usize, &'static str, &'static str)> {
+    let part = |from: usize, to: usize| source.get(from..to).unwrap_or_default();
+    spans
+        .iter()
+        .map(move |&(k0, k1, v0, v1)| (0, part(k0, k1), part(v0, v1)))
+}
+
+/// A default rule as an engine of the default pack starts with it ([`crate::Engine::embedded`]):
+/// its header read, its lowered form, nothing built. The clauses and the description wait
+/// until a finding or [`Pack::embedded`] needs them.
+pub(crate) struct ShippedRule {
+    pub header: Header<'static>,
+    pub built: Option<&'static [u8]>,
+    pub rule: &'static embedded::Rule,
+}
+
+pub(crate) type EmbeddedRule = embedded::Rule;
+
+/// The default rules in [`Pack::embedded`]'s order (by id), their headers read as that reads
+/// them: when this succeeds, so does it.
+pub(crate) fn shipped_rules() -> Result<Vec<ShippedRule>, PackError> {
+    let mut rules = Vec::with_capacity(embedded::RULES.len());
+    let mut problems = Vec::new();
+    for rule in embedded::RULES {
+        match read_header(rule.0, header_entries(rule)) {
+            Ok(header) => rules.push(ShippedRule {
+                header,
+                built: rule.3,
+                rule,
+            }),
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(PackError(problems));
+    }
+    rules.sort_by(|a, b| a.header.id.cmp(b.header.id));
+    Ok(rules)
+}
+
+/// The clauses of a default rule, read from its header when a finding first needs them.
+pub(crate) fn shipped_clauses(rule: &'static EmbeddedRule) -> Clauses {
+    read_header(rule.0, header_entries(rule))
+        .map(|h| h.clauses())
+        .unwrap_or_default()
+}
+
+/// The default pack's name, version and digest.
+pub(crate) fn shipped_info() -> PackInfo {
+    PackInfo {
+        name: embedded::NAME.to_string(),
+        version: embedded::VERSION.to_string(),
+        digest: embedded::DIGEST.to_string(),
+    }
+}
+
 /// A form [`built_form`] gave; `None` if it does not decode (a damaged build: never expected).
 pub(crate) fn decode_program(bytes: &[u8]) -> Option<crate::lang::Program> {
     postcard::from_bytes(bytes).ok()
@@ -220,12 +279,8 @@ impl Pack {
     pub fn embedded() -> Result<Pack, PackError> {
         let mut rules = Vec::with_capacity(embedded::RULES.len());
         let mut problems = Vec::new();
-        for (file, source, header, _) in embedded::RULES {
-            let part = |from: usize, to: usize| source.get(from..to).unwrap_or_default();
-            let entries = header
-                .iter()
-                .map(|&(k0, k1, v0, v1)| (0, part(k0, k1), part(v0, v1)));
-            match meta_from(file, entries) {
+        for rule @ (file, source, _, _) in embedded::RULES {
+            match meta_from(file, header_entries(rule)) {
                 Ok(meta) => rules.push(RuleSource {
                     meta,
                     source: std::borrow::Cow::Borrowed(source),
@@ -253,6 +308,22 @@ impl Pack {
             tests,
             embedded: true,
         })
+    }
+
+    /// No rules, no parameters: what [`crate::Engine::pack`] would give should the default pack
+    /// ever not rebuild (it cannot once an engine of it has started).
+    pub(crate) fn empty() -> Pack {
+        Pack {
+            manifest: Manifest {
+                name: embedded::NAME.to_string(),
+                version: embedded::VERSION.to_string(),
+                description: String::new(),
+                params: serde_json::Map::new(),
+            },
+            rules: Vec::new(),
+            tests: Vec::new(),
+            embedded: false,
+        }
     }
 
     /// Loads a pack from a folder (native only).
@@ -494,12 +565,59 @@ fn parse_header(file: &str, text: &str) -> Result<RuleSource, Diagnostic> {
     })
 }
 
-/// A rule's metadata from its header's `(line, key, value)` entries: the keys checked, the
-/// required ones present, severity, actor and scenarios read.
+/// A rule's header read and checked, borrowing its text: what an engine needs to start, and
+/// the rest (clauses, description) still as written.
+pub(crate) struct Header<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub severity: Severity,
+    pub scenarios: Vec<Scenario>,
+    pub actor: Option<Actor>,
+    description: Vec<&'a str>,
+    /// `(family, list)` entries, in order.
+    clauses: Vec<(&'a str, &'a str)>,
+}
+
+impl Header<'_> {
+    pub(crate) fn clauses(&self) -> Clauses {
+        let mut clauses = Clauses::new();
+        for (family, list) in &self.clauses {
+            clauses
+                .entry((*family).to_string())
+                .or_default()
+                .extend(split_list(list));
+        }
+        clauses
+    }
+
+    fn into_meta(self, file: &str) -> RuleMeta {
+        RuleMeta {
+            clauses: std::sync::Arc::new(self.clauses()),
+            id: self.id.to_string(),
+            title: self.title.to_string(),
+            severity: self.severity,
+            scenarios: self.scenarios,
+            actor: self.actor,
+            description: self.description.join(" "),
+            file: file.to_string(),
+        }
+    }
+}
+
+/// A rule's metadata from its header's `(line, key, value)` entries.
 fn meta_from<'a>(
     file: &str,
     entries: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
 ) -> Result<RuleMeta, Diagnostic> {
+    Ok(read_header(file, entries)?.into_meta(file))
+}
+
+/// Reads a header's `(line, key, value)` entries: the keys checked, the required ones present,
+/// severity, actor and scenarios read.
+pub(crate) fn read_header<'a>(
+    file: &str,
+    entries: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
+) -> Result<Header<'a>, Diagnostic> {
     // id, title, severity, scenarios, actor: five fields, looked up by key.
     let mut fields: [(&str, &str); 5] = [
         ("id", ""),
@@ -509,7 +627,7 @@ fn meta_from<'a>(
         ("actor", ""),
     ];
     let mut seen = [false; 5];
-    let mut clauses = Clauses::new();
+    let mut clauses = Vec::new();
     let mut description = Vec::new();
     for (line, key, value) in entries {
         match key {
@@ -521,10 +639,8 @@ fn meta_from<'a>(
                     }
                 }
             }
-            "description" => description.push(value.to_string()),
-            family if CLAUSE_FAMILIES.contains(&family) => {
-                clauses.entry(family.to_string()).or_default().extend(split_list(value));
-            }
+            "description" => description.push(value),
+            family if CLAUSE_FAMILIES.contains(&family) => clauses.push((family, value)),
             other => {
                 return Err(Diagnostic::new(
                     "bad_header",
@@ -546,7 +662,7 @@ fn meta_from<'a>(
             .map(|((_, value), _)| *value)
     };
     let need = |key: &str| {
-        get(key).map(|v| v.to_string()).filter(|v| !v.is_empty()).ok_or_else(|| {
+        get(key).filter(|v| !v.is_empty()).ok_or_else(|| {
             Diagnostic::new(
                 "bad_header",
                 file,
@@ -556,7 +672,7 @@ fn meta_from<'a>(
     };
     let id = need("id")?;
     let title = need("title")?;
-    let severity = match need("severity")?.as_str() {
+    let severity = match need("severity")? {
         "deny" => Severity::Deny,
         "warn" => Severity::Warn,
         "info" => Severity::Info,
@@ -566,7 +682,7 @@ fn meta_from<'a>(
                 file,
                 format!("severity `{other}` is not deny, warn or info"),
             )
-            .for_rule(&id))
+            .for_rule(id))
         }
     };
     let actor = match get("actor") {
@@ -577,11 +693,15 @@ fn meta_from<'a>(
                 file,
                 format!("actor `{text}` is not customer, provider or both (who must act to make a failing check pass)"),
             )
-            .for_rule(&id)
+            .for_rule(id)
         })?),
     };
     let mut scenarios = Vec::new();
-    for name in split_list(&need("scenarios")?) {
+    for name in need("scenarios")?
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         if name == "all" {
             scenarios.extend_from_slice(Scenario::ALL);
             continue;
@@ -596,19 +716,18 @@ fn meta_from<'a>(
                     "scenario `{name}` is not onboarding, termination, transfer, removal or all"
                 ),
                 )
-                .for_rule(&id))
+                .for_rule(id))
             }
         }
     }
-    Ok(RuleMeta {
+    Ok(Header {
         id,
         title,
         severity,
         scenarios,
         actor,
-        clauses: std::sync::Arc::new(clauses),
-        description: description.join(" "),
-        file: file.to_string(),
+        description,
+        clauses,
     })
 }
 

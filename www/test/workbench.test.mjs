@@ -114,6 +114,20 @@ async function shot(page, name, docs) {
   }
 }
 
+// CodeMirror ignores Enter on a completion list opened less than `interactionDelay` (75 ms)
+// ago, and reopens the list when its options update (the diagnostics arriving re-run it):
+// wait until the list has stood still, then accept.
+async function acceptCompletion(page) {
+  let last = '';
+  for (let stable = 0, tries = 0; stable < 3 && tries < 30; tries++) {
+    await page.waitForTimeout(100);
+    const now = await page.$$eval('.cm-tooltip-autocomplete li', (els) => els.map((e) => e.textContent).join('|'));
+    stable = now && now === last ? stable + 1 : 0;
+    last = now;
+  }
+  await page.keyboard.press('Enter');
+}
+
 describe('rule workbench editor', () => {
   test('typing a syntax error shows an inline mark at its line within a second; Unicode columns land on the right character', async () => {
     const page = await openRule();
@@ -169,7 +183,7 @@ describe('rule workbench editor', () => {
     // The selected option's doc, from the engine's table.
     await page.waitForSelector('.cm-completionInfo');
     assert.match(await page.textContent('.cm-completionInfo'), /when it is missing or null the rule fails naming the path/);
-    await page.keyboard.press('Enter');
+    await acceptCompletion(page);
     assert.equal((await editorText(page)).split('\n')[BODY_LINE - 1], 'let d = need()');
 
     // Inside need's path string: the request's fields, with their titles.
@@ -179,7 +193,7 @@ describe('rule workbench editor', () => {
     const effective = paths.find((o) => o.startsWith('termination.effective_date'));
     assert.ok(effective, paths.join(' | '));
     assert.match(effective, /Effective date/i);
-    await page.keyboard.press('Enter');
+    await acceptCompletion(page);
     assert.equal((await editorText(page)).split('\n')[BODY_LINE - 1], 'let d = need(req, "termination.effective_date")');
 
     // After `req.`: the members of the block.
@@ -316,7 +330,7 @@ describe('rule workbench editor', () => {
     for (let i = 1; i < BODY_LINE; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.type('let d = ne');
     await page.waitForSelector('.cm-tooltip-autocomplete li');
-    await page.keyboard.press('Enter');
+    await acceptCompletion(page);
     await page.keyboard.type('req, "termination.effective_date"');
     await page.keyboard.press('End');
     await page.keyboard.type(';');
