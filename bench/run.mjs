@@ -6,7 +6,7 @@
 //   node run.mjs [--smoke] [--iterations N] [--requests FILE.ndjson] [--agreement FILE.ndjson]
 //                [--native FILE.json[,FILE.json…]] [--batch FILE.json] [--out FILE.json] [--command TEXT]
 //                [--baseline-js DIR --baseline-native FILE.json[,…] --baseline-batch FILE.json
-//                 --baseline-ref TEXT]
+//                 --baseline-ref TEXT] [--peer-native NAME=FILE.json[,NAME=FILE.json…]]
 //
 // The package measured is js/ (or $CLOUDGATE_BENCH_JS). With --baseline-js, a second build of
 // cloudgate (another commit's js/, built by scripts/bench.sh in a git worktree) is measured in
@@ -15,10 +15,11 @@
 // engine row where the new build is more than 5 % slower. Several --native files (runs of the
 // native report, alternated with the baseline's) give, per row, the run with the median p50.
 //
-// Before measuring, every peer (json-rules-engine, hand-written JS; the hand-written Rust in
-// benches/engine) must give cloudgate's decision and failing rule ids on the examples, on the
-// pack's own termination test cases and on every generated termination request (--requests and
-// --agreement). A difference is a WARNING row; with --smoke it also makes the run exit with 1.
+// Before measuring, every peer (json-rules-engine, GoRules ZEN, hand-written JS; the hand-written
+// Rust in benches/engine; the native peers of bench/peers, whose reports --peer-native names) must
+// give cloudgate's decision and failing rule ids on the examples, on the pack's own termination
+// test cases and on every generated termination request (--requests and --agreement). A
+// difference is a WARNING row; with --smoke it also makes the run exit with 1.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 
 import { checkTermination } from './engines/handwritten.mjs';
 import { createJre } from './engines/jre.mjs';
+import { createZen, loadZenWasi } from './engines/zen.mjs';
 import { loadCloudgate, wasmFiles } from './engines/cloudgate.mjs';
 import { prepareParams, PACK_PARAMS } from './engines/dates.mjs';
 import { terminationCases } from './cases.mjs';
@@ -70,6 +72,10 @@ const baselineJs = opt('--baseline-js') ? path.resolve(opt('--baseline-js')) : n
 const baselineNative = readNative(opt('--baseline-native'));
 const baselineBatch = readJson(opt('--baseline-batch'));
 const baselineRef = opt('--baseline-ref', baselineJs ?? '');
+// The native peers (bench/peers/<name>, run by scripts/bench.sh): each report carries its own
+// rows of cloudgate beside the peer's, timed in the same process.
+const peerNative = Object.fromEntries((opt('--peer-native') ?? '').split(',').filter(Boolean)
+  .map((pair) => pair.split('=')).map(([name, file]) => [name, readJson(file)]).filter(([, r]) => r));
 const warnings = [];
 const warn = (text) => {
   warnings.push(text);
@@ -106,6 +112,11 @@ const generated = ndjson(opt('--agreement'));
 
 // --- engines -------------------------------------------------------------------------------
 const jre = createJre();
+// GoRules ZEN: its native binding, and its wasm32-wasi build when it loads (bench/README.md).
+const zen = createZen();
+const zenWasiLoad = loadZenWasi();
+const zenWasi = zenWasiLoad.binding ? createZen(undefined, zenWasiLoad.binding) : null;
+if (!zenWasi) console.log(`GoRules ZEN wasm32-wasi: not measured (${zenWasiLoad.error})`);
 const { createEngine } = await loadCloudgate();
 const cloudgate = await createEngine();
 // The baseline's package is a module of its own (another URL), with its own wasm instance.
@@ -120,6 +131,10 @@ const engines = [
   // shows what explain costs when asked for, and that the default (off) does not pay for it.
   { name: 'cloudgate (wasm, text in/out, explain)', key: 'cloudgate-wasm-text-out-explain', text: true, run: (t) => cloudgate.evaluateJson(t, { asOf: AS_OF, explain: true }) },
   { name: 'json-rules-engine', key: 'json-rules-engine', peer: true, async: true, run: (r) => jre.evaluate(r, AS_OF) },
+  { name: 'GoRules ZEN (native binding)', key: 'zen', peer: true, async: true, run: (r) => zen.evaluate(r, AS_OF) },
+  // Two to five times slower per decision than the native binding, and slower still while its
+  // worker threads start (bench/README.md): a quarter of the iterations keeps the run's length.
+  ...(zenWasi ? [{ name: 'GoRules ZEN (wasm32-wasi)', key: 'zen-wasi', peer: true, async: true, fraction: 0.25, run: (r) => zenWasi.evaluate(r, AS_OF) }] : []),
   { name: 'hand-written JS', key: 'js-handwritten', peer: true, run: (r) => checkTermination(r, AS_OF) },
   // Not an engine: what `evaluate(object)` spends before any deciding starts, the request
   // written as JSON and encoded as UTF-8 (js/core.js encodes into the module's memory). A lower
@@ -186,12 +201,16 @@ async function setupFor(params) {
   if (!peerSetups.has(key)) {
     const P = key === '{}' ? undefined : prepareParams({ ...PACK_PARAMS, ...params });
     const jreP = P ? createJre(P) : jre;
+    const zenP = P ? createZen(params) : zen;
+    const zenWasiP = zenWasi && P ? createZen(params, zenWasiLoad.binding) : zenWasi;
     const oldP = old && P ? await oldCreateEngine({ params }) : old;
     peerSetups.set(key, {
       cloudgate: P ? await createEngine({ params }) : cloudgate,
       old: oldP,
       run: {
         'json-rules-engine': (r, asOf) => jreP.evaluate(r, asOf),
+        zen: (r, asOf) => zenP.evaluate(r, asOf),
+        'zen-wasi': (r, asOf) => zenWasiP.evaluate(r, asOf),
         'js-handwritten': (r, asOf) => checkTermination(r, asOf, P),
         'baseline/cloudgate-wasm': (r, asOf) => oldP.evaluate(r, { asOf }),
       },
@@ -242,6 +261,19 @@ for (const row of native?.agreement_sets ?? []) {
   if (row.disagree) disagree(`rust-handwritten disagrees with cloudgate (native) on ${row.disagree} of ${row.compared} ${row.set}; first: ${JSON.stringify(row.first)}`);
   else console.log(`agreement on ${row.compared} ${row.set} (native): rust-handwritten all agree`);
 }
+// The native peers' own checks (bench/peers/<name>: the examples, the pack's cases, the
+// generated requests), in the shape of benches/engine's.
+for (const [name, report] of Object.entries(peerNative)) {
+  for (const row of report.agreement ?? []) {
+    agreement.push({ example: row.example, engine: `${name}-native`, agree: row.agree });
+    if (!row.agree) disagree(`${name} (native) disagrees with cloudgate on ${row.example}`);
+  }
+  for (const row of report.agreement_sets ?? []) {
+    agreementSets[`${name}-native ${row.set}`] = row;
+    if (row.disagree) disagree(`${name} (native) disagrees with cloudgate on ${row.disagree} of ${row.compared} ${row.set}; first: ${JSON.stringify(row.first)}`);
+    else console.log(`agreement on ${row.compared} ${row.set} (native): ${name} all agree`);
+  }
+}
 
 // --- latency and throughput ----------------------------------------------------------------
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))];
@@ -254,24 +286,19 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted
 const ROUNDS = smoke ? 1 : 10;
 
 async function measureAll(list) {
-  const n = iterations;
-  const per = Math.max(1, Math.ceil(n / ROUNDS));
-  const states = list.map(({ e, inputs }) => ({
-    e,
-    pick: (i) => inputs[i % inputs.length],
-    samples: new Float64Array(per * ROUNDS),
-    filled: 0,
-    rounds: [],
-    seconds: 0,
-    untimed: 0,
-  }));
+  // `fraction`: an engine too slow for the full count runs that share of it.
+  const states = list.map(({ e, inputs }) => {
+    const n = Math.max(ROUNDS, Math.round(iterations * (e.fraction ?? 1)));
+    const per = Math.max(1, Math.ceil(n / ROUNDS));
+    return { e, n, per, pick: (i) => inputs[i % inputs.length], samples: new Float64Array(per * ROUNDS), filled: 0, rounds: [], seconds: 0, untimed: 0 };
+  });
   for (const st of states) {
-    const warm = Math.min(2000, Math.max(20, n >> 2));
+    const warm = Math.min(2000, Math.max(20, st.n >> 2));
     for (let i = 0; i < warm; i++) await st.e.run(st.pick(i));
   }
   for (let r = 0; r < ROUNDS; r++) {
     for (const st of states) {
-      const { e, pick, samples } = st;
+      const { e, pick, samples, per } = st;
       const from = st.filled;
       for (let i = 0; i < per; i++) {
         const t = performance.now();
@@ -418,6 +445,29 @@ const nativeNames = {
 };
 for (const [key, name] of Object.entries(nativeNames)) if (nativeEngines[key]) row(name, nativeEngines[key]);
 rows.forEach((r) => console.log(r));
+
+// The native peers, each with cloudgate timed in its own process (bench/peers/<name>): its rows,
+// and each row's p50 over the same run's cloudgate row of the same kind (`-deny` over
+// cloudgate's deny, `-mixed` over cloudgate's mixed, `-value` over cloudgate's typed-in row).
+const peerRows = [];
+const sameRunOf = (report, key) => {
+  const kind = key.match(/-(deny|mixed)$/)?.[1];
+  return report.engines[kind ? `cloudgate-native-${kind}` : /-value$/.test(key) ? 'cloudgate-native-typed' : 'cloudgate-native'];
+};
+for (const [name, report] of Object.entries(peerNative)) {
+  console.log('');
+  console.log(`native, ${name} beside cloudgate in one process (bench/peers/${name}), termination allow unless named`);
+  console.log(`${pad('row', 42)}${lpad('p50 µs', 9)}${lpad('p99 µs', 9)}${lpad('decisions/s', 13)}${lpad('p50 ÷ cg', 12)}`);
+  for (const [key, f] of Object.entries(report.engines ?? {})) {
+    const cgRow = sameRunOf(report, key);
+    const over = cgRow ? f.p50_us / cgRow.p50_us : null;
+    // `decision`: a row the report itself compares with cloudgate's evaluate_json on the allow
+    // example (its `ratios`, "row/cloudgate-native"): a whole decision by one of the peer's ways.
+    const decision = Boolean(report.ratios?.[`${key}/cloudgate-native`]);
+    if (!key.startsWith('cloudgate-')) peerRows.push({ peer: name, row: key, decision, p50_us: f.p50_us, cloudgate_p50_us: cgRow?.p50_us ?? null, peer_over_cloudgate_p50: over });
+    console.log(`${pad(key, 42)}${lpad(us(f.p50_us), 9)}${lpad(us(f.p99_us), 9)}${lpad(int(f.per_second), 13)}${lpad(over == null ? '—' : over.toFixed(2), 12)}`);
+  }
+}
 // Explain mode off (the default rows) and on, side by side.
 const explainPairs = [
   ['wasm, text in/out', figures['cloudgate-wasm-text-out'], figures['cloudgate-wasm-text-out-explain']],
@@ -469,6 +519,30 @@ if (batch?.pgo?.termination_allow && batch.termination_allow) {
   console.log(`profile-guided / plain, one thread, termination allow: ${r('per_second')}× decisions/s (${r('per_cpu_second')}× per CPU second)`);
 }
 
+// --- the peers' ratios (issue 29) ------------------------------------------------------------
+// Each a ratio within one run: in Node, cloudgate's object API against every general-purpose
+// engine and against the hand-written floor; natively, each peer against the cloudgate of its
+// own process, and evaluate_json against the hand-written Rust with JSON in (benches/engine).
+const nodePeers = ['json-rules-engine', 'zen', 'zen-wasi'].filter((k) => figures[k]);
+const textApi = figures['cloudgate-wasm-text-out'];
+const floor = figures['js-handwritten'];
+const nativeFloor = nativeEngines['cloudgate-native'] && nativeEngines['rust-handwritten']
+  ? nativeEngines['cloudgate-native'].p50_us / nativeEngines['rust-handwritten'].p50_us : null;
+const peerRatios = {
+  node: Object.fromEntries(nodePeers.map((k) => [k, { peer_p50_us: figures[k].p50_us, cloudgate_p50_us: cg.p50_us, peer_over_cloudgate_p50: figures[k].p50_us / cg.p50_us }])),
+  node_object_over_floor_p50: cg.p50_us / floor.p50_us,
+  node_text_over_floor_p50: textApi.p50_us / floor.p50_us,
+  native: peerRows,
+  native_evaluate_json_over_rust_floor_p50: nativeFloor,
+};
+console.log('');
+console.log('cloudgate against the peers, p50 ratios within this run (above 1: cloudgate faster):');
+for (const k of nodePeers) console.log(`  Node, ${pad(figures[k].name, 34)} ${lpad((figures[k].p50_us / cg.p50_us).toFixed(1), 7)}× cloudgate's object API (${us(figures[k].p50_us)} vs ${us(cg.p50_us)} µs)`);
+for (const r of peerRows.filter((r) => r.decision)) {
+  console.log(`  native, ${pad(r.row, 32)} ${lpad(r.peer_over_cloudgate_p50?.toFixed(1) ?? '—', 7)}× cloudgate's evaluate_json in its process (${us(r.p50_us)} vs ${us(r.cloudgate_p50_us)} µs)`);
+}
+console.log(`floors: Node object API ${peerRatios.node_object_over_floor_p50.toFixed(1)}×, text API ${peerRatios.node_text_over_floor_p50.toFixed(1)}× the hand-written JS; native evaluate_json ${nativeFloor?.toFixed(2) ?? '—'}× the hand-written Rust with JSON in`);
+
 // --- targets (issue 6) ---------------------------------------------------------------------
 const gzip = edgeWasm?.gzip_bytes;
 const fastestStart = Math.min(cg.cold.phases.cold_start_ms, edgeCold.phases.cold_start_ms);
@@ -478,6 +552,15 @@ const targets = [
   ['cold start ≤ 15 ms (instantiate + compile pack)', fastestStart <= 15, `full ${us(cg.cold.phases.cold_start_ms)} ms, edge ${us(edgeCold.phases.cold_start_ms)} ms; import + createEngine through the package: full ${us(cg.cold.ready_ms)} ms, edge ${us(edgeCold.ready_ms)} ms`],
   ['.wasm ≤ 350 KB gzip (the edge module)', gzip != null && gzip <= 350 * 1024, gzip != null ? `edge ${kb(gzip)}, full ${fullWasm ? kb(fullWasm.gzip_bytes) : '—'}` : 'no edge .wasm'],
   ['native batch ≥ 50,000 decisions/s/core (termination allow)', batchTarget ? batchTarget.per_second_per_core >= 50000 : false, batchTarget ? `${int(batchTarget.per_second_per_core)}/s/core (${batchBuild} build)${batchBest.termination_allow ? `; generated requests of all scenarios ${int(batchBest.per_second_per_core)}/s/core` : ' (generated requests)'}` : 'not measured'],
+  // Issue 29: every general-purpose engine slower than cloudgate in its runtime, and the floors.
+  ...nodePeers.map((k) => [`Node: cloudgate's object API faster than ${figures[k].name} (p50, same run)`, figures[k].p50_us > cg.p50_us, `${(figures[k].p50_us / cg.p50_us).toFixed(1)}×`]),
+  // Natively, against each peer's fastest way of deciding (the rows its report compares).
+  ...Object.keys(peerNative).map((name) => peerRows.filter((r) => r.peer === name && r.decision)
+    .sort((a, b) => a.p50_us - b.p50_us)[0]).filter(Boolean)
+    .map((r) => [`native: evaluate_json faster than ${r.peer}'s fastest way, ${r.row} (p50, same process)`, r.peer_over_cloudgate_p50 > 1, `${r.peer_over_cloudgate_p50?.toFixed(1)}×`]),
+  ['Node: object API ≤ 10× the hand-written JS (p50)', peerRatios.node_object_over_floor_p50 <= 10, `${peerRatios.node_object_over_floor_p50.toFixed(1)}×`],
+  ['Node: text API (evaluateJson) ≤ 6× the hand-written JS (p50)', peerRatios.node_text_over_floor_p50 <= 6, `${peerRatios.node_text_over_floor_p50.toFixed(1)}×`],
+  ['native: evaluate_json ≤ 1.6× the hand-written Rust, JSON in (p50)', nativeFloor != null && nativeFloor <= 1.6, nativeFloor == null ? 'not measured' : `${nativeFloor.toFixed(2)}×`],
 ];
 console.log('');
 for (const [what, met, value] of targets) console.log(`${met ? 'MET    ' : 'NOT MET'}  ${what}: ${value}`);
@@ -576,7 +659,10 @@ const results = {
       pack: cloudgate.pack,
     },
     bare_node: bareNode,
-    ratios: { vs_json_rules_engine_p50: ratio, vs_json_rules_engine_throughput: ratioThroughput },
+    ratios: { vs_json_rules_engine_p50: ratio, vs_json_rules_engine_throughput: ratioThroughput, peers: peerRatios },
+    // The native peers' reports (bench/peers/<name>), cloudgate's rows of the same process in each.
+    peers_native: peerNative,
+    zen_wasi: zenWasi ? 'measured' : `not measured: ${zenWasiLoad.error}`,
     agreement,
     agreement_sets: agreementSets,
     explain: { ...explain, check: explainCheck },
@@ -605,6 +691,8 @@ fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${path.relative(process.cwd(), outFile) || outFile}`);
 cloudgate.free?.();
 old?.free?.();
+zen.dispose();
+zenWasi?.dispose();
 if (smoke && disagreements) {
   console.log(`bench: ${disagreements} disagreement(s) with cloudgate (WARNING rows above); the smoke run fails on any`);
   process.exitCode = 1;

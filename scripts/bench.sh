@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks side by side (bench/README.md): cloudgate wasm in Node, json-rules-engine and
-# hand-written JavaScript in one Node process; the native engine against hand-written Rust
-# (benches/engine); the batch CLI on 10,000 generated requests; and all of cloudgate's figures
+# Benchmarks side by side (bench/README.md): cloudgate wasm in Node, json-rules-engine, GoRules
+# ZEN (native binding, wasm32-wasi build) and hand-written JavaScript in one Node process; the
+# native engine against hand-written Rust (benches/engine) and against the native peers, ZEN and
+# regorus (bench/peers/*, each beside cloudgate in its own process); the batch CLI on 10,000
+# generated requests; and all of cloudgate's figures
 # for a baseline build of an earlier commit beside the current build's, in the same run. Prints
 # the tables (the last one: old | new | new/old) and writes bench/results.json.
 #   scripts/bench.sh                   full run (release builds; ~20 min on 2 cores, more the
@@ -77,9 +79,17 @@ fi
 # 1. The wasm npm package in js/ (idempotent; fast when already built).
 bash scripts/build-wasm.sh
 
-# 2. The harness's own npm dependencies (json-rules-engine), from the lock file.
+# 2. The harness's own npm dependencies (json-rules-engine, @gorules/zen-engine), from the lock
+#    file; and ZEN's wasm32-wasi build in a package of its own, bench/peers/zen/wasi: its package
+#    declares cpu wasm32, which npm installs on x64 only with --force, here confined to it. If it
+#    does not install, run.mjs says so and measures ZEN's native binding alone.
 if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+fi
+zen_wasi=bench/peers/zen/wasi
+if [[ ! -f $zen_wasi/node_modules/.package-lock.json || $zen_wasi/package-lock.json -nt $zen_wasi/node_modules/.package-lock.json ]]; then
+  (cd "$zen_wasi" && npm ci --force --no-audit --no-fund --loglevel=error) \
+    || echo "bench.sh: ZEN's wasm32-wasi build did not install; it is left out" >&2
 fi
 
 # 3. Native: the CLI (batch mode, generated requests), then the criterion bench binary in report
@@ -139,6 +149,31 @@ else
   done
   node_args=(--out bench/results.json)
 fi
+
+# 3b. The native peers (bench/peers/<name>: GoRules ZEN, regorus), each a crate of its own out of
+#    the workspace, built in target/peers, each timing cloudgate's evaluate_json beside the peer
+#    in its own process and checking that the peer decides every request as cloudgate does (its
+#    exit status is 1 on any difference, after its report is written). The smoke run builds them
+#    in debug and runs a few iterations (`cargo test --bench`), the full run in release.
+peer_reports=()
+peer_failed=()
+for manifest in bench/peers/*/Cargo.toml; do
+  [[ -f $manifest ]] || continue
+  peer=$(basename "$(dirname "$manifest")")
+  report="$tmp/peer-$peer.json"
+  if [[ $smoke == 1 ]]; then
+    peer_cmd=(cargo test --quiet --manifest-path "$manifest" --bench "$peer")
+    peer_env=(CLOUDGATE_BENCH_ITERS=200)
+  else
+    peer_cmd=(cargo bench --quiet --manifest-path "$manifest" --bench "$peer")
+    peer_env=()
+  fi
+  if ! env CARGO_TARGET_DIR="$root/target/peers" CLOUDGATE_BENCH_REPORT="$report" "${peer_env[@]}" "${peer_cmd[@]}"; then
+    echo "bench.sh: the $peer peer failed (above): a build error or a disagreement with cloudgate" >&2
+    peer_failed+=("$peer")
+  fi
+  if [[ -f $report ]]; then peer_reports+=("$peer=$report"); fi
+done
 
 # 4. Batch mode through `cloudgate check --ndjson`, on every core and on one thread: N copies of
 #    the termination allow example (issue 6 sets its targets on that example) and N generated
@@ -244,8 +279,13 @@ elif [[ $smoke == 1 ]]; then
     --baseline-ref "js/ itself (smoke run: exercises the comparison; its figures mean nothing)")
 fi
 cmd="${BENCH_BASELINE:+BENCH_BASELINE=$BENCH_BASELINE }scripts/bench.sh${1:+ $1}"
+if [[ ${#peer_reports[@]} -gt 0 ]]; then node_args+=(--peer-native "$(join "${peer_reports[@]}")"); fi
 node bench/run.mjs "${node_args[@]}" --requests "$tmp/termination.ndjson" --agreement "$tmp/agreement.ndjson" \
   --native "$(join "${native_files[@]}")" --batch "$tmp/batch.json" --command "$cmd"
+if [[ ${#peer_failed[@]} -gt 0 ]]; then
+  echo "bench.sh: native peer(s) failed: ${peer_failed[*]} (above)" >&2
+  if [[ $smoke == 1 ]]; then exit 1; fi
+fi
 
 # 6. Full run only: criterion's own statistics for the native benches.
 if [[ $smoke == 0 && -z "${CLOUDGATE_BENCH_SKIP_CRITERION:-}" ]]; then

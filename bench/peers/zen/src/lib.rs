@@ -1,0 +1,1 @@
+//! Nothing here: the crate is its bench (benches/zen.rs).
