@@ -79,7 +79,7 @@ fi
 # 1. The wasm npm package in js/ (idempotent; fast when already built).
 bash scripts/build-wasm.sh
 
-# 2. The harness's own npm dependencies (json-rules-engine, @gorules/zen-engine), from the lock
+# 2. The harness's own npm dependencies (json-rules-engine, ZEN's linux-x64 binding), from the lock
 #    file; and ZEN's wasm32-wasi build in a package of its own, bench/peers/zen/wasi: its package
 #    declares cpu wasm32, which npm installs on x64 only with --force, here confined to it. If it
 #    does not install, run.mjs says so and measures ZEN's native binding alone.

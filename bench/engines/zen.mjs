@@ -21,8 +21,11 @@ const require = createRequire(import.meta.url);
 /** The graph of the default pack, as committed. */
 export const GRAPH_FILE = path.resolve(HERE, '../peers/zen/termination.json');
 
-/** The native binding (`@gorules/zen-engine`). */
-export const loadZen = () => require('@gorules/zen-engine');
+/** ZEN's native binding for linux x64 (glibc): the `@gorules/zen-engine` package's API, loaded
+ *  from its platform package directly. The main package lists a binding per platform as optional
+ *  dependencies, and the registry this project installs from holds only the Linux ones, so a lock
+ *  file with the main package cannot pass `npm ci` on a fresh machine. */
+export const loadZen = () => require('@gorules/zen-engine-linux-x64-gnu');
 
 /** The wasm32-wasi build (installed apart, in peers/zen/wasi: scripts/bench.sh), or null with
  *  the reason it does not load. */
