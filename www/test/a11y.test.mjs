@@ -6,35 +6,19 @@
 // Run: node --test www/test/a11y.test.mjs  (WWW_ORIGIN: an already running server; WWW_ENGINE:
 // another engine module, development only)
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { start } from '../serve.mjs';
+import { useBrowser } from './browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BLOCKING = new Set(['serious', 'critical']);
 
-let server;
 let browser;
 let origin;
-
-before(async () => {
-  if (process.env.WWW_ORIGIN) origin = process.env.WWW_ORIGIN;
-  else {
-    server = await start(0);
-    origin = `http://127.0.0.1:${server.address().port}`;
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
+useBrowser((b, o) => {
+  browser = b;
+  origin = o;
 });
 
 async function openApp(view) {

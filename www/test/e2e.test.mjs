@@ -5,19 +5,17 @@
 //
 // Run: node --test www/test/   (scripts/test-www.sh does the setup: npm ci, chromium, wasm build)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { start } from '../serve.mjs';
+import { useBrowser } from './browser.mjs';
 import { loadCurriculum } from '../exercises.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'www');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCENARIOS = ['onboarding', 'termination', 'transfer', 'removal'];
 const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'www/examples/expected.json'), 'utf8'));
 // The training exercises, read from their data files as the page reads them.
@@ -26,36 +24,12 @@ const BASE = Object.fromEntries(
   SCENARIOS.map((s) => [s, JSON.parse(readFileSync(join(ROOT, 'rules/tests/base', `${s}.json`), 'utf8'))]),
 );
 
-let server;
 let browser;
 let origin;
-
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  // WWW_ORIGIN: test an already running server instead (development, e.g. test/dev-server.mjs).
-  if (process.env.WWW_ORIGIN) origin = process.env.WWW_ORIGIN;
-  else {
-    server = await start(0);
-    origin = `http://127.0.0.1:${server.address().port}`;
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+useBrowser((b, o) => {
+  browser = b;
+  origin = o;
+}, { artifacts: ARTIFACTS });
 
 /** A fresh page (fresh storage) that has loaded the engine; page errors fail the test. */
 async function openApp(view = 'portal', { width = 1280, height = 900, context, query: extra = '' } = {}) {

@@ -6,42 +6,25 @@
 //
 // Run: node --test www/test/trainee.test.mjs  (WWW_ORIGIN: an already running server)
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { start } from '../serve.mjs';
+import { useBrowser } from './browser.mjs';
 import { loadCurriculum } from '../exercises.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'www');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const { EXERCISES, STAGES } = await loadCurriculum((name) => JSON.parse(readFileSync(join(ROOT, 'www/exercises', name), 'utf8')));
 const byId = (id) => EXERCISES.find((e) => e.id === id);
 
-let server;
 let browser;
 let origin;
-
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  if (process.env.WWW_ORIGIN) origin = process.env.WWW_ORIGIN;
-  else {
-    server = await start(0);
-    origin = `http://127.0.0.1:${server.address().port}`;
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+useBrowser((b, o) => {
+  browser = b;
+  origin = o;
+}, { artifacts: ARTIFACTS });
 
 /** A fresh page (fresh storage) on the simulator, engine and exercises loaded; page errors are collected. */
 async function openSimulator({ width = 1280, height = 900 } = {}) {

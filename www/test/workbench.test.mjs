@@ -9,19 +9,17 @@
 //      WWW_ORIGIN=http://127.0.0.1:8123 node --test www/test/workbench.test.mjs
 // (scripts/test-www.sh does all of it.)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { chromium } from 'playwright-core';
-import { start } from '../serve.mjs';
+import { useBrowser } from './browser.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'www');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const RULE = 'TRM-002';
 const RULE_FILE = 'termination/TRM-002.rhai';
 const SOURCE = readFileSync(join(ROOT, 'rules', RULE_FILE), 'utf8');
@@ -30,27 +28,12 @@ const LINES = SOURCE.split('\n');
 const BODY_LINE = LINES.findIndex((l) => !l.startsWith('//!')) + 1;
 const CASES = readFileSync(join(ROOT, 'rules/tests', `${RULE}.json`), 'utf8');
 
-let server;
 let browser;
 let origin;
-
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  if (process.env.WWW_ORIGIN) origin = process.env.WWW_ORIGIN;
-  else {
-    server = await start(0);
-    origin = `http://127.0.0.1:${server.address().port}`;
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+useBrowser((b, o) => {
+  browser = b;
+  origin = o;
+}, { artifacts: ARTIFACTS });
 
 /** A fresh page (fresh storage) on the workbench with RULE open and the pack's cases run once. */
 async function openRule({ width = 1280, height = 900, context } = {}) {
