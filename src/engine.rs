@@ -523,9 +523,10 @@ impl Engine {
         self.evaluate_json_with(text, options, Some(coverage))
     }
 
-    /// An empty count for [`Engine::evaluate_json_covered`], one entry per rule of the pack.
+    /// An empty count for [`Engine::evaluate_json_covered`], one entry per rule of the pack
+    /// (an engine loads every rule of its pack, so without building the pack to count them).
     pub fn coverage(&self) -> Coverage {
-        Coverage::new(self.pack().rules.len())
+        Coverage::new(self.rules.len())
     }
 
     /// What `coverage` counted, rule by rule, against what each rule could run.

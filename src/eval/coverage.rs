@@ -44,16 +44,6 @@ impl Hits {
             .or_default() += 1;
     }
 
-    /// Adds what another run counted.
-    pub fn merge(&mut self, other: &Hits) {
-        for (k, n) in &other.statements {
-            *self.statements.entry(*k).or_default() += n;
-        }
-        for (k, n) in &other.branches {
-            *self.branches.entry(*k).or_default() += n;
-        }
-    }
-
     /// How often the statement at (line, column) ran.
     pub fn statement_hits(&self, at: (u32, u32)) -> u64 {
         self.statements.get(&at).copied().unwrap_or(0)
@@ -211,16 +201,6 @@ impl Coverage {
 
     pub(crate) fn rule(&self, index: usize) -> Option<&Hits> {
         self.rules.get(index)
-    }
-
-    /// Adds what another count of the same pack holds (cases run on engines of their own).
-    pub fn merge(&mut self, other: &Coverage) {
-        if self.rules.len() < other.rules.len() {
-            self.rules.resize_with(other.rules.len(), Hits::default);
-        }
-        for (mine, theirs) in self.rules.iter_mut().zip(&other.rules) {
-            mine.merge(theirs);
-        }
     }
 }
 

@@ -131,7 +131,7 @@ pub(crate) fn run<'r>(
     limits: &'r Limits,
     budget: &mut Budget,
     scratch: &mut Vec<Val<'r>>,
-    cover: Option<&mut Hits>,
+    mut cover: Option<&mut Hits>,
 ) -> (Run, u64) {
     let mut slots = std::mem::take(scratch);
     slots.clear();
@@ -147,7 +147,8 @@ pub(crate) fn run<'r>(
         request_bound,
         depth: 0,
         result: None,
-        cover: cover.as_deref().map(|_| Hits::default()),
+        // The caller's count, moved in for the run and back after it.
+        cover: cover.as_deref_mut().map(std::mem::take),
     };
     let outcome = match machine.tail(&program.body) {
         Err(Flow::Result) => match machine.result.take() {
@@ -161,7 +162,7 @@ pub(crate) fn run<'r>(
         Err(flow) => ended(flow),
     };
     if let (Some(dst), Some(hits)) = (cover, machine.cover.take()) {
-        dst.merge(&hits);
+        *dst = hits;
     }
     // Values a rule left in its variables are dropped now, not with the next rule.
     machine.slots.clear();
