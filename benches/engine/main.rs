@@ -17,6 +17,7 @@
 )]
 
 mod handwritten;
+mod shared;
 
 /// The allocator of the command line (cli/src/alloc.rs), so that native figures are
 /// the CLI's; every engine measured here, the hand-written checks included, uses it.
@@ -26,49 +27,18 @@ mod alloc;
 static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use cloudgate::cases::pack_cases;
 use cloudgate::input::parse_request;
-use cloudgate::{Date, Engine, EvalOptions, Outcome, Pack, Request};
+use cloudgate::{Date, Engine, EvalOptions, Pack, Request};
 use criterion::Criterion;
 
 use handwritten::Params;
+use shared::{cloudgate_verdict, example, percentile};
 
 const AS_OF: &str = "2026-09-02";
-
-/// The termination examples: the repository's copy, then the shared one, then the pack's test base.
-fn example(kind: &str) -> Option<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        root.join(format!("examples/requests/termination-{kind}.json")),
-        root.join(format!("../shared/examples/termination-{kind}.json")),
-        PathBuf::from(format!("/work/shared/examples/termination-{kind}.json")),
-    ];
-    for path in candidates {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Some((path, text));
-        }
-    }
-    if kind == "allow" {
-        let path = root.join("rules/tests/base/termination.json");
-        return std::fs::read_to_string(&path).ok().map(|t| (path, t));
-    }
-    None
-}
-
-fn engine_failing(engine: &Engine, text: &str, options: &EvalOptions) -> (String, Vec<String>) {
-    let d = engine.evaluate_json(text, options);
-    let mut failing: Vec<String> = d
-        .findings
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Error))
-        .map(|f| f.rule.to_string())
-        .collect();
-    failing.sort();
-    (d.decision.as_str().to_string(), failing)
-}
 
 fn hand(text: &str, as_of: Date, params: &Params) -> (String, Vec<String>) {
     let Ok(req) = serde_json::from_str::<Request>(text) else {
@@ -96,7 +66,7 @@ fn agreement(
     };
     let mut rows = Vec::new();
     for (name, text) in examples {
-        let a = engine_failing(engine, text, &options);
+        let a = cloudgate_verdict(engine, text, &options);
         let b = hand(text, as_of, params);
         let agree = a == b;
         if agree {
@@ -153,7 +123,7 @@ fn agreement_on(set: &str, default: (&Engine, &Params), items: &[Item]) -> serde
             as_of: Some(item.as_of),
             ..Default::default()
         };
-        let a = engine_failing(engine, &item.text, &options);
+        let a = cloudgate_verdict(engine, &item.text, &options);
         *decisions.entry(a.0.clone()).or_default() += 1;
         if a.0 == "error" {
             errors += 1;
@@ -229,11 +199,6 @@ fn agreement_sets(engine: &Engine, params: &Params, as_of: Date) -> Vec<serde_js
         ));
     }
     sets
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// p50/p99 from one timed call at a time, throughput from an untimed loop of the same length.
@@ -329,8 +294,9 @@ fn report(
 fn main() {
     let engine = Engine::default_pack().expect("the default pack compiles");
     let as_of = Date::parse(AS_OF).unwrap();
-    let (allow_path, allow) = example("allow").expect("a termination allow example");
-    let deny = example("deny").map(|(_, t)| t);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (allow_path, allow) = example(root, "allow").expect("a termination allow example");
+    let deny = example(root, "deny").map(|(_, t)| t);
     eprintln!(
         "examples from {}",
         allow_path

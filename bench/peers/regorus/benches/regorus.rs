@@ -23,13 +23,16 @@
 mod alloc;
 #[global_allocator]
 static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
+#[path = "../../../../benches/engine/shared.rs"]
+mod shared;
+use shared::{example, percentile};
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cloudgate::cases::pack_cases;
-use cloudgate::{Date, Engine, EvalOptions, Outcome, Pack};
+use cloudgate::{Date, Engine, EvalOptions, Pack};
 use cloudgate_peer_regorus::{decide_cloned, template, verdict, Compiled, Reused, Vm};
 use criterion::Criterion;
 
@@ -40,26 +43,6 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
-/// The termination examples: the repository's copy, then the shared one, then the pack's test base.
-fn example(kind: &str) -> Option<(PathBuf, String)> {
-    let root = root();
-    let candidates = [
-        root.join(format!("examples/requests/termination-{kind}.json")),
-        root.join(format!("../shared/examples/termination-{kind}.json")),
-        PathBuf::from(format!("/work/shared/examples/termination-{kind}.json")),
-    ];
-    for path in candidates {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Some((path, text));
-        }
-    }
-    if kind == "allow" {
-        let path = root.join("rules/tests/base/termination.json");
-        return std::fs::read_to_string(&path).ok().map(|t| (path, t));
-    }
-    None
-}
-
 type Verdict = (String, Vec<String>);
 
 fn cloudgate_verdict(engine: &Engine, text: &str, as_of: Date) -> Verdict {
@@ -67,15 +50,7 @@ fn cloudgate_verdict(engine: &Engine, text: &str, as_of: Date) -> Verdict {
         as_of: Some(as_of),
         ..Default::default()
     };
-    let d = engine.evaluate_json(text, &options);
-    let mut failing: Vec<String> = d
-        .findings
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Error))
-        .map(|f| f.rule.to_string())
-        .collect();
-    failing.sort();
-    (d.decision.as_str().to_string(), failing)
+    shared::cloudgate_verdict(engine, text, &options)
 }
 
 /// The ways of running regorus that are measured, each held to cloudgate.
@@ -267,11 +242,6 @@ fn item_sets(examples: &[(String, String)], as_of: Date) -> Vec<(String, Vec<Ite
         sets.push(("generated termination requests".to_string(), generated));
     }
     sets
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// Engines timed in interleaved rounds: each runs a tenth of its timed calls, then the next,
@@ -510,8 +480,8 @@ fn report(
 
 fn main() {
     let as_of = Date::parse(AS_OF).unwrap();
-    let (allow_path, allow) = example("allow").expect("a termination allow example");
-    let deny = example("deny").map(|(_, t)| t);
+    let (allow_path, allow) = example(&root(), "allow").expect("a termination allow example");
+    let deny = example(&root(), "deny").map(|(_, t)| t);
     eprintln!(
         "examples from {}",
         allow_path

@@ -30,13 +30,16 @@
 mod alloc;
 #[global_allocator]
 static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
+#[path = "../../../../benches/engine/shared.rs"]
+mod shared;
+use shared::{cloudgate_verdict, example, percentile};
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cloudgate::cases::pack_cases;
-use cloudgate::{Date, Engine, EvalOptions, Outcome, Pack, Request};
+use cloudgate::{Date, Engine, EvalOptions, Pack, Request};
 use criterion::Criterion;
 use serde_json::{Map, Value};
 use zen_engine::model::GraphContent;
@@ -49,39 +52,7 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
-/// The termination examples: the repository's copy, then the shared one, then the pack's test base.
-fn example(kind: &str) -> Option<(PathBuf, String)> {
-    let root = root();
-    let candidates = [
-        root.join(format!("examples/requests/termination-{kind}.json")),
-        root.join(format!("../shared/examples/termination-{kind}.json")),
-        PathBuf::from(format!("/work/shared/examples/termination-{kind}.json")),
-    ];
-    for path in candidates {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Some((path, text));
-        }
-    }
-    if kind == "allow" {
-        let path = root.join("rules/tests/base/termination.json");
-        return std::fs::read_to_string(&path).ok().map(|t| (path, t));
-    }
-    None
-}
-
 type Verdict = (String, Vec<String>);
-
-fn cloudgate_verdict(engine: &Engine, text: &str, options: &EvalOptions) -> Verdict {
-    let d = engine.evaluate_json(text, options);
-    let mut failing: Vec<String> = d
-        .findings
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Error))
-        .map(|f| f.rule.to_string())
-        .collect();
-    failing.sort();
-    (d.decision.as_str().to_string(), failing)
-}
 
 /// A ZEN literal for a JSON value (the `parameters` node's expressions).
 fn literal(v: &Value) -> String {
@@ -369,11 +340,6 @@ fn agreement_sets(engine: &Engine, as_of: Date, generated: &[Vec<Item>]) -> Vec<
     sets
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 /// A row of the report: its name and one decision.
 type Timed<'a> = (&'static str, Box<dyn FnMut() + 'a>);
 
@@ -548,8 +514,8 @@ fn report(path: &str, s: &Setup, checks: (Vec<Value>, Vec<Value>), mixed: &[Stri
 fn main() {
     let engine = Engine::default_pack().expect("the default pack compiles");
     let as_of = Date::parse(AS_OF).unwrap();
-    let (allow_path, allow) = example("allow").expect("a termination allow example");
-    let deny = example("deny").map(|(_, t)| t);
+    let (allow_path, allow) = example(&root(), "allow").expect("a termination allow example");
+    let deny = example(&root(), "deny").map(|(_, t)| t);
     eprintln!(
         "examples from {}",
         allow_path
