@@ -1,6 +1,6 @@
 // How every browser test starts: the static server (or the one at WWW_ORIGIN) and Debian's
 // Chromium through playwright-core, never a downloaded browser, with the flags that work as
-// root without a sandbox (see shared/design/toolchain.md).
+// root without a sandbox (see shared/design/toolchain.md); and the steps several tests share.
 import { after, before } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -38,4 +38,16 @@ export function useBrowser(ready, { artifacts } = {}) {
     await browser?.close();
     await new Promise((r) => (server ? server.close(r) : r()));
   });
+}
+
+/** Types a training exercise's reference solution into the simulator's fields. */
+export async function solve(page, ex) {
+  for (const [path, value] of Object.entries(ex.solution)) {
+    const field = page.locator(`[data-testid="sim-fields"] [data-path="${path}"]`);
+    const kind = await field.getAttribute('data-kind');
+    if (kind === 'bool') await field.setChecked(value);
+    else if (kind === 'enum') await field.selectOption(value ?? '');
+    else if (kind === 'list') await field.fill(value.join(', '));
+    else await field.fill(value === null ? '' : String(value));
+  }
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBrowser } from './browser.mjs';
+import { solve, useBrowser } from './browser.mjs';
 import { loadCurriculum } from '../exercises.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -464,18 +464,6 @@ test('phone width: the workbench fits 390 px', async () => {
 });
 
 describe('training simulator', () => {
-  /** Types an exercise's reference solution into its fields. */
-  async function solve(page, ex) {
-    for (const [path, value] of Object.entries(ex.solution)) {
-      const field = page.locator(`[data-testid="sim-fields"] [data-path="${path}"]`);
-      const kind = await field.getAttribute('data-kind');
-      if (kind === 'bool') await field.setChecked(value);
-      else if (kind === 'enum') await field.selectOption(value ?? '');
-      else if (kind === 'list') await field.fill(value.join(', '));
-      else await field.fill(value === null ? '' : String(value));
-    }
-  }
-
   test('one exercise per lifecycle step is solved with the real default pack; score and progress persist', async () => {
     const page = await openApp('simulator');
     await page.waitForSelector('#lifecycle-diagram svg');

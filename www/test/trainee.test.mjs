@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBrowser } from './browser.mjs';
+import { solve, useBrowser } from './browser.mjs';
 import { loadCurriculum } from '../exercises.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,18 +73,6 @@ async function waitDecision(page, word, requestId) {
 async function check(page, ex, word) {
   await page.getByTestId('sim-check').click();
   await waitDecision(page, word, `TRAIN-${ex.id}`);
-}
-
-/** Types an exercise's reference solution into its fields. */
-async function solve(page, ex) {
-  for (const [path, value] of Object.entries(ex.solution)) {
-    const field = page.locator(`[data-testid="sim-fields"] [data-path="${path}"]`);
-    const kind = await field.getAttribute('data-kind');
-    if (kind === 'bool') await field.setChecked(value);
-    else if (kind === 'enum') await field.selectOption(value ?? '');
-    else if (kind === 'list') await field.fill(value.join(', '));
-    else await field.fill(value === null ? '' : String(value));
-  }
 }
 
 const field = (page, path) => page.locator(`[data-testid="sim-fields"] [data-path="${path}"]`);
